@@ -1,0 +1,93 @@
+/**
+ * Every error qdb-router raises is a {@link RouterError}: it carries a stable `code` (branch on it, never on the
+ * message) and says whether trying again — on this node or another — can help (`retryable`).
+ */
+
+/** Stable error codes. New codes may be added; existing ones never change meaning. */
+export const ErrorCode = {
+  Config: 'ERR_CONFIG',
+  WireChecksum: 'ERR_WIRE_CHECKSUM',
+  WireFrameTooLarge: 'ERR_WIRE_FRAME_TOO_LARGE',
+  WireUnknownType: 'ERR_WIRE_UNKNOWN_TYPE',
+  WireUnknownFlag: 'ERR_WIRE_UNKNOWN_FLAG',
+  WireTruncated: 'ERR_WIRE_TRUNCATED',
+  WireTrailingBytes: 'ERR_WIRE_TRAILING_BYTES',
+  WireIntegerRange: 'ERR_WIRE_INTEGER_RANGE',
+  WireCompression: 'ERR_WIRE_COMPRESSION',
+  ConnectTimeout: 'ERR_CONNECT_TIMEOUT',
+  ConnectRefused: 'ERR_CONNECT_REFUSED',
+  ConnectFailed: 'ERR_CONNECT_FAILED',
+  ConnectionLost: 'ERR_CONNECTION_LOST',
+  ConnectionClosed: 'ERR_CONNECTION_CLOSED',
+  RequestTimeout: 'ERR_REQUEST_TIMEOUT',
+  TooManyInFlight: 'ERR_TOO_MANY_IN_FLIGHT',
+  PoolClosed: 'ERR_POOL_CLOSED',
+  AcquireTimeout: 'ERR_ACQUIRE_TIMEOUT',
+  Remote: 'ERR_REMOTE',
+  NoEligibleNode: 'ERR_NO_ELIGIBLE_NODE',
+  RetriesExhausted: 'ERR_RETRIES_EXHAUSTED',
+  RouterClosed: 'ERR_ROUTER_CLOSED',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Options of every {@link RouterError}. */
+export interface RouterErrorOptions {
+  /** Whether trying again can help. @defaultValue false */
+  readonly retryable?: boolean;
+  /** The underlying error, if any. */
+  readonly cause?: unknown;
+}
+
+/** The base of every error qdb-router raises. */
+export class RouterError extends Error {
+  override readonly name: string = 'RouterError';
+  readonly code: string;
+  readonly retryable: boolean;
+
+  constructor(code: string, message: string, options: RouterErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** A configuration value is invalid; `field` is its dotted path (`pool.maxConnections`). */
+export class ConfigError extends RouterError {
+  override readonly name = 'ConfigError';
+  readonly field: string;
+  readonly value: unknown;
+
+  constructor(field: string, value: unknown, expected: string) {
+    super(ErrorCode.Config, `invalid config: ${field} = ${describe(value)}; expected ${expected}`);
+    this.field = field;
+    this.value = value;
+  }
+}
+
+/** An Error message a node sent back; `remoteCode` is the code in its payload. */
+export class RemoteError extends RouterError {
+  override readonly name = 'RemoteError';
+  readonly remoteCode: string;
+  readonly nodeId: number | undefined;
+
+  constructor(remoteCode: string, message: string, retryable: boolean, nodeId?: number) {
+    super(ErrorCode.Remote, `node ${nodeId ?? '?'} replied ${remoteCode}: ${message}`, { retryable });
+    this.remoteCode = remoteCode;
+    this.nodeId = nodeId;
+  }
+}
+
+/** True when `err` is a {@link RouterError} that says trying again can help. */
+export function isRetryable(err: unknown): boolean {
+  return err instanceof RouterError && err.retryable;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,67 @@
+/** Shared value types of the router; nothing here has behaviour. */
+
+/** A node's id: its 1-based position in `hosts`. */
+export type NodeId = number;
+
+/** Transport protocols a node address may name. */
+export type Protocol = 'tcp' | 'tls';
+
+/** A parsed node address. */
+export interface NodeAddress {
+  readonly id: NodeId;
+  readonly host: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  /** The address as written in the config, normalised to `scheme://host:port` without `tcp://`. */
+  readonly label: string;
+}
+
+/**
+ * A node's health status.
+ * - `up`: eligible for requests.
+ * - `suspect`: recent failures, not yet down; still eligible (hysteresis: one blip must not flap it out).
+ * - `down`: not eligible; re-probed on a backoff schedule.
+ * - `probation`: a down node whose probes succeed again; not eligible until `rise` successes in a row.
+ */
+export const HealthStatus = {
+  Up: 'up',
+  Suspect: 'suspect',
+  Down: 'down',
+  Probation: 'probation',
+} as const;
+export type HealthStatus = (typeof HealthStatus)[keyof typeof HealthStatus];
+
+/** Why a node has its status. */
+export type HealthReason = 'initial' | 'probe' | 'passive' | 'manual';
+
+/** One node's health, as a dashboard shows it. */
+export interface NodeHealth {
+  readonly nodeId: NodeId;
+  readonly status: HealthStatus;
+  readonly reason: HealthReason;
+  /** Consecutive failures (probes or requests) since the last success. */
+  readonly consecutiveFailures: number;
+  /** Consecutive successes since the last failure. */
+  readonly consecutiveSuccesses: number;
+  /** Scheduler time of the last probe or request outcome, or -1 before any. */
+  readonly lastCheckAt: number;
+  /** Smoothed round-trip time in ms (EWMA, alpha 0.2), or -1 before any sample. */
+  readonly rttMs: number;
+  /** Scheduler time since which the node has had this status. */
+  readonly since: number;
+  /** Held out by `markNodeUnhealthy` until `markNodeHealthy`. */
+  readonly manual: boolean;
+  /** Scheduler time when the node last became `up` after being out (for damped traffic), or -1. */
+  readonly recoveredAt: number;
+}
+
+/** A snapshot of the whole cluster. */
+export interface ClusterHealth {
+  /** Scheduler time of the snapshot. */
+  readonly at: number;
+  readonly nodes: ReadonlyMap<NodeId, NodeHealth>;
+  /** Ids of the nodes that may receive requests, ascending. */
+  readonly eligible: readonly NodeId[];
+  /** True when the eligible set was widened because too few nodes were up ("panic", see cluster-health). */
+  readonly panic: boolean;
+}

@@ -1,0 +1,75 @@
+import { ErrorCode, RouterError } from '../errors.js';
+import { crc32 } from './crc32.js';
+import { ints } from './ints.js';
+import { Layout, minMessageBytes } from './layout.js';
+import { lz4Decompress } from './lz4-decompress.js';
+import type { Message, MessageType } from './message.js';
+
+/**
+ * Decodes one frame body (`flag | message`, without the length prefix) from `bytes[start, end)`.
+ * Throws a {@link RouterError} with a wire code for anything malformed; never anything else.
+ */
+export function decodeBody(bytes: Uint8Array, start: number, end: number, maxMessageBytes: number): Message {
+  if (end - start < Layout.flagBytes) throw truncated('empty frame body');
+  const flag = bytes[start]!;
+  if (flag === Layout.flagPlain) return decodeMessage(bytes, start + 1, end);
+  if (flag !== Layout.flagLz4)
+    throw new RouterError(ErrorCode.WireUnknownFlag, `frame flag ${flag} is unknown`);
+  const blockStart = start + Layout.flagBytes + Layout.lz4SizeBytes;
+  if (blockStart > end) throw truncated('LZ4 body shorter than its size field');
+  const rawSize = ints.readU32(bytes, start + Layout.flagBytes);
+  if (rawSize > maxMessageBytes) {
+    throw new RouterError(
+      ErrorCode.WireFrameTooLarge,
+      `compressed message declares ${rawSize} bytes, over maxMessageBytes ${maxMessageBytes}`,
+    );
+  }
+  const raw = lz4Decompress(bytes.subarray(blockStart, end), rawSize);
+  return decodeMessage(raw, 0, raw.length);
+}
+
+function decodeMessage(bytes: Uint8Array, start: number, end: number): Message {
+  const length = end - start;
+  if (length < minMessageBytes)
+    throw truncated(`message of ${length} bytes, at least ${minMessageBytes} needed`);
+  const typeWord = ints.readU32(bytes, start + Layout.typeOffset);
+  if (typeWord >= Layout.messageTypeCount) {
+    throw new RouterError(ErrorCode.WireUnknownType, `message type ${typeWord} is unknown`);
+  }
+  const payloadLength = ints.readU64(bytes, start + Layout.payloadLengthOffset, 'payloadLength');
+  const available = length - minMessageBytes;
+  if (payloadLength > available)
+    throw truncated(`payloadLength ${payloadLength}, only ${available} bytes follow`);
+  if (payloadLength < available) {
+    throw new RouterError(
+      ErrorCode.WireTrailingBytes,
+      `${available - payloadLength} bytes after a payload of ${payloadLength}`,
+    );
+  }
+  const payloadStart = start + Layout.headerBytes;
+  const payload = bytes.slice(payloadStart, payloadStart + payloadLength);
+  const expected = ints.readU32(bytes, payloadStart + payloadLength);
+  const actual = crc32(payload, crc32(bytes.subarray(start, start + Layout.checksummedHeaderBytes)));
+  if (actual !== expected) {
+    throw new RouterError(
+      ErrorCode.WireChecksum,
+      `checksum mismatch: frame says ${hex(expected)}, content gives ${hex(actual)}`,
+    );
+  }
+  return {
+    sender: ints.readU64(bytes, start, 'sender'),
+    recipient: ints.readU64(bytes, start + 8, 'recipient'),
+    sequence: ints.readU64(bytes, start + 16, 'sequence'),
+    timestamp: ints.readI64(bytes, start + 24, 'timestamp'),
+    type: typeWord as MessageType,
+    payload,
+  };
+}
+
+function truncated(what: string): RouterError {
+  return new RouterError(ErrorCode.WireTruncated, `truncated frame: ${what}`);
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16).padStart(8, '0')}`;
+}

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../../lib/errors.js';
+import { encodeFrame } from '../../../lib/wire/encode.js';
+import { FrameDecoder } from '../../../lib/wire/frame-decoder.js';
+import { type Message, MessageType } from '../../../lib/wire/message.js';
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+const text = (s: string) => new TextEncoder().encode(s);
+
+/*
+ * Known answers. The first is DESIGN §3's example. The others were computed independently of this code, with
+ * Python's struct and zlib (CPython 3.11):
+ *   msg  = struct.pack('<QQQqIQ', sender, recipient, seq, ts, type, len(payload)) + payload
+ *   crc  = zlib.crc32(struct.pack('<QQQqB', sender, recipient, seq, ts, type) + payload)
+ *   body = b'\x00' + msg + struct.pack('<I', crc);  frame = struct.pack('>I', len(body)) + body
+ */
+const vectors: Array<[string, Message, string]> = [
+  [
+    'DESIGN §3 client Ping',
+    {
+      sender: 0,
+      recipient: 1,
+      sequence: 0,
+      timestamp: 1764000000000,
+      type: MessageType.Ping,
+      payload: text(''),
+    },
+    '00000031' +
+      '00' +
+      '0000000000000000' +
+      '0100000000000000' +
+      '0000000000000000' +
+      '00e897b69a010000' +
+      '00000000' +
+      '0000000000000000' +
+      '5974344a',
+  ],
+  [
+    'a Pong from node 1',
+    {
+      sender: 1,
+      recipient: 0,
+      sequence: 42,
+      timestamp: 1764000000123,
+      type: MessageType.Pong,
+      payload: text(''),
+    },
+    '0000003100010000000000000000000000000000002a000000000000007be897b69a01000001000000000000000000000099f433c0',
+  ],
+  [
+    'Data with max safe sequence and negative timestamp',
+    {
+      sender: 0,
+      recipient: 3,
+      sequence: Number.MAX_SAFE_INTEGER,
+      timestamp: -5,
+      type: MessageType.Data,
+      payload: text('hello, qdb'),
+    },
+    '0000003b0000000000000000000300000000000000ffffffffffff1f00fbffffffffffffff020000000a0000000000000068656c6c6f2c20716462c56c409b',
+  ],
+  [
+    'an Error reply',
+    {
+      sender: 0,
+      recipient: 2,
+      sequence: 7,
+      timestamp: 0,
+      type: MessageType.Error,
+      payload: text('{"code":"E","message":"m","retryable":true}'),
+    },
+    '0000005c000000000000000000020000000000000007000000000000000000000000000000040000002b000000000000007b22636f6465223a2245222c226d657373616765223a226d222c22726574727961626c65223a747275657d02446d76',
+  ],
+];
+
+describe('encodeFrame', () => {
+  it.each(vectors)('%s comes out byte for byte, and decodes back', (_name, message, expected) => {
+    const frame = encodeFrame(message);
+    expect(hex(frame)).toBe(expected);
+    expect(new FrameDecoder().push(frame)).toEqual([message]);
+  });
+
+  it.each([
+    ['sender', { sender: -1 }],
+    ['recipient', { recipient: 2 ** 53 }],
+    ['sequence', { sequence: 1.5 }],
+    ['timestamp', { timestamp: Number.NaN }],
+  ])('rejects an out-of-range %s with ERR_WIRE_INTEGER_RANGE naming the field', (field, patch) => {
+    const base = vectors[0]![1];
+    expect(() => encodeFrame({ ...base, ...patch })).toThrowError(
+      expect.objectContaining({ code: ErrorCode.WireIntegerRange, message: expect.stringContaining(field) }),
+    );
+  });
+
+  it('rejects an unknown type and a message over maxMessageBytes', () => {
+    const base = vectors[0]![1];
+    expect(() => encodeFrame({ ...base, type: 12 as MessageType })).toThrowError(
+      expect.objectContaining({ code: ErrorCode.WireUnknownType }),
+    );
+    expect(() =>
+      encodeFrame({ ...base, payload: new Uint8Array(100) }, { maxMessageBytes: 100 }),
+    ).toThrowError(expect.objectContaining({ code: ErrorCode.WireFrameTooLarge }));
+  });
+
+  it('compresses above the threshold with flag 1 and a u32 LE raw size, and round-trips', () => {
+    const payload = text('abcdefgh'.repeat(200));
+    const message: Message = { ...vectors[0]![1], type: MessageType.Data, payload };
+    const frame = encodeFrame(message, { compressAboveBytes: 64 });
+    expect(frame[4]).toBe(1);
+    const rawSize = Buffer.from(frame).readUInt32LE(5);
+    expect(rawSize).toBe(48 + payload.length);
+    expect(frame.length).toBeLessThan(payload.length / 4);
+    expect(new FrameDecoder().push(frame)).toEqual([message]);
+    // compression is used only when it makes the frame smaller, and is off by default
+    let seed = 0x9e3779b9;
+    const random = Uint8Array.from({ length: 512 }, () => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return seed & 0xff;
+    });
+    const plain = encodeFrame({ ...message, payload: random }, { compressAboveBytes: 64 });
+    expect(plain.length).toBeLessThanOrEqual(5 + 48 + 512);
+    expect(new FrameDecoder().push(plain)[0]?.payload).toEqual(random);
+    expect(encodeFrame(message)[4]).toBe(0);
+  });
+});

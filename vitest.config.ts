@@ -1,0 +1,33 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    passWithNoTests: false,
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['spec/unit/**/*.spec.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'marbles',
+          include: ['spec/marbles/**/*.spec.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'live',
+          include: ['spec/live/**/*.live.spec.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          teardownTimeout: 30_000,
+        },
+      },
+    ],
+  },
+});

@@ -17,6 +17,7 @@ export const ErrorCode = {
   ConnectTimeout: 'ERR_CONNECT_TIMEOUT',
   ConnectRefused: 'ERR_CONNECT_REFUSED',
   ConnectFailed: 'ERR_CONNECT_FAILED',
+  Tls: 'ERR_TLS',
   ConnectionLost: 'ERR_CONNECTION_LOST',
   ConnectionClosed: 'ERR_CONNECTION_CLOSED',
   RequestTimeout: 'ERR_REQUEST_TIMEOUT',

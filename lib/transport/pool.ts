@@ -1,0 +1,339 @@
+import { asyncScheduler, BehaviorSubject, Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { ErrorCode, RouterError } from '../errors.js';
+import type { NodeId } from '../types.js';
+import { type Message, MessageType } from '../wire/message.js';
+import type { PoolConnection } from './pool-connection.js';
+import type { PoolEvent, PoolOptions, PoolStats } from './pool-types.js';
+
+type Done = (err: RouterError | undefined, reply?: Message) => void;
+interface Waiter {
+  readonly take: (conn: PoolConnection) => void;
+  readonly fail: (err: RouterError) => void;
+  timer: Subscription | undefined;
+}
+interface Meta {
+  createdAt: number;
+  lastUsedAt: number;
+  retiring: boolean;
+}
+
+/**
+ * The connections to one node. Requests go to the least-loaded open connection (ties: the most recently
+ * used, so the others go idle and can be closed); a new connection is opened only when every open one is at
+ * `maxInFlightPerConnection`, up to `maxConnections`, at most `maxConnecting` at once. A request that finds no
+ * capacity waits in a FIFO queue, failing after `acquireTimeoutMs` with a retryable `ERR_ACQUIRE_TIMEOUT`; when
+ * a connect fails and nothing else can serve the queue, every waiter fails with the connect error.
+ *
+ * Time comes from `scheduler` (virtual in unit tests). Lost connections are not reopened eagerly: the next
+ * request or heartbeat opens one, so a dead node is not hammered.
+ */
+export class Pool {
+  readonly nodeId: NodeId;
+  private readonly open: () => Promise<PoolConnection>;
+  private readonly scheduler: SchedulerLike;
+  private readonly onEvent: (event: PoolEvent) => void;
+  private readonly min: number;
+  private readonly max: number;
+  private readonly perConnection: number;
+  private readonly idleTimeoutMs: number;
+  private readonly maxLifetimeMs: number;
+  private readonly maxConnecting: number;
+  private readonly acquireTimeoutMs: number;
+  private readonly connections = new Map<PoolConnection, Meta>();
+  private readonly waiters: Waiter[] = [];
+  private connecting = 0;
+  private sweep: Subscription | undefined;
+  private closedState = false;
+  private readonly statsSubject: BehaviorSubject<PoolStats>;
+
+  constructor(
+    nodeId: NodeId,
+    open: () => Promise<PoolConnection>,
+    options: PoolOptions = {},
+    scheduler: SchedulerLike = asyncScheduler,
+    onEvent: (event: PoolEvent) => void = () => {},
+  ) {
+    this.nodeId = nodeId;
+    this.open = open;
+    this.scheduler = scheduler;
+    this.onEvent = onEvent;
+    this.min = options.minConnections ?? 1;
+    this.max = options.maxConnections ?? 4;
+    this.perConnection = options.maxInFlightPerConnection ?? 256;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+    this.maxLifetimeMs = options.maxLifetimeMs ?? 1_800_000;
+    this.maxConnecting = options.maxConnecting ?? 2;
+    this.acquireTimeoutMs = options.acquireTimeoutMs ?? 5000;
+    this.statsSubject = new BehaviorSubject(this.stats);
+  }
+
+  /** Counts now. */
+  get stats(): PoolStats {
+    let inFlight = 0;
+    let idle = 0;
+    for (const conn of this.connections.keys()) {
+      inFlight += conn.inFlight;
+      if (load(conn) === 0) idle++;
+    }
+    const open = this.connections.size;
+    return { nodeId: this.nodeId, open, idle, connecting: this.connecting, inFlight, waiting: this.waiters.length };
+  }
+
+  /** Emits the counts when connections open or close and when the wait queue grows or empties. */
+  get stats$(): Observable<PoolStats> {
+    return this.statsSubject.asObservable();
+  }
+
+  /** Requests in flight plus requests waiting: what balancers compare. */
+  get load(): number {
+    let total = this.waiters.length;
+    for (const conn of this.connections.keys()) total += load(conn);
+    return total;
+  }
+
+  /** Opens connections up to `minConnections` (failures are reported as events, not thrown). */
+  warm(): void {
+    while (!this.closedState && this.usable() + this.connecting < this.min) this.connect();
+  }
+
+  /** Sends one message on the least-loaded connection; `done` is called once. Returns a cancel function. */
+  send(type: MessageType, payload: Uint8Array, timeoutMs: number | undefined, done: Done): () => void {
+    let cancelSend: (() => void) | undefined;
+    let cancelled = false;
+    const cancelWait = this.acquire(
+      (conn) => {
+        if (cancelled) return;
+        cancelSend = conn.send(type, payload, timeoutMs, (err, reply) => {
+          this.touch(conn);
+          done(err, reply);
+        });
+      },
+      (err) => done(err),
+      false,
+    );
+    return () => {
+      cancelled = true;
+      cancelWait();
+      cancelSend?.();
+    };
+  }
+
+  /** One request as a cold Observable; unsubscribing cancels it. */
+  request$(payload: Uint8Array, type: MessageType = MessageType.Data, timeoutMs?: number): Observable<Message> {
+    return new Observable<Message>((subscriber) =>
+      this.send(type, payload, timeoutMs, (err, reply) => {
+        if (err) return subscriber.error(err);
+        subscriber.next(reply!);
+        subscriber.complete();
+      }),
+    );
+  }
+
+  /** Leases a connection (the reference client's `getConnection`); give it back with {@link release}. */
+  lease(timeoutMs = this.acquireTimeoutMs): Promise<PoolConnection> {
+    return new Promise((resolve, reject) => {
+      this.acquire(resolve, reject, true, timeoutMs);
+    });
+  }
+
+  /** Returns a leased connection; it is the one handed out next while it stays the least loaded. */
+  release(conn: PoolConnection): void {
+    if (conn.leases > 0) conn.leases--;
+    this.touch(conn);
+  }
+
+  /** Destroys every connection (the node went down); waiters stay queued for a new one. */
+  clear(): void {
+    for (const conn of [...this.connections.keys()]) conn.destroy();
+  }
+
+  /** Fails waiters, drains and closes every connection, stops every timer. */
+  async close(): Promise<void> {
+    this.closedState = true;
+    this.sweep?.unsubscribe();
+    this.sweep = undefined;
+    const err = new RouterError(ErrorCode.PoolClosed, `pool of node ${this.nodeId} is closed`);
+    for (const waiter of this.waiters.splice(0)) this.dropWaiter(waiter, err);
+    await Promise.all([...this.connections.keys()].map((conn) => conn.close('closed')));
+    this.statsSubject.complete();
+  }
+
+  private acquire(
+    take: (conn: PoolConnection) => void,
+    fail: (err: RouterError) => void,
+    lease: boolean,
+    timeoutMs = this.acquireTimeoutMs,
+  ): () => void {
+    if (this.closedState) {
+      fail(new RouterError(ErrorCode.PoolClosed, `pool of node ${this.nodeId} is closed`));
+      return noop;
+    }
+    const give = (conn: PoolConnection) => {
+      if (lease) conn.leases++;
+      take(conn);
+    };
+    const ready = this.waiters.length === 0 ? this.pick() : undefined;
+    if (ready) {
+      give(ready);
+      return noop;
+    }
+    const waiter: Waiter = { take: give, fail, timer: undefined };
+    waiter.timer = this.scheduler.schedule(() => {
+      this.removeWaiter(waiter);
+      fail(
+        new RouterError(ErrorCode.AcquireTimeout, `no connection to node ${this.nodeId} within ${timeoutMs} ms`, {
+          retryable: true,
+        }),
+      );
+    }, timeoutMs);
+    this.waiters.push(waiter);
+    this.publish();
+    this.pump();
+    return () => {
+      if (this.removeWaiter(waiter)) waiter.timer?.unsubscribe();
+    };
+  }
+
+  private pick(): PoolConnection | undefined {
+    let best: PoolConnection | undefined;
+    let bestMeta: Meta | undefined;
+    const now = this.scheduler.now();
+    for (const [conn, meta] of this.connections) {
+      if (!conn.isOpen || meta.retiring) continue;
+      if (now - meta.createdAt >= this.maxLifetimeMs) {
+        this.retire(conn, meta, 'lifetime');
+        continue;
+      }
+      const l = load(conn);
+      if (l >= Math.min(this.perConnection, conn.maxInFlight)) continue;
+      if (!best || l < load(best) || (l === load(best) && meta.lastUsedAt > bestMeta!.lastUsedAt)) {
+        best = conn;
+        bestMeta = meta;
+      }
+    }
+    return best;
+  }
+
+  private pump(): void {
+    while (this.waiters.length > 0) {
+      const conn = this.pick();
+      if (!conn) break;
+      const waiter = this.waiters.shift()!;
+      waiter.timer?.unsubscribe();
+      waiter.take(conn);
+    }
+    if (this.waiters.length === 0) this.publish();
+    if (
+      this.waiters.length > this.connecting * this.perConnection &&
+      this.usable() + this.connecting < this.max &&
+      this.connecting < this.maxConnecting &&
+      !this.closedState
+    ) {
+      this.connect();
+    }
+  }
+
+  private connect(): void {
+    this.connecting++;
+    this.open().then(
+      (conn) => {
+        this.connecting--;
+        if (this.closedState) return void conn.close('closed');
+        const now = this.scheduler.now();
+        this.connections.set(conn, { createdAt: now, lastUsedAt: now, retiring: false });
+        this.onEvent({ type: 'connectionCreated', nodeId: this.nodeId, connectionId: conn.id });
+        void conn.closed.then((reason) => {
+          this.connections.delete(conn);
+          this.onEvent({ type: 'connectionClosed', nodeId: this.nodeId, connectionId: conn.id, reason });
+          this.publish();
+          this.pump();
+        });
+        this.publish();
+        this.pump();
+        this.scheduleSweep();
+      },
+      (err: RouterError) => {
+        this.connecting--;
+        this.onEvent({ type: 'connectFailed', nodeId: this.nodeId, error: err });
+        // Nothing open: fail the queue now (the router retries elsewhere) rather than reconnect in a loop.
+        if (this.usable() === 0) for (const waiter of this.waiters.splice(0)) this.dropWaiter(waiter, err);
+        this.publish();
+        this.pump();
+      },
+    );
+  }
+
+  private usable(): number {
+    let n = 0;
+    for (const [conn, meta] of this.connections) if (conn.isOpen && !meta.retiring) n++;
+    return n;
+  }
+
+  private touch(conn: PoolConnection): void {
+    const meta = this.connections.get(conn);
+    if (meta) meta.lastUsedAt = this.scheduler.now();
+    if (this.waiters.length > 0) this.pump();
+    else if (load(conn) === 0) this.scheduleSweep();
+  }
+
+  private scheduleSweep(): void {
+    if (this.sweep || this.closedState) return;
+    const now = this.scheduler.now();
+    let next = Number.POSITIVE_INFINITY;
+    const closable = this.connections.size > this.min;
+    for (const [conn, meta] of this.connections) {
+      if (meta.retiring) continue;
+      next = Math.min(next, meta.createdAt + this.maxLifetimeMs);
+      if (closable && load(conn) === 0) next = Math.min(next, meta.lastUsedAt + this.idleTimeoutMs);
+    }
+    if (next === Number.POSITIVE_INFINITY) return;
+    this.sweep = this.scheduler.schedule(() => {
+      this.sweep = undefined;
+      this.reap();
+      this.scheduleSweep();
+    }, Math.max(0, next - now));
+  }
+
+  private reap(): void {
+    const now = this.scheduler.now();
+    let surplus = this.connections.size - this.min;
+    const byIdle = [...this.connections].sort(([, a], [, b]) => a.lastUsedAt - b.lastUsedAt);
+    for (const [conn, meta] of byIdle) {
+      if (meta.retiring) continue;
+      if (now - meta.createdAt >= this.maxLifetimeMs) this.retire(conn, meta, 'lifetime');
+      else if (surplus > 0 && load(conn) === 0 && now - meta.lastUsedAt >= this.idleTimeoutMs) {
+        surplus--;
+        this.retire(conn, meta, 'idle');
+      }
+    }
+    this.warm();
+  }
+
+  private retire(conn: PoolConnection, meta: Meta, reason: 'idle' | 'lifetime'): void {
+    meta.retiring = true;
+    void conn.close(reason);
+  }
+
+  private removeWaiter(waiter: Waiter): boolean {
+    const i = this.waiters.indexOf(waiter);
+    if (i < 0) return false;
+    this.waiters.splice(i, 1);
+    if (this.waiters.length === 0) this.publish();
+    return true;
+  }
+
+  private dropWaiter(waiter: Waiter, err: RouterError): void {
+    waiter.timer?.unsubscribe();
+    waiter.fail(err);
+  }
+
+  private publish(): void {
+    if (!this.statsSubject.closed) this.statsSubject.next(this.stats);
+  }
+}
+
+function load(conn: PoolConnection): number {
+  return conn.inFlight + conn.leases;
+}
+
+function noop(): void {}

@@ -43,6 +43,7 @@ export class Pool {
   private readonly waiters: Waiter[] = [];
   private connecting = 0;
   private sweep: Subscription | undefined;
+  private sweepAt = Number.POSITIVE_INFINITY;
   private closedState = false;
   private readonly statsSubject: BehaviorSubject<PoolStats>;
 
@@ -277,7 +278,7 @@ export class Pool {
   }
 
   private scheduleSweep(): void {
-    if (this.sweep || this.closedState) return;
+    if (this.closedState) return;
     const now = this.scheduler.now();
     let next = Number.POSITIVE_INFINITY;
     const closable = this.connections.size > this.min;
@@ -286,9 +287,12 @@ export class Pool {
       next = Math.min(next, meta.createdAt + this.maxLifetimeMs);
       if (closable && load(conn) === 0) next = Math.min(next, meta.lastUsedAt + this.idleTimeoutMs);
     }
-    if (next === Number.POSITIVE_INFINITY) return;
+    if (next === Number.POSITIVE_INFINITY || (this.sweep && this.sweepAt <= next)) return;
+    this.sweep?.unsubscribe();
+    this.sweepAt = next;
     this.sweep = this.scheduler.schedule(() => {
       this.sweep = undefined;
+      this.sweepAt = Number.POSITIVE_INFINITY;
       this.reap();
       this.scheduleSweep();
     }, Math.max(0, next - now));

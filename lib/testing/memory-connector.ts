@@ -28,7 +28,9 @@ export function memoryConnector(options: MemoryConnectorOptions) {
   const connect = (nodeId: NodeId): Promise<PoolConnection> => {
     if (options.refuse?.(nodeId)) {
       return Promise.reject(
-        new RouterError(ErrorCode.ConnectRefused, `node ${nodeId} refused the connection`, { retryable: true }),
+        new RouterError(ErrorCode.ConnectRefused, `node ${nodeId} refused the connection`, {
+          retryable: true,
+        }),
       );
     }
     const conn = new MemoryConnection(nodeId, options);
@@ -76,7 +78,9 @@ export class MemoryConnection implements PoolConnection {
 
   send(type: MessageType, payload: Uint8Array, _timeoutMs: number | undefined, done: Done): () => void {
     if (this.state !== 'open') {
-      done(new RouterError(ErrorCode.ConnectionClosed, `connection ${this.id} is closing`, { retryable: true }));
+      done(
+        new RouterError(ErrorCode.ConnectionClosed, `connection ${this.id} is closing`, { retryable: true }),
+      );
       return () => {};
     }
     const sequence = this.nextSequence++;
@@ -85,7 +89,14 @@ export class MemoryConnection implements PoolConnection {
     const sub = this.options.scheduler.schedule(() => {
       this.pending.delete(sequence);
       const replyType = type === MessageType.Ping ? MessageType.Pong : type;
-      done(undefined, { sender: this.nodeId, recipient: 0, sequence, timestamp: 0, type: replyType, payload });
+      done(undefined, {
+        sender: this.nodeId,
+        recipient: 0,
+        sequence,
+        timestamp: 0,
+        type: replyType,
+        payload,
+      });
       this.maybeFinish();
     }, delay);
     this.pending.set(sequence, { done, cancel: () => sub.unsubscribe() });
@@ -125,7 +136,9 @@ export class MemoryConnection implements PoolConnection {
     this.pending.clear();
     for (const e of entries) {
       e.cancel();
-      e.done(new RouterError(code, `connection ${this.id} to node ${this.nodeId} ${reason}`, { retryable: true }));
+      e.done(
+        new RouterError(code, `connection ${this.id} to node ${this.nodeId} ${reason}`, { retryable: true }),
+      );
     }
     this.resolveClosed(this.reason);
   }

@@ -97,14 +97,20 @@ export class Connection {
     done: (err: RouterError | undefined, reply?: Message) => void,
   ): () => void {
     if (this.state !== 'open') {
-      done(new RouterError(ErrorCode.ConnectionClosed, `connection ${this.id} is closing`, { retryable: true }));
+      done(
+        new RouterError(ErrorCode.ConnectionClosed, `connection ${this.id} is closing`, { retryable: true }),
+      );
       return noop;
     }
     if (this.pending.size >= this.maxInFlight) {
       done(
-        new RouterError(ErrorCode.TooManyInFlight, `connection ${this.id} has ${this.maxInFlight} requests in flight`, {
-          retryable: true,
-        }),
+        new RouterError(
+          ErrorCode.TooManyInFlight,
+          `connection ${this.id} has ${this.maxInFlight} requests in flight`,
+          {
+            retryable: true,
+          },
+        ),
       );
       return noop;
     }
@@ -117,9 +123,13 @@ export class Connection {
     const timer = setTimeout(() => {
       this.settle(
         sequence,
-        new RouterError(ErrorCode.RequestTimeout, `request ${sequence} to node ${this.nodeId} timed out after ${ms} ms`, {
-          retryable: true,
-        }),
+        new RouterError(
+          ErrorCode.RequestTimeout,
+          `request ${sequence} to node ${this.nodeId} timed out after ${ms} ms`,
+          {
+            retryable: true,
+          },
+        ),
       );
     }, ms);
     this.pending.set(sequence, { done, timer });
@@ -136,7 +146,11 @@ export class Connection {
   }
 
   /** One request as a cold Observable: one reply then complete; unsubscribing cancels it. */
-  request$(payload: Uint8Array, type: MessageType = MessageType.Data, timeoutMs?: number): Observable<Message> {
+  request$(
+    payload: Uint8Array,
+    type: MessageType = MessageType.Data,
+    timeoutMs?: number,
+  ): Observable<Message> {
     return new Observable<Message>((subscriber) =>
       this.send(type, payload, timeoutMs, (err, reply) => {
         if (err) subscriber.error(err);

@@ -27,7 +27,12 @@ export const connectSocket: Connector = (address, options) => {
   return new Promise((resolve, reject) => {
     const socket =
       address.protocol === 'tls'
-        ? tls.connect({ servername: net.isIP(address.host) ? undefined : address.host, ...options.tls, host: address.host, port: address.port })
+        ? tls.connect({
+            servername: net.isIP(address.host) ? undefined : address.host,
+            ...options.tls,
+            host: address.host,
+            port: address.port,
+          })
         : net.connect({ host: address.host, port: address.port });
     const readyEvent = address.protocol === 'tls' ? 'secureConnect' : 'connect';
     const timer = setTimeout(() => {
@@ -41,7 +46,11 @@ export const connectSocket: Connector = (address, options) => {
     }, timeoutMs);
     const onError = (err: NodeJS.ErrnoException) => fail(classify(err, address));
     const onClose = () =>
-      fail(new RouterError(ErrorCode.ConnectFailed, `${address.label} closed during connect`, { retryable: true }));
+      fail(
+        new RouterError(ErrorCode.ConnectFailed, `${address.label} closed during connect`, {
+          retryable: true,
+        }),
+      );
     function fail(err: RouterError) {
       clearTimeout(timer);
       socket.off(readyEvent, onReady);
@@ -66,7 +75,10 @@ export const connectSocket: Connector = (address, options) => {
 function classify(err: NodeJS.ErrnoException, address: NodeAddress): RouterError {
   const where = address.label;
   if (err.code === 'ECONNREFUSED') {
-    return new RouterError(ErrorCode.ConnectRefused, `${where} refused the connection`, { retryable: true, cause: err });
+    return new RouterError(ErrorCode.ConnectRefused, `${where} refused the connection`, {
+      retryable: true,
+      cause: err,
+    });
   }
   if (typeof err.code === 'string' && /CERT|SSL|TLS|SELF_SIGNED|HOSTNAME|ALTNAME/.test(err.code)) {
     return new RouterError(ErrorCode.Tls, `TLS with ${where} failed: ${err.message}`, { cause: err });

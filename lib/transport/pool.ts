@@ -77,7 +77,14 @@ export class Pool {
       if (load(conn) === 0) idle++;
     }
     const open = this.connections.size;
-    return { nodeId: this.nodeId, open, idle, connecting: this.connecting, inFlight, waiting: this.waiters.length };
+    return {
+      nodeId: this.nodeId,
+      open,
+      idle,
+      connecting: this.connecting,
+      inFlight,
+      waiting: this.waiters.length,
+    };
   }
 
   /** Emits the counts when connections open or close and when the wait queue grows or empties. */
@@ -120,7 +127,11 @@ export class Pool {
   }
 
   /** One request as a cold Observable; unsubscribing cancels it. */
-  request$(payload: Uint8Array, type: MessageType = MessageType.Data, timeoutMs?: number): Observable<Message> {
+  request$(
+    payload: Uint8Array,
+    type: MessageType = MessageType.Data,
+    timeoutMs?: number,
+  ): Observable<Message> {
     return new Observable<Message>((subscriber) =>
       this.send(type, payload, timeoutMs, (err, reply) => {
         if (err) return subscriber.error(err);
@@ -182,9 +193,13 @@ export class Pool {
     waiter.timer = this.scheduler.schedule(() => {
       this.removeWaiter(waiter);
       fail(
-        new RouterError(ErrorCode.AcquireTimeout, `no connection to node ${this.nodeId} within ${timeoutMs} ms`, {
-          retryable: true,
-        }),
+        new RouterError(
+          ErrorCode.AcquireTimeout,
+          `no connection to node ${this.nodeId} within ${timeoutMs} ms`,
+          {
+            retryable: true,
+          },
+        ),
       );
     }, timeoutMs);
     this.waiters.push(waiter);
@@ -290,12 +305,15 @@ export class Pool {
     if (next === Number.POSITIVE_INFINITY || (this.sweep && this.sweepAt <= next)) return;
     this.sweep?.unsubscribe();
     this.sweepAt = next;
-    this.sweep = this.scheduler.schedule(() => {
-      this.sweep = undefined;
-      this.sweepAt = Number.POSITIVE_INFINITY;
-      this.reap();
-      this.scheduleSweep();
-    }, Math.max(0, next - now));
+    this.sweep = this.scheduler.schedule(
+      () => {
+        this.sweep = undefined;
+        this.sweepAt = Number.POSITIVE_INFINITY;
+        this.reap();
+        this.scheduleSweep();
+      },
+      Math.max(0, next - now),
+    );
   }
 
   private reap(): void {

@@ -15,8 +15,12 @@ function setup(options: PoolOptions = {}, latencyMs = 10, refuse = false) {
   const scheduler = new VirtualTimeScheduler();
   const memory = memoryConnector({ scheduler, latencyMs: () => latencyMs, refuse: () => refuse });
   const events: string[] = [];
-  const pool = new Pool(1, () => memory.connect(1), options, scheduler, (e) =>
-    events.push(e.type === 'connectionClosed' ? `closed:${e.reason}` : e.type),
+  const pool = new Pool(
+    1,
+    () => memory.connect(1),
+    options,
+    scheduler,
+    (e) => events.push(e.type === 'connectionClosed' ? `closed:${e.reason}` : e.type),
   );
   const results: Array<RouterError | undefined> = [];
   const send = () => pool.send(MessageType.Data, payload, undefined, (err) => results.push(err));
@@ -38,7 +42,10 @@ describe('Pool', () => {
   });
 
   it('opens another connection only when every open one is at its in-flight bound, up to max', async () => {
-    const { scheduler, memory, pool, results, send } = setup({ maxInFlightPerConnection: 2, maxConnections: 3 });
+    const { scheduler, memory, pool, results, send } = setup({
+      maxInFlightPerConnection: 2,
+      maxConnections: 3,
+    });
     for (let i = 0; i < 10; i++) send();
     expect(pool.stats.connecting).toBe(2); // never more than two connects at once
     await settle();
@@ -148,7 +155,10 @@ describe('Pool', () => {
   });
 
   it('close() fails waiters with ERR_POOL_CLOSED, drains in-flight requests and leaves no timer', async () => {
-    const { scheduler, pool, results, memory } = setup({ maxInFlightPerConnection: 1, maxConnections: 1 }, 100);
+    const { scheduler, pool, results, memory } = setup(
+      { maxInFlightPerConnection: 1, maxConnections: 1 },
+      100,
+    );
     pool.send(MessageType.Data, payload, undefined, (e) => results.push(e));
     pool.send(MessageType.Data, payload, undefined, (e) => results.push(e));
     await settle();

@@ -50,8 +50,8 @@ export class RetryBudget {
       this.floor -= 1;
       return true;
     }
-    if (this.balance >= 1) {
-      this.balance -= 1;
+    if (this.balance >= 1 - 1e-9) {
+      this.balance = Math.max(0, this.balance - 1);
       return true;
     }
     return false;
@@ -59,6 +59,6 @@ export class RetryBudget {
 
   /** Retries affordable right now (floor plus earned). */
   get available(): number {
-    return Math.floor(this.floor) + Math.floor(this.balance);
+    return Math.floor(this.floor) + Math.floor(this.balance + 1e-9);
   }
 }

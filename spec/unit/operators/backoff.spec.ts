@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { type BackoffPolicy, backoff } from '../../../lib/operators/backoff.js';
 
-const policy: BackoffPolicy = { initialBackoffMs: 100, maxBackoffMs: 5000, backoffMultiplier: 2, jitter: 'none' };
+const policy: BackoffPolicy = {
+  initialBackoffMs: 100,
+  maxBackoffMs: 5000,
+  backoffMultiplier: 2,
+  jitter: 'none',
+};
 
 describe('backoff', () => {
   it('folds to 100, 200, 400 … capped at 5000 with the reference defaults', () => {
@@ -24,8 +29,11 @@ describe('backoff', () => {
 
   it('full jitter spans 0 to base, equal jitter base/2 to base', () => {
     const at = (jitter: BackoffPolicy['jitter'], r: number) =>
-      backoff.next(backoff.next(backoff.initial(), { ...policy, jitter }, () => 0), { ...policy, jitter }, () => r)
-        .delayMs;
+      backoff.next(
+        backoff.next(backoff.initial(), { ...policy, jitter }, () => 0),
+        { ...policy, jitter },
+        () => r,
+      ).delayMs;
     expect(at('full', 0)).toBe(0);
     expect(at('full', 0.999)).toBe(200);
     expect(at('equal', 0)).toBe(100);

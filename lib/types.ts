@@ -62,6 +62,8 @@ export interface ClusterHealth {
   readonly nodes: ReadonlyMap<NodeId, NodeHealth>;
   /** Ids of the nodes that may receive requests, ascending. */
   readonly eligible: readonly NodeId[];
-  /** True when the eligible set was widened because too few nodes were up ("panic", see cluster-health). */
+  /** True when no node is eligible: requests wait (bounded by their timeout) for one to come back. */
   readonly panic: boolean;
+  /** Ids of the nodes whose health changed in this snapshot (every id in the first one). */
+  readonly changed: readonly NodeId[];
 }

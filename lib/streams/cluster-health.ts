@@ -1,13 +1,4 @@
-import {
-  EMPTY,
-  map,
-  merge,
-  Observable as Obs,
-  type Observable,
-  ReplaySubject,
-  type SchedulerLike,
-  share,
-} from 'rxjs';
+import { EMPTY, map, merge, Observable, ReplaySubject, type SchedulerLike, share } from 'rxjs';
 import type { ClusterHealth, NodeHealth, NodeId } from '../types.js';
 import { defaultHealthPolicy, type HealthPolicy } from './health-policy.js';
 import type { HealthSignal } from './health-signal.js';
@@ -49,12 +40,12 @@ export interface ClusterHealthOptions {
 export function clusterHealth(options: ClusterHealthOptions): Observable<ClusterHealth> {
   const policy: HealthPolicy = { ...defaultHealthPolicy, ...options.policy };
   const { scheduler, nodeCount } = options;
-  return new Obs<ClusterHealth>((subscriber) => {
+  return new Observable<ClusterHealth>((subscriber) => {
     const start = scheduler.now();
     let nodes = NodeMap.of(Array.from({ length: nodeCount }, (_, i) => nodeHealth.initial(i + 1, start)));
     let eligible: readonly NodeId[] = [...nodes.keys()];
-    const emit = () =>
-      subscriber.next({ at: scheduler.now(), nodes, eligible, panic: eligible.length === 0 });
+    const emit = (changed: readonly NodeId[]) =>
+      subscriber.next({ at: scheduler.now(), nodes, eligible, panic: eligible.length === 0, changed });
 
     const apply = (signal: HealthSignal) => {
       const previous = nodes.get(signal.nodeId);
@@ -65,7 +56,7 @@ export function clusterHealth(options: ClusterHealthOptions): Observable<Cluster
       const is = nodeHealth.isEligible(next);
       if (was !== is)
         eligible = is ? insertSorted(eligible, next.nodeId) : eligible.filter((id) => id !== next.nodeId);
-      if (was !== is || visiblyDiffers(previous, next)) emit();
+      if (was !== is || visiblyDiffers(previous, next)) emit([next.nodeId]);
     };
 
     const probes = Array.from({ length: nodeCount }, (_, i) =>
@@ -82,7 +73,7 @@ export function clusterHealth(options: ClusterHealthOptions): Observable<Cluster
         }),
       ),
     );
-    emit();
+    emit(eligible);
     return merge(options.signals$ ?? EMPTY, ...probes).subscribe({
       next: apply,
       error: (err) => subscriber.error(err),

@@ -1,7 +1,8 @@
-import type { SchedulerLike } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
 import { ErrorCode, RouterError } from '../errors.js';
 import type { CloseReason } from '../transport/connection.js';
 import type { PoolConnection } from '../transport/pool-connection.js';
+import { sendAsObservable } from '../transport/send-as-observable.js';
 import type { NodeId } from '../types.js';
 import { type Message, MessageType } from '../wire/message.js';
 
@@ -108,6 +109,14 @@ export class MemoryConnection implements PoolConnection {
         this.maybeFinish();
       }
     };
+  }
+
+  request$(
+    payload: Uint8Array,
+    type: MessageType = MessageType.Data,
+    timeoutMs?: number,
+  ): Observable<Message> {
+    return sendAsObservable((done) => this.send(type, payload, timeoutMs, done));
   }
 
   close(reason: CloseReason = 'closed'): Promise<CloseReason> {

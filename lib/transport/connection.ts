@@ -1,11 +1,12 @@
 import type net from 'node:net';
-import { Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { ErrorCode, RemoteError, RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
 import { encodeFrame } from '../wire/encode.js';
 import { errorPayload } from '../wire/error-payload.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import { type Message, MessageType } from '../wire/message.js';
+import { sendAsObservable } from './send-as-observable.js';
 
 /** Options of a {@link Connection}. */
 export interface ConnectionOptions {
@@ -151,15 +152,7 @@ export class Connection {
     type: MessageType = MessageType.Data,
     timeoutMs?: number,
   ): Observable<Message> {
-    return new Observable<Message>((subscriber) =>
-      this.send(type, payload, timeoutMs, (err, reply) => {
-        if (err) subscriber.error(err);
-        else {
-          subscriber.next(reply!);
-          subscriber.complete();
-        }
-      }),
-    );
+    return sendAsObservable((done) => this.send(type, payload, timeoutMs, done));
   }
 
   /** Sends a Ping; emits the Pong. */

@@ -1,3 +1,4 @@
+import type { Observable } from 'rxjs';
 import type { RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
 import type { Message, MessageType } from '../wire/message.js';
@@ -18,6 +19,8 @@ export interface PoolConnection {
     timeoutMs: number | undefined,
     done: (err: RouterError | undefined, reply?: Message) => void,
   ): () => void;
+  /** One request as a cold Observable; unsubscribing cancels it. */
+  request$(payload: Uint8Array, type?: MessageType, timeoutMs?: number): Observable<Message>;
   close(reason?: CloseReason): Promise<CloseReason>;
   destroy(): void;
 }

@@ -1,9 +1,16 @@
-import { asyncScheduler, BehaviorSubject, Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import {
+  asyncScheduler,
+  BehaviorSubject,
+  type Observable,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
 import { ErrorCode, RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
 import { type Message, MessageType } from '../wire/message.js';
 import type { PoolConnection } from './pool-connection.js';
 import type { PoolEvent, PoolOptions, PoolStats } from './pool-types.js';
+import { sendAsObservable } from './send-as-observable.js';
 
 type Done = (err: RouterError | undefined, reply?: Message) => void;
 interface Waiter {
@@ -132,13 +139,7 @@ export class Pool {
     type: MessageType = MessageType.Data,
     timeoutMs?: number,
   ): Observable<Message> {
-    return new Observable<Message>((subscriber) =>
-      this.send(type, payload, timeoutMs, (err, reply) => {
-        if (err) return subscriber.error(err);
-        subscriber.next(reply!);
-        subscriber.complete();
-      }),
-    );
+    return sendAsObservable((done) => this.send(type, payload, timeoutMs, done));
   }
 
   /** Leases a connection (the reference client's `getConnection`); give it back with {@link release}. */

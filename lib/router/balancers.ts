@@ -1,0 +1,89 @@
+import type { BalancerName } from '../config.js';
+import type { NodeId } from '../types.js';
+
+/** What a balancer knows of one eligible node. */
+export interface Candidate {
+  readonly nodeId: NodeId;
+  /** Requests in flight plus waiting at this node's pool. */
+  readonly load: number;
+  /** Smoothed RTT in ms, or -1 when unknown. */
+  readonly rttMs: number;
+  /** Scheduler time the node came back from down, or -1. */
+  readonly recoveredAt: number;
+}
+
+/** Context of one pick: injected randomness and time, and round-robin's cursor. */
+export interface PickContext {
+  readonly random: () => number;
+  readonly now: number;
+  /** A node back from down for less than this gets damped traffic. */
+  readonly slowStartMs: number;
+  /** Incremented by the caller after each round-robin pick. */
+  readonly cursor: number;
+}
+
+/** Nodes whose RTT is within this of the fastest count as equally fast (MongoDB's latency window). */
+const latencyWindowMs = 15;
+
+/**
+ * Pure pickers: each returns the index (0..count-1) of the candidate to use.
+ *
+ * - `p2c` (default): two distinct random candidates; the lower cost wins, ties broken at random.
+ *   cost = (load + 1) × (1 + ⌊(rtt − fastest rtt) / 15 ms⌋) / warmth, where warmth rises linearly from 0.1 to 1
+ *   over `slowStartMs` after a node recovers (damped traffic, like the Cassandra driver and Envoy slow start).
+ *   With equal loads and RTTs within 15 ms, every node is equally likely: a fair share.
+ * - `round-robin`: `cursor mod n` over the candidates in id order.
+ * - `least-outstanding`: the lowest load, ties broken at random.
+ */
+export type Balancer = (count: number, candidate: (index: number) => Candidate, ctx: PickContext) => number;
+
+/**
+ * Candidates are read lazily (`candidate(i)` for i in 0..count-1) so that `p2c` and `round-robin` cost O(1)
+ * whatever the cluster size; `least-outstanding` reads them all.
+ */
+export const balancers: Record<BalancerName, Balancer> = {
+  p2c(n, candidate, ctx) {
+    if (n === 1) return 0;
+    const a = Math.floor(ctx.random() * n) % n;
+    const b = (a + 1 + (Math.floor(ctx.random() * (n - 1)) % (n - 1))) % n;
+    const first = candidate(a);
+    const second = candidate(b);
+    let fastest = Number.POSITIVE_INFINITY;
+    if (first.rttMs >= 0) fastest = first.rttMs;
+    if (second.rttMs >= 0 && second.rttMs < fastest) fastest = second.rttMs;
+    const ca = cost(first, fastest, ctx);
+    const cb = cost(second, fastest, ctx);
+    if (ca === cb) return ctx.random() < 0.5 ? a : b;
+    return ca < cb ? a : b;
+  },
+
+  'round-robin'(n, _candidate, ctx) {
+    return ctx.cursor % n;
+  },
+
+  'least-outstanding'(n, candidate, ctx) {
+    let best: number[] = [];
+    let min = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < n; i++) {
+      const load = candidate(i).load;
+      if (load < min) {
+        min = load;
+        best = [i];
+      } else if (load === min) best.push(i);
+    }
+    return best[Math.floor(ctx.random() * best.length) % best.length]!;
+  },
+};
+
+function cost(c: Candidate, fastest: number, ctx: PickContext): number {
+  const slower =
+    c.rttMs >= 0 && fastest < Number.POSITIVE_INFINITY
+      ? Math.floor((c.rttMs - fastest) / latencyWindowMs)
+      : 0;
+  let warmth = 1;
+  if (c.recoveredAt >= 0 && ctx.slowStartMs > 0) {
+    const age = ctx.now - c.recoveredAt;
+    if (age < ctx.slowStartMs) warmth = Math.max(0.1, age / ctx.slowStartMs);
+  }
+  return ((c.load + 1) * (1 + slower)) / warmth;
+}

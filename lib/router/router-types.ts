@@ -1,0 +1,49 @@
+import type { Observable, ObservableInput } from 'rxjs';
+import type { PoolConnection } from '../transport/pool-connection.js';
+import type { PoolStats } from '../transport/pool-types.js';
+import type { ClusterHealth, NodeAddress, NodeId } from '../types.js';
+import type { Message, MessageType } from '../wire/message.js';
+import type { RouterEvent } from './router-event.js';
+
+/** Options of one request. */
+export interface RequestOptions {
+  /** @defaultValue MessageType.Data */
+  readonly type?: MessageType;
+  /** Bound on the whole request, retries and waiting for a node included. @defaultValue config.timeoutMs */
+  readonly timeoutMs?: number;
+  /**
+   * Whether the request may be repeated safely. A request that may have reached a node (its connection was lost
+   * or it timed out) is retried only when idempotent; failures before sending are always retried.
+   * @defaultValue true (the reference client retries every request; pass false for writes)
+   */
+  readonly idempotent?: boolean;
+}
+
+/** A router over one cluster; see `createRouter`. */
+export interface Router {
+  /** The parsed hosts; `addresses[i].id === i + 1`. */
+  readonly addresses: readonly NodeAddress[];
+  /** Cluster health snapshots; replays the latest to each subscriber. */
+  readonly health$: Observable<ClusterHealth>;
+  /** Eligible node ids, emitted only when the set changes. */
+  readonly eligible$: Observable<readonly NodeId[]>;
+  /** Connection, heartbeat, health, retry and request events. */
+  readonly events$: Observable<RouterEvent>;
+  /** Cold: each subscription sends one request (retried per config); one reply then complete. */
+  request$(payload: Uint8Array | string, options?: RequestOptions): Observable<Message>;
+  /** `request$` as a promise. */
+  request(payload: Uint8Array | string, options?: RequestOptions): Promise<Message>;
+  /** Leases a connection to an eligible node (the reference client's API). */
+  getConnection(): Promise<PoolConnection>;
+  /** Gives a leased connection back; it is handed out next while it stays the least loaded. */
+  returnConnection(connection: PoolConnection): void;
+  /** Keeps a node out of routing, whatever its probes say, until `markNodeHealthy`. */
+  markNodeUnhealthy(nodeId: NodeId): void;
+  markNodeHealthy(nodeId: NodeId): void;
+  /** Retries `operation` with the router's retry policy and budget. */
+  executeWithRetry<T>(operation: () => ObservableInput<T>): Promise<T>;
+  /** Pool counts per node, in id order. */
+  poolStats(): PoolStats[];
+  /** Drains in-flight requests (bounded by timeoutMs), then closes every socket and timer. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,30 @@
+import { parseArgs } from 'node:util';
+import { ProcessCluster } from '../testing/process-cluster.js';
+import { parsePorts } from './parse-ports.js';
+
+export const clusterUsage = `qdb-router cluster [--ports 7000,7001,7002]
+  Runs a local cluster of test nodes, each in its own OS process, until Ctrl-C; prints each node's address and pid.
+  Faults: kill -KILL PID (crash), kill -STOP / -CONT PID (hang / resume), or Admin messages (docs/testing.md).`;
+
+/** `qdb-router cluster`: a ProcessCluster in the foreground. */
+export async function clusterCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { ports: { type: 'string', default: '7000,7001,7002' } } });
+  const ports = parsePorts(values.ports);
+  console.log(`starting ${ports.length} nodes …`);
+  let cluster: ProcessCluster;
+  try {
+    cluster = await ProcessCluster.start(ports);
+  } catch (err) {
+    console.error(`error: ${(err as Error).message}`);
+    return 1;
+  }
+  for (const node of cluster.nodes) console.log(`node ${node.nodeId}  ${node.address}  pid ${node.pid}`);
+  console.log('cluster ready; Ctrl-C stops every node');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  console.log('stopping …');
+  await cluster.stop();
+  return 0;
+}

@@ -1,0 +1,56 @@
+import { clusterCommand, clusterUsage } from './cluster-command.js';
+import { nodeCommand, nodeUsage } from './node-command.js';
+import { pingCommand, pingUsage } from './ping-command.js';
+import { UsageError } from './usage-error.js';
+
+const commands: Record<string, { run: (args: string[]) => Promise<number>; usage: string }> = {
+  cluster: { run: clusterCommand, usage: clusterUsage },
+  node: { run: nodeCommand, usage: nodeUsage },
+  ping: { run: pingCommand, usage: pingUsage },
+};
+
+const usage = `usage: qdb-router <command> [options]
+
+commands:
+${Object.values(commands)
+  .map((c) => `  ${c.usage.split('\n')[0]}`)
+  .join('\n')}
+
+qdb-router <command> --help shows a command's help.`;
+
+/** The `qdb-router` command line: a thin dispatcher, no logic. */
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`qdb-router: unknown command ${JSON.stringify(name)}\n\n${usage}`);
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run(args);
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`qdb-router ${name}: ${(err as Error).message}\n\n${command.usage}`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,145 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** One node process of a {@link ProcessCluster}. */
+export interface ProcessNode {
+  readonly nodeId: number;
+  readonly port: number;
+  readonly address: string;
+  /** Pid of the current process (changes on restart). */
+  readonly pid: number;
+  /** True until the process exits. */
+  readonly running: boolean;
+}
+
+interface NodeState {
+  nodeId: number;
+  port: number;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  running: boolean;
+}
+
+/** The `qdb-router` CLI entry, from `dist/` (this file may run from `lib/` under a TypeScript test runner). */
+export function cliEntry(): string {
+  const beside = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+  if (existsSync(beside)) return beside;
+  return fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+}
+
+/**
+ * Test servers in separate OS processes (`qdb-router node --port P`), so faults are real: `signal(1, 'SIGKILL')`
+ * crashes node 1, `SIGSTOP` / `SIGCONT` hang and resume it, `restart(1)` starts it again on the same port.
+ * Node ids are 1..n in port order. A port already in use rejects `start` naming the port, leaving nothing running.
+ */
+export class ProcessCluster {
+  private readonly states: NodeState[];
+
+  private constructor(states: NodeState[]) {
+    this.states = states;
+  }
+
+  static async start(ports: readonly number[]): Promise<ProcessCluster> {
+    const started: NodeState[] = [];
+    try {
+      for (const [i, port] of ports.entries()) started.push(await spawnNode(i + 1, port));
+    } catch (err) {
+      await Promise.all(started.map((s) => stopState(s)));
+      throw err;
+    }
+    return new ProcessCluster(started);
+  }
+
+  get nodes(): ProcessNode[] {
+    return this.states.map((s) => ({
+      nodeId: s.nodeId,
+      port: s.port,
+      address: `127.0.0.1:${s.port}`,
+      pid: s.child.pid ?? -1,
+      running: s.running,
+    }));
+  }
+
+  get addresses(): string[] {
+    return this.states.map((s) => `127.0.0.1:${s.port}`);
+  }
+
+  /** Sends a signal to a node's process (SIGKILL, SIGSTOP, SIGCONT, SIGTERM …). */
+  signal(nodeId: number, signal: NodeJS.Signals): void {
+    const s = this.state(nodeId);
+    if (s.running) s.child.kill(signal);
+  }
+
+  /** Waits for a node's process to exit (after SIGKILL, say). */
+  async exited(nodeId: number): Promise<void> {
+    await this.state(nodeId).exited;
+  }
+
+  /** Starts a node again on its port (after it exited). */
+  async restart(nodeId: number): Promise<void> {
+    const s = this.state(nodeId);
+    if (s.running) {
+      s.child.kill('SIGCONT');
+      s.child.kill('SIGKILL');
+      await s.exited;
+    }
+    this.states[nodeId - 1] = await spawnNode(nodeId, s.port);
+  }
+
+  /** Stops every node: SIGCONT then SIGTERM (graceful), SIGKILL after 5 s. */
+  async stop(): Promise<void> {
+    await Promise.all(this.states.map((s) => stopState(s)));
+  }
+
+  private state(nodeId: number): NodeState {
+    const s = this.states[nodeId - 1];
+    if (!s) throw new RangeError(`no node ${nodeId} in a cluster of ${this.states.length}`);
+    return s;
+  }
+}
+
+function spawnNode(nodeId: number, port: number): Promise<NodeState> {
+  const child = spawn(
+    process.execPath,
+    [cliEntry(), 'node', '--port', String(port), '--node-id', String(nodeId)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const state: NodeState = {
+    nodeId,
+    port,
+    child,
+    running: true,
+    exited: new Promise((resolve) =>
+      child.once('exit', (code) => {
+        state.running = false;
+        resolve(code);
+      }),
+    ),
+  };
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('READY')) resolve(state);
+    });
+    void state.exited.then((code) => {
+      reject(new Error(`node ${nodeId} on port ${port} exited with ${code}: ${err.trim() || out.trim()}`));
+    });
+  });
+}
+
+async function stopState(s: NodeState): Promise<void> {
+  if (!s.running) return;
+  s.child.kill('SIGCONT');
+  s.child.kill('SIGTERM');
+  const force = setTimeout(() => s.child.kill('SIGKILL'), 5000);
+  await s.exited;
+  clearTimeout(force);
+}

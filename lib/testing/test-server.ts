@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import { encodeFrame } from '../wire/encode.js';
 import { errorPayload } from '../wire/error-payload.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
@@ -22,6 +23,8 @@ export interface TestServerOptions {
   readonly failures?: number;
   /** Largest message accepted from a client. @defaultValue 1048576 */
   readonly maxMessageBytes?: number;
+  /** Serve TLS with these options (`key`, `cert`, `ca`, `requestCert` …) instead of plain TCP. */
+  readonly tls?: tls.TlsOptions;
 }
 
 /** One accepted connection, as the server saw it. */
@@ -56,6 +59,7 @@ export class TestServer {
   private server: net.Server | undefined;
   private readonly handler: DataHandler;
   private readonly maxMessageBytes: number;
+  private readonly tlsOptions: tls.TlsOptions | undefined;
   private readonly connections = new Map<number, ConnectionState>();
   private readonly history: ConnectionState[] = [];
   private nextConnectionId = 1;
@@ -75,6 +79,7 @@ export class TestServer {
     this.handler = options.handler ?? ((request) => request.payload);
     this.failuresLeft = options.failures ?? 0;
     this.maxMessageBytes = options.maxMessageBytes ?? 1024 * 1024;
+    this.tlsOptions = options.tls;
   }
 
   /** Starts a server and resolves once it is listening. */
@@ -189,7 +194,9 @@ export class TestServer {
   }
 
   private listen(): Promise<void> {
-    const server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+    const server = this.tlsOptions
+      ? tls.createServer({ ...this.tlsOptions }, (socket) => this.accept(socket))
+      : net.createServer({ noDelay: true }, (socket) => this.accept(socket));
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);

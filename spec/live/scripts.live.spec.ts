@@ -13,10 +13,14 @@ const root = new URL('../../', import.meta.url).pathname;
 
 async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<net.Server>((resolve) => {
-      const s = net.createServer();
-      s.listen(0, '127.0.0.1', () => resolve(s));
-    })),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<net.Server>((resolve) => {
+          const s = net.createServer();
+          s.listen(0, '127.0.0.1', () => resolve(s));
+        }),
+    ),
   );
   const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
@@ -32,7 +36,8 @@ function pidsOf(ports: number[]): Promise<string> {
 
 let runDir = '';
 afterEach(async () => {
-  if (runDir) await run(join(root, 'scripts/stop-test-cluster.sh'), { env: { ...process.env, QDB_RUN_DIR: runDir } });
+  if (runDir)
+    await run(join(root, 'scripts/stop-test-cluster.sh'), { env: { ...process.env, QDB_RUN_DIR: runDir } });
 });
 
 describe('start-test-cluster.sh / stop-test-cluster.sh', () => {
@@ -42,7 +47,9 @@ describe('start-test-cluster.sh / stop-test-cluster.sh', () => {
     const env = { ...process.env, TEST_SERVER_PORTS: ports.join(','), QDB_RUN_DIR: runDir };
     const start = await run(join(root, 'scripts/start-test-cluster.sh'), { env });
     expect(start.stdout).toContain('test cluster up');
-    expect(readdirSync(runDir).sort()).toEqual(ports.flatMap((p) => [`node-${p}.log`, `node-${p}.pid`]).sort());
+    expect(readdirSync(runDir).sort()).toEqual(
+      ports.flatMap((p) => [`node-${p}.log`, `node-${p}.pid`]).sort(),
+    );
     for (const [i, port] of ports.entries()) {
       const c = await RawClient.connect(`127.0.0.1:${port}`);
       c.send(MessageType.Ping, i);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TestCluster } from '../../lib/testing/test-cluster.js';
-import { TestServer } from '../../lib/testing/test-server.js';
+import { TestServer, type TestServerOptions } from '../../lib/testing/test-server.js';
 import { errorPayload } from '../../lib/wire/error-payload.js';
 import { MessageType } from '../../lib/wire/message.js';
 import { RawClient, text } from '../support/raw-client.js';
@@ -9,7 +9,7 @@ const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
-async function server(options = {}) {
+async function server(options: TestServerOptions = {}) {
   const s = await TestServer.start(options);
   cleanup.push(() => s.stop());
   return s;
@@ -69,7 +69,9 @@ describe('TestServer over raw sockets', () => {
     const c = await client(s.address);
     for (let i = 1; i <= 3; i++) c.data(i, 'x');
     const replies = await c.waitFor(3);
-    const errors = replies.filter((r) => r.type === MessageType.Error).map((r) => errorPayload.decode(r.payload));
+    const errors = replies
+      .filter((r) => r.type === MessageType.Error)
+      .map((r) => errorPayload.decode(r.payload));
     expect(errors).toHaveLength(2);
     expect(errors[0]).toMatchObject({ code: 'INJECTED_FAILURE', retryable: true });
     expect(replies.filter((r) => r.type === MessageType.Data)).toHaveLength(1);
@@ -146,7 +148,13 @@ describe('TestServer over raw sockets', () => {
   it.each([
     ['garbage', Buffer.from('GET / HTTP/1.1\r\n\r\n')],
     ['an oversized length prefix', Buffer.from([0x7f, 0, 0, 0])],
-    ['a bad checksum', Buffer.from('0000003100000000000000000001000000000000000000000000000000000000e897b69a0100000000000000000000000000000000000000', 'hex')],
+    [
+      'a bad checksum',
+      Buffer.from(
+        '0000003100000000000000000001000000000000000000000000000000000000e897b69a0100000000000000000000000000000000000000',
+        'hex',
+      ),
+    ],
   ])('%s closes that client only, is counted, and others are served', async (_name, bytes) => {
     const s = await server();
     const good = await client(s.address);
@@ -191,6 +199,8 @@ describe('TestCluster', () => {
 
   it('takes fixed ports and fails cleanly when one is taken', async () => {
     const blocker = await server();
-    await expect(TestCluster.start({ ports: [0, blocker.port] })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    await expect(TestCluster.start({ ports: [0, blocker.port] })).rejects.toMatchObject({
+      code: 'EADDRINUSE',
+    });
   });
 });

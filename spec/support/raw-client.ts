@@ -32,7 +32,9 @@ export class RawClient {
 
   send(type: MessageType, sequence: number, payload: Uint8Array | string = new Uint8Array(0)): void {
     const bytes = typeof payload === 'string' ? new TextEncoder().encode(payload) : payload;
-    this.socket.write(encodeFrame({ sender: 0, recipient: 1, sequence, timestamp: Date.now(), type, payload: bytes }));
+    this.socket.write(
+      encodeFrame({ sender: 0, recipient: 1, sequence, timestamp: Date.now(), type, payload: bytes }),
+    );
   }
 
   data(sequence: number, payload: string): void {

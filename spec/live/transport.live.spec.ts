@@ -1,0 +1,243 @@
+import net from 'node:net';
+import fc from 'fast-check';
+import { firstValueFrom, lastValueFrom } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { validateConfig } from '../../lib/config.js';
+import { ErrorCode, type RouterError } from '../../lib/errors.js';
+import { createRouter } from '../../lib/router/router.js';
+import { TestCluster } from '../../lib/testing/test-cluster.js';
+import { TestServer } from '../../lib/testing/test-server.js';
+import { Connection } from '../../lib/transport/connection.js';
+import { connectSocket } from '../../lib/transport/connector.js';
+import { Pool } from '../../lib/transport/pool.js';
+import type { PoolOptions } from '../../lib/transport/pool-types.js';
+import { MessageType } from '../../lib/wire/message.js';
+import { text } from '../support/raw-client.js';
+import { makeCertificate } from '../support/tls-cert.js';
+
+const cleanup: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+const address = (host: string) => validateConfig({ hosts: [host] }).addresses[0]!;
+
+async function connect(host: string, options: Parameters<typeof connectSocket>[1] = {}) {
+  const conn = new Connection(await connectSocket(address(host), options), 1, { requestTimeoutMs: 2000 });
+  cleanup.push(() => conn.destroy());
+  return conn;
+}
+
+function tcpPool(host: string, options: PoolOptions) {
+  const a = address(host);
+  const pool = new Pool(1, async () => new Connection(await connectSocket(a, {}), 1), options);
+  cleanup.push(() => pool.close());
+  return pool;
+}
+
+describe('Property 1: a connection is established for any reachable configuration', () => {
+  it('1-5 servers, any valid pool/timeout/balancer: a request round-trips', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          nodes: fc.integer({ min: 1, max: 5 }),
+          minConnections: fc.integer({ min: 0, max: 2 }),
+          extra: fc.integer({ min: 0, max: 3 }),
+          maxInFlightPerConnection: fc.integer({ min: 1, max: 64 }),
+          timeoutMs: fc.integer({ min: 1000, max: 5000 }),
+          balancer: fc.constantFrom('p2c' as const, 'round-robin' as const, 'least-outstanding' as const),
+          payload: fc.string({ maxLength: 100 }),
+        }),
+        async (c) => {
+          const cluster = await TestCluster.start(c.nodes);
+          const router = createRouter({
+            hosts: cluster.addresses,
+            timeoutMs: c.timeoutMs,
+            balancer: c.balancer,
+            pool: {
+              minConnections: c.minConnections,
+              maxConnections: Math.max(1, c.minConnections) + c.extra,
+              maxInFlightPerConnection: c.maxInFlightPerConnection,
+            },
+          });
+          try {
+            const reply = await router.request(c.payload);
+            expect(text(reply)).toBe(c.payload);
+            expect(cluster.nodes.some((n) => n.connectionIds.length > 0)).toBe(true);
+          } finally {
+            await router.close();
+            await cluster.stop();
+          }
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+});
+
+describe('Property 5: connections are reused within the idle timeout', () => {
+  it('sequential requests use one connection; after the idle timeout a new one', async () => {
+    const server = await TestServer.start();
+    cleanup.push(() => server.stop());
+    const pool = tcpPool(server.address, { minConnections: 0, idleTimeoutMs: 300 });
+    for (let i = 0; i < 20; i++)
+      expect(text(await lastValueFrom(pool.request$(Buffer.from(`r${i}`))))).toBe(`r${i}`);
+    expect(server.connectionIds).toEqual([1]);
+    await expect.poll(() => server.openConnectionCount, { timeout: 3000 }).toBe(0);
+    await lastValueFrom(pool.request$(Buffer.from('again')));
+    expect(server.connectionIds).toEqual([1, 2]);
+  });
+
+  it('200 concurrent requests never open more than maxConnections', async () => {
+    const server = await TestServer.start();
+    server.setLatency(20);
+    cleanup.push(() => server.stop());
+    const pool = tcpPool(server.address, { maxConnections: 3, maxInFlightPerConnection: 16 });
+    const replies = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => lastValueFrom(pool.request$(Buffer.from(`c${i}`)))),
+    );
+    expect(replies.map(text)).toEqual(Array.from({ length: 200 }, (_, i) => `c${i}`));
+    expect(server.connectionIds.length).toBeGreaterThan(1);
+    expect(server.connectionIds.length).toBeLessThanOrEqual(3);
+  });
+
+  it('getConnection hands back the connection just returned', async () => {
+    const cluster = await TestCluster.start(1);
+    cleanup.push(() => cluster.stop());
+    const router = createRouter({ hosts: cluster.addresses });
+    cleanup.push(() => router.close());
+    const first = await router.getConnection();
+    expect(text(await lastValueFrom(first.request$(Buffer.from('via lease'))))).toBe('via lease');
+    router.returnConnection(first);
+    const second = await router.getConnection();
+    expect(second.id).toBe(first.id);
+    expect(second.nodeId).toBe(1);
+    router.returnConnection(second);
+  });
+});
+
+describe('Property 6: graceful shutdown', () => {
+  it('close() with requests in flight: each completes or fails typed; nothing of ours stays open', async () => {
+    const cluster = await TestCluster.start(2);
+    cleanup.push(() => cluster.stop());
+    for (const n of cluster.nodes) n.setLatency(150);
+    const before = process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+    const router = createRouter({ hosts: cluster.addresses });
+    const outcomes = Array.from({ length: 40 }, (_, i) =>
+      router.request(`in flight ${i}`).then(
+        (m) => `ok:${text(m)}`,
+        (e: RouterError) => `err:${e.code}`,
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    await router.close();
+    const settled = await Promise.all(outcomes);
+    for (const o of settled) expect(o).toMatch(/^(ok:in flight \d+|err:ERR_[A-Z_]+)$/);
+    expect(settled.filter((o) => o.startsWith('ok'))).toHaveLength(40);
+    await expect.poll(() => cluster.nodes.map((n) => n.openConnectionCount)).toEqual([0, 0]);
+    const after = process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+    expect(after).toBeLessThanOrEqual(before);
+    await expect(router.request('late')).rejects.toMatchObject({ code: ErrorCode.RouterClosed });
+  });
+});
+
+describe('Connection failures are typed, and touch only their own connection', () => {
+  it('refused: a retryable ERR_CONNECT_REFUSED', async () => {
+    const server = await TestServer.start();
+    const host = server.address;
+    await server.stop();
+    await expect(connectSocket(address(host), {})).rejects.toMatchObject({
+      code: ErrorCode.ConnectRefused,
+      retryable: true,
+    });
+  });
+
+  it('a server that never completes the handshake: ERR_CONNECT_TIMEOUT', async () => {
+    const silent = net.createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    cleanup.push(() => silent.close());
+    const port = (silent.address() as net.AddressInfo).port;
+    await expect(connectSocket(address(`tls://127.0.0.1:${port}`), { timeoutMs: 300 })).rejects.toMatchObject(
+      {
+        code: ErrorCode.ConnectTimeout,
+        retryable: true,
+      },
+    );
+  });
+
+  it('a paused node: the request times out with ERR_REQUEST_TIMEOUT, the late reply is dropped and counted', async () => {
+    const server = await TestServer.start();
+    cleanup.push(() => server.stop());
+    const conn = await connect(server.address);
+    server.pause();
+    await expect(lastValueFrom(conn.request$(Buffer.from('x'), MessageType.Data, 200))).rejects.toMatchObject(
+      {
+        code: ErrorCode.RequestTimeout,
+        retryable: true,
+      },
+    );
+    server.resume();
+    await expect.poll(() => conn.droppedReplies).toBe(1);
+    expect(conn.inFlight).toBe(0);
+  });
+
+  it('a server killed mid-request: ERR_CONNECTION_LOST for its requests, other connections untouched', async () => {
+    const cluster = await TestCluster.start(2);
+    cleanup.push(() => cluster.stop());
+    cluster.node(1).setLatency(300);
+    const doomed = await connect(cluster.addresses[0]!);
+    const healthy = await connect(cluster.addresses[1]!);
+    const pending = Promise.all([1, 2, 3].map((i) => lastValueFrom(doomed.request$(Buffer.from(`d${i}`)))));
+    await new Promise((r) => setTimeout(r, 50));
+    cluster.node(1).kill();
+    await expect(pending).rejects.toMatchObject({ code: ErrorCode.ConnectionLost, retryable: true });
+    expect(await doomed.closed).toBe('lost');
+    expect(text(await lastValueFrom(healthy.request$(Buffer.from('fine'))))).toBe('fine');
+  });
+
+  it('a corrupt frame closes that connection with the codec error, retryable', async () => {
+    const liar = net.createServer((s) =>
+      s.on('data', () => s.write(Buffer.from([0, 0, 0, 5, 9, 9, 9, 9, 9]))),
+    );
+    await new Promise<void>((r) => liar.listen(0, '127.0.0.1', () => r()));
+    cleanup.push(() => liar.close());
+    const conn = await connect(`127.0.0.1:${(liar.address() as net.AddressInfo).port}`);
+    await expect(firstValueFrom(conn.ping$())).rejects.toMatchObject({
+      code: ErrorCode.WireUnknownFlag,
+      retryable: true,
+    });
+    expect(await conn.closed).toBe('corrupt');
+  });
+
+  it('pipelines thousands of 16 KiB requests through backpressure without loss', async () => {
+    const server = await TestServer.start();
+    cleanup.push(() => server.stop());
+    const conn = new Connection(await connectSocket(address(server.address), {}), 1, { maxInFlight: 4096 });
+    cleanup.push(() => conn.destroy());
+    const payload = new Uint8Array(16 * 1024).fill(7);
+    const replies = await Promise.all(
+      Array.from({ length: 2000 }, () => lastValueFrom(conn.request$(payload))),
+    );
+    expect(replies.every((r) => r.payload.length === payload.length)).toBe(true);
+  });
+});
+
+describe('TLS', () => {
+  const { key, cert } = makeCertificate();
+
+  it('verifies the server certificate against the given CA and round-trips', async () => {
+    const server = await TestServer.start({ tls: { key, cert } });
+    cleanup.push(() => server.stop());
+    const router = createRouter({ hosts: [`tls://${server.address}`], tls: { ca: cert } });
+    cleanup.push(() => router.close());
+    expect(text(await router.request('secret'))).toBe('secret');
+  });
+
+  it('rejects an untrusted certificate with a non-retryable ERR_TLS', async () => {
+    const server = await TestServer.start({ tls: { key, cert } });
+    cleanup.push(() => server.stop());
+    await expect(connectSocket(address(`tls://${server.address}`), {})).rejects.toMatchObject({
+      code: ErrorCode.Tls,
+      retryable: false,
+    });
+  });
+});

@@ -29,8 +29,9 @@ const latencyWindowMs = 15;
  * Pure pickers: each returns the index (0..count-1) of the candidate to use.
  *
  * - `p2c` (default): two distinct random candidates; the lower cost wins, ties broken at random.
- *   cost = (load + 1) × (1 + ⌊(rtt − fastest rtt) / 15 ms⌋) / warmth, where warmth rises linearly from 0.1 to 1
- *   over `slowStartMs` after a node recovers (damped traffic, like the Cassandra driver and Envoy slow start).
+ *   cost = (load + 1) × (1 + ⌊(rtt − fastest rtt) / 15 ms⌋). A node back from `down` keeps a win only with
+ *   probability warmth, rising linearly from 0.1 to 1 over `slowStartMs` (damped traffic, like the Cassandra
+ *   driver's 3/4 rule and Envoy's slow start); otherwise the other candidate takes the request.
  *   With equal loads and RTTs within 15 ms, every node is equally likely: a fair share.
  * - `round-robin`: `cursor mod n` over the candidates in id order.
  * - `least-outstanding`: the lowest load, ties broken at random.
@@ -51,10 +52,13 @@ export const balancers: Record<BalancerName, Balancer> = {
     let fastest = Number.POSITIVE_INFINITY;
     if (first.rttMs >= 0) fastest = first.rttMs;
     if (second.rttMs >= 0 && second.rttMs < fastest) fastest = second.rttMs;
-    const ca = cost(first, fastest, ctx);
-    const cb = cost(second, fastest, ctx);
-    if (ca === cb) return ctx.random() < 0.5 ? a : b;
-    return ca < cb ? a : b;
+    const ca = cost(first, fastest);
+    const cb = cost(second, fastest);
+    const winner = ca === cb ? (ctx.random() < 0.5 ? a : b) : ca < cb ? a : b;
+    // A node still warming up after a recovery keeps a pick only with probability `warmth`.
+    const w = warmth(winner === a ? first : second, ctx);
+    if (w < 1 && ctx.random() >= w) return winner === a ? b : a;
+    return winner;
   },
 
   'round-robin'(n, _candidate, ctx) {
@@ -75,15 +79,17 @@ export const balancers: Record<BalancerName, Balancer> = {
   },
 };
 
-function cost(c: Candidate, fastest: number, ctx: PickContext): number {
+function cost(c: Candidate, fastest: number): number {
   const slower =
     c.rttMs >= 0 && fastest < Number.POSITIVE_INFINITY
       ? Math.floor((c.rttMs - fastest) / latencyWindowMs)
       : 0;
-  let warmth = 1;
-  if (c.recoveredAt >= 0 && ctx.slowStartMs > 0) {
-    const age = ctx.now - c.recoveredAt;
-    if (age < ctx.slowStartMs) warmth = Math.max(0.1, age / ctx.slowStartMs);
-  }
-  return ((c.load + 1) * (1 + slower)) / warmth;
+  return (c.load + 1) * (1 + slower);
+}
+
+/** 0.1 just after a recovery, rising linearly to 1 over `slowStartMs`; 1 for a node that never recovered. */
+function warmth(c: Candidate, ctx: PickContext): number {
+  if (c.recoveredAt < 0 || ctx.slowStartMs <= 0) return 1;
+  const age = ctx.now - c.recoveredAt;
+  return age >= ctx.slowStartMs ? 1 : Math.max(0.1, age / ctx.slowStartMs);
 }

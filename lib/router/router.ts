@@ -19,9 +19,9 @@ import {
   timeout,
 } from 'rxjs';
 import { type RouterConfig, validateConfig } from '../config.js';
-import { ConfigError, ErrorCode, isRetryable, RouterError } from '../errors.js';
+import { ConfigError, ErrorCode, RouterError } from '../errors.js';
 import { executeWithRetry } from '../operators/execute-with-retry.js';
-import { type RetryBackoffConfig, retryBackoff } from '../operators/retry-backoff.js';
+import type { RetryBackoffConfig } from '../operators/retry-backoff.js';
 import { RetryBudget } from '../operators/retry-budget.js';
 import { clusterHealth } from '../streams/cluster-health.js';
 import { eligible } from '../streams/eligible.js';
@@ -35,6 +35,7 @@ import { type ClusterHealth, HealthStatus, type NodeAddress, type NodeId } from 
 import { type Message, MessageType } from '../wire/message.js';
 import { balancers } from './balancers.js';
 import { classifyError } from './classify-error.js';
+import { type RouteContext, routeRequest } from './route-request.js';
 import type { RouterEvent } from './router-event.js';
 import type { RequestOptions, Router } from './router-types.js';
 
@@ -181,34 +182,28 @@ export function createRouter(input: RouterConfig): Router {
   };
 
   const closedError = () => new RouterError(ErrorCode.RouterClosed, 'the router is closed');
-  const nodeFor = (tried: Set<NodeId>, waiting: { now: boolean }): Observable<NodeId> =>
-    defer(() => {
-      const id = chooseNode(tried);
-      if (id !== undefined) return of(id);
+  const context: RouteContext = {
+    scheduler,
+    retry: retryConfig,
+    chooseNode,
+    waitForNode: (tried, waiting) => {
       waiting.now = true;
       return health$.pipe(
         map(() => chooseNode(tried)),
         filter((n): n is NodeId => n !== undefined),
         take(1),
         tap(() => (waiting.now = false)),
-        takeUntil(
-          closing$.pipe(
-            tap(() => (waiting.now = false)),
-            switchMap(() => throwError(closedError)),
-          ),
-        ),
+        takeUntil(closing$.pipe(switchMap(() => throwError(closedError)))),
       );
-    });
-
-  const sendTo = (nodeId: NodeId, type: MessageType, payload: Uint8Array, remainingMs: number) =>
-    new Observable<Message>((subscriber) => {
+    },
+    sendOn: (nodeId, type, payload, limitMs, done) => {
       const start = scheduler.now();
-      return pools[nodeId - 1]!.send(type, payload, Math.max(1, remainingMs), (err, reply) => {
+      return pools[nodeId - 1]!.send(type, payload, limitMs, (err, reply) => {
         if (err) {
           const health = classifyError(err).health;
           if (health !== 'none')
             signals.next({ nodeId, kind: 'request', ok: false, hard: health === 'hard' });
-          return subscriber.error(err);
+          return done(err);
         }
         const rtt = scheduler.now() - start;
         latency[nodeId] = latency[nodeId]! < 0 ? rtt : latency[nodeId]! + 0.2 * (rtt - latency[nodeId]!);
@@ -216,78 +211,29 @@ export function createRouter(input: RouterConfig): Router {
         if (node && (node.status !== HealthStatus.Up || node.consecutiveFailures > 0)) {
           signals.next({ nodeId, kind: 'request', ok: true });
         }
-        subscriber.next(reply!);
-        subscriber.complete();
+        done(undefined, reply);
       });
-    });
+    },
+    emit: (event) => {
+      if (events.observed) events.next(event());
+    },
+  };
 
   let closing = false;
   let active = 0;
   let drained: (() => void) | undefined;
-
   const request$ = (payload: Uint8Array | string, options: RequestOptions = {}): Observable<Message> =>
     new Observable<Message>((subscriber) => {
       if (closing) return subscriber.error(closedError());
       const bytes = typeof payload === 'string' ? encoder.encode(payload) : payload;
-      const type = options.type ?? MessageType.Data;
-      const limitMs = options.timeoutMs ?? timeoutMs;
-      const idempotent = options.idempotent ?? true;
-      const start = scheduler.now();
-      const tried = new Set<NodeId>();
-      const waiting = { now: false };
-      let attempts = 0;
-      let lastNode = 0;
       active++;
-      const sub = defer(() => {
-        attempts++;
-        return nodeFor(tried, waiting).pipe(
-          switchMap((nodeId) => {
-            tried.add(nodeId);
-            lastNode = nodeId;
-            return sendTo(nodeId, type, bytes, start + limitMs - scheduler.now());
-          }),
-        );
-      })
-        .pipe(
-          retryBackoff<Message>({
-            ...retryConfig,
-            shouldRetry: (err) => isRetryable(err) && (idempotent || !classifyError(err).maybeSent),
-            onRetry: (r) =>
-              emit({
-                type: 'retryScheduled',
-                at: scheduler.now(),
-                attempt: r.attempt,
-                delayMs: r.delayMs,
-                code: (r.error as RouterError).code ?? 'ERR_UNKNOWN',
-              }),
-          }),
-          timeout({
-            first: limitMs,
-            scheduler,
-            with: () =>
-              throwError(() =>
-                waiting.now
-                  ? new RouterError(ErrorCode.NoEligibleNode, `no eligible node within ${limitMs} ms`, {
-                      retryable: true,
-                    })
-                  : new RouterError(ErrorCode.RequestTimeout, `request timed out after ${limitMs} ms`, {
-                      retryable: true,
-                    }),
-              ),
-          }),
-        )
-        .subscribe({
-          next: (reply) => {
-            const at = scheduler.now();
-            emit({ type: 'requestSucceeded', at, nodeId: lastNode, durationMs: at - start, attempts });
-            subscriber.next(reply);
-          },
-          error: (err: RouterError) => {
-            emit({ type: 'requestFailed', at: scheduler.now(), code: err.code ?? 'ERR_UNKNOWN', attempts });
-            subscriber.error(err);
-          },
-          complete: () => subscriber.complete(),
-        });
+      const sub = routeRequest(
+        context,
+        bytes,
+        options.type ?? MessageType.Data,
+        options.timeoutMs ?? timeoutMs,
+        options.idempotent ?? true,
+      ).subscribe(subscriber);
       return () => {
         sub.unsubscribe();
         if (--active === 0) drained?.();
@@ -311,7 +257,10 @@ export function createRouter(input: RouterConfig): Router {
     async getConnection() {
       if (closing) throw closedError();
       const nodeId = await firstValueFrom(
-        nodeFor(new Set(), { now: false }).pipe(
+        defer(() => {
+          const id = chooseNode(new Set());
+          return id === undefined ? context.waitForNode(new Set(), { now: false }) : of(id);
+        }).pipe(
           timeout({
             first: timeoutMs,
             scheduler,

@@ -7,6 +7,8 @@ export type { MarblesOptions } from './marbles.js';
 export { marbles } from './marbles.js';
 export type { MemoryConnectorOptions } from './memory-connector.js';
 export { MemoryConnection, memoryConnector } from './memory-connector.js';
+export type { ProcessNode } from './process-cluster.js';
+export { cliEntry, ProcessCluster } from './process-cluster.js';
 export type { TestClusterOptions } from './test-cluster.js';
 export { TestCluster } from './test-cluster.js';
 export type { DataHandler, ServerConnection, TestServerOptions } from './test-server.js';

@@ -63,6 +63,11 @@ export class Connection {
   private state: 'open' | 'closing' | 'closed' = 'open';
   private closeReason: CloseReason = 'lost';
   private resolveClosed!: (reason: CloseReason) => void;
+  private corked = false;
+  private readonly uncork = () => {
+    this.corked = false;
+    this.socket.uncork();
+  };
 
   constructor(socket: net.Socket, nodeId: NodeId, options: ConnectionOptions = {}) {
     this.socket = socket;
@@ -135,7 +140,16 @@ export class Connection {
     }, ms);
     this.pending.set(sequence, { done, timer });
     this.lastUsedAt = Date.now();
-    if (this.backlog.length > 0 || !this.socket.write(frame)) this.backlog.push(frame);
+    if (this.backlog.length > 0) this.backlog.push(frame);
+    else {
+      // Frames sent in the same tick leave in one writev: corked now, uncorked on the next tick.
+      if (!this.corked) {
+        this.corked = true;
+        this.socket.cork();
+        process.nextTick(this.uncork);
+      }
+      if (!this.socket.write(frame)) this.backlog.push(frame);
+    }
     return () => {
       const entry = this.pending.get(sequence);
       if (entry) {

@@ -1,0 +1,151 @@
+// npm run bench [-- --quick] [-- --json]: the router against a raw socket and a one-request-per-connection pool,
+// side by side in one run, servers in separate processes. Results go to bench/results/.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { ProcessCluster } from 'qdb-router/testing';
+import { perConnectionPool, rawClient, routerClient } from './clients.mjs';
+import { measure } from './measure.mjs';
+import { failover, memory, pickCost } from './scenarios.mjs';
+
+const started = performance.now();
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, json: { type: 'boolean' } } });
+const quick = values.quick ?? false;
+const cellMs = quick ? 700 : 3000;
+const log = (...args) => console.error(`[${((performance.now() - started) / 1000).toFixed(1)}s]`, ...args);
+
+async function freePorts(n) {
+  const servers = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise((resolve) => {
+          const s = net.createServer();
+          s.listen(0, '127.0.0.1', () => resolve(s));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => s.address().port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+const machine = {
+  cpu: os.cpus()[0]?.model ?? 'unknown',
+  cores: os.cpus().length,
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  platform: `${os.type()} ${os.release()}`,
+};
+log(
+  `qdb-router bench (${quick ? 'quick' : 'full'}) on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`,
+);
+log('starting 3 node processes …');
+const cluster = await ProcessCluster.start(await freePorts(3));
+const results = {
+  machine,
+  quick,
+  throughput: [],
+  pickCost: [],
+  failover: undefined,
+  memory: undefined,
+  ratios: {},
+};
+
+try {
+  const clients = [
+    await rawClient(cluster.addresses),
+    await perConnectionPool(cluster.addresses, 256),
+    await routerClient(cluster.addresses),
+  ];
+  for (const size of [32, 4096]) {
+    const payload = new Uint8Array(size).fill(97);
+    for (const concurrency of [1, 64, 256]) {
+      for (const client of clients) {
+        const r = await measure(client, { payload, concurrency, durationMs: cellMs });
+        results.throughput.push({ client: client.name, payloadBytes: size, concurrency, ...r });
+        log(
+          `${client.name.padEnd(28)} ${String(size).padStart(5)} B  ${String(concurrency).padStart(3)} in flight  ` +
+            `${r.rps.toFixed(0).padStart(7)} req/s  p50 ${(r.p50Us / 1000).toFixed(2)} ms  p99 ${(r.p99Us / 1000).toFixed(2)} ms` +
+            `  p99.9 ${(r.p999Us / 1000).toFixed(2)} ms  ${r.cpuUsPerRequest.toFixed(1)} µs CPU/req${r.failed ? `  ${r.failed} FAILED` : ''}`,
+        );
+      }
+    }
+  }
+  for (const c of clients) await c.close();
+
+  log('picking cost: in-memory connector, 3 vs 1000 nodes …');
+  for (const nodes of [3, 1000]) {
+    const r = await pickCost(nodes, cellMs);
+    results.pickCost.push(r);
+    log(
+      `  ${String(nodes).padStart(4)} nodes: ${r.rps.toFixed(0)} req/s, ${r.usPerRequest.toFixed(2)} µs/request`,
+    );
+  }
+
+  log('failover: SIGKILL node 2, then SIGSTOP node 3, under steady load …');
+  results.failover = await failover(cluster, { phaseMs: quick ? 1000 : 3000 });
+  const f = results.failover;
+  log(
+    `  ${f.requests} requests, ${f.failed} failed, worst latency ${f.worstLatencyMs.toFixed(0)} ms, ` +
+      `killed node out in ${f.killDetectMs.toFixed(0)} ms, stopped node out in ${f.stopDetectMs.toFixed(0)} ms`,
+  );
+
+  log('memory …');
+  results.memory = await memory(cluster, { inFlight: 10_000 });
+  log(
+    `  ${results.memory.bytesPerIdleConnection.toFixed(0)} B heap per idle connection, ` +
+      `${results.memory.bytesPerInFlightRequest.toFixed(0)} B heap per request with 10 000 in flight`,
+  );
+} finally {
+  await cluster.stop();
+}
+
+const cell = (client, size, c) =>
+  results.throughput.find((r) => r.client === client && r.payloadBytes === size && r.concurrency === c);
+for (const size of [32, 4096]) {
+  results.ratios[`routerOverRaw_${size}B_256`] =
+    cell('qdb-router', size, 256).rps / cell('raw socket', size, 256).rps;
+  results.ratios[`routerOverPool_${size}B_64`] =
+    cell('qdb-router', size, 64).rps / cell('pool, 1 request/connection', size, 64).rps;
+}
+results.ratios.pickCost1000Over3 = results.pickCost[1].usPerRequest / results.pickCost[0].usPerRequest;
+results.durationS = (performance.now() - started) / 1000;
+
+const table = [
+  '| client | payload | in flight | req/s | p50 ms | p99 ms | p99.9 ms | CPU µs/req |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ...results.throughput.map(
+    (r) =>
+      `| ${r.client} | ${r.payloadBytes} B | ${r.concurrency} | ${r.rps.toFixed(0)} | ${(r.p50Us / 1000).toFixed(2)} | ` +
+      `${(r.p99Us / 1000).toFixed(2)} | ${(r.p999Us / 1000).toFixed(2)} | ${r.cpuUsPerRequest.toFixed(1)} |`,
+  ),
+].join('\n');
+const ratios = Object.entries(results.ratios)
+  .map(([k, v]) => `- ${k}: ${v.toFixed(2)}`)
+  .join('\n');
+const f = results.failover;
+const report = `# qdb-router benchmark (${quick ? 'quick' : 'full'})
+
+Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}.
+Servers: three \`qdb-router node\` processes on loopback; the clients run in the benchmark process.
+
+${table}
+
+Ratios:
+${ratios}
+
+Picking: ${results.pickCost.map((p) => `${p.nodes} nodes ${p.usPerRequest.toFixed(2)} µs/request`).join(', ')}.
+Failover: ${f.requests} requests, ${f.failed} failed, worst latency ${f.worstLatencyMs.toFixed(0)} ms, killed node out of
+the eligible set in ${f.killDetectMs.toFixed(0)} ms, SIGSTOPped node in ${f.stopDetectMs.toFixed(0)} ms.
+Memory: ${results.memory.bytesPerIdleConnection.toFixed(0)} B heap per idle connection,
+${results.memory.bytesPerInFlightRequest.toFixed(0)} B per request with ${results.memory.inFlight} in flight.
+Run time ${results.durationS.toFixed(1)} s.
+`;
+console.log(report);
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+writeFileSync(new URL(`./results/${stamp}.json`, import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(new URL('./results/latest.md', import.meta.url), report);
+if (values.json) console.log(JSON.stringify(results));

@@ -32,7 +32,7 @@ export async function rawClient(addresses) {
           cb?.(null, m);
         }
       });
-      return { socket, pending, nodeId: i + 1, seq: 0 };
+      return { socket, pending, nodeId: i + 1, seq: 0, corked: false };
     }),
   );
   let next = 0;
@@ -42,6 +42,15 @@ export async function rawClient(addresses) {
       const s = sockets[next++ % sockets.length];
       const sequence = ++s.seq;
       s.pending.set(sequence, cb);
+      if (!s.corked) {
+        // the same write batching the router does: frames of one tick leave in one writev
+        s.corked = true;
+        s.socket.cork();
+        process.nextTick(() => {
+          s.corked = false;
+          s.socket.uncork();
+        });
+      }
       s.socket.write(
         encodeFrame({
           sender: 0,
@@ -105,7 +114,10 @@ export async function perConnectionPool(addresses, max) {
       }, cb);
     },
     async close() {
-      await Promise.all(pools.map(async (p) => (await p.drain(), p.clear())));
+      for (const p of pools) {
+        await p.drain();
+        await p.clear();
+      }
     },
   };
 }

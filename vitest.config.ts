@@ -8,6 +8,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['spec/unit/**/*.spec.ts'],
+          // the global WebSocket (which msw's ws.link intercepts) is behind a flag on Node 20
+          execArgv: ['--experimental-websocket'],
           testTimeout: 20_000,
         },
       },

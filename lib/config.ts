@@ -3,9 +3,11 @@ import { ConfigError } from './errors.js';
 import type { JitterMode } from './operators/backoff.js';
 import type { RetryBudgetOptions } from './operators/retry-budget.js';
 import type { HealthPolicy } from './streams/health-policy.js';
+import type { WebSocketConstructor } from './transport/connect-websocket.js';
 import type { TlsOptions } from './transport/connector.js';
 import type { PoolConnection } from './transport/pool-connection.js';
 import type { PoolOptions } from './transport/pool-types.js';
+import { rankAddresses } from './transport/rank-addresses.js';
 import type { NodeAddress, Protocol } from './types.js';
 
 /** Balancing strategies; see `router/balancers.ts`. */
@@ -29,8 +31,13 @@ export interface RetryOptions {
 
 /** The configuration of `createRouter`. Only `hosts` is required. */
 export interface RouterConfig {
-  /** `host:port` (port defaults to 7000), optionally `tcp://` or `tls://`; node ids are 1-based positions. */
-  readonly hosts: readonly string[];
+  /**
+   * One entry per node (node ids are 1-based positions): `host:port` (port defaults to 7000), optionally with
+   * `tcp://`, `tls://`, `ws://` or `wss://` (WebSocket URLs may carry a path). An entry may be a list of
+   * addresses of one node: the router uses the best protocol both sides support (TLS > TCP > WebSocket) and
+   * falls back to the next when a connect fails.
+   */
+  readonly hosts: readonly (string | readonly string[])[];
   /** Connect timeout and the default bound on a whole request, retries included. @defaultValue 5000 */
   readonly timeoutMs?: number;
   readonly pool?: PoolOptions;
@@ -50,6 +57,8 @@ export interface RouterConfig {
   readonly scheduler?: SchedulerLike;
   /** Uniform random in [0, 1) for balancing and jitter. @defaultValue Math.random */
   readonly random?: () => number;
+  /** The WebSocket constructor for `ws://` hosts. @defaultValue globalThis.WebSocket, else the `ws` package */
+  readonly WebSocket?: WebSocketConstructor;
   /** Replaces the TCP/TLS connector (e.g. `memoryConnector` in tests and benchmarks). */
   readonly connect?: (address: NodeAddress) => Promise<PoolConnection>;
 }
@@ -68,6 +77,7 @@ const topKeys = [
   'scheduler',
   'random',
   'connect',
+  'WebSocket',
 ];
 const poolKeys = [
   'minConnections',
@@ -81,7 +91,7 @@ const poolKeys = [
 const retryKeys = ['maxRetries', 'initialBackoffMs', 'maxBackoffMs', 'backoffMultiplier', 'jitter', 'budget'];
 const healthKeys = ['intervalMs', 'timeoutMs', 'fall', 'rise', 'passiveFall', 'maxIntervalMs'];
 const hostPattern =
-  /^(?:(tcp|tls):\/\/)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::(\d+))?$/;
+  /^(?:(tcp|tls|ws|wss):\/\/)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::(\d+))?(\/[^\s?#]*)?$/;
 
 /**
  * Validates a whole configuration before anything connects: the first bad value throws a {@link ConfigError}
@@ -93,18 +103,30 @@ export function validateConfig(config: unknown): { config: RouterConfig; address
   knownKeys(c, topKeys, '');
   if (!Array.isArray(c.hosts) || c.hosts.length === 0)
     throw new ConfigError('hosts', c.hosts, 'a non-empty array');
-  const addresses = c.hosts.map((host, i) => parseHost(host, i));
-  const seen = new Map<string, number>();
-  for (const a of addresses) {
-    const key = `${a.host}:${a.port}`;
-    if (seen.has(key))
+  const seen = new Map<string, string>();
+  const addresses = c.hosts.map((entry: unknown, i: number) => {
+    const list = Array.isArray(entry) ? entry : [entry];
+    if (list.length === 0)
+      throw new ConfigError(`hosts[${i}]`, entry, 'an address or a non-empty list of addresses');
+    const parsed = list.map((host, j) => {
+      const field = Array.isArray(entry) ? `hosts[${i}][${j}]` : `hosts[${i}]`;
+      const address = parseHost(host, i, field);
+      const key = `${address.host}:${address.port}`;
+      if (seen.has(key)) throw new ConfigError(field, host, `no duplicate (same as ${seen.get(key)})`);
+      seen.set(key, field);
+      return address;
+    });
+    const ranked = rankAddresses(parsed);
+    if (ranked.length === 0) {
       throw new ConfigError(
-        `hosts[${a.id - 1}]`,
-        c.hosts[a.id - 1],
-        `no duplicate (same as hosts[${seen.get(key)}])`,
+        `hosts[${i}]`,
+        entry,
+        'an address with a protocol this runtime supports (ws:// or wss:// in a browser)',
       );
-    seen.set(key, a.id - 1);
-  }
+    }
+    const best = ranked[0]!;
+    return { ...best, alternatives: ranked };
+  });
   positive(c, 'timeoutMs', '');
   positive(c, 'slowStartMs', '', true);
   positive(c, 'maxMessageBytes', '');
@@ -115,7 +137,7 @@ export function validateConfig(config: unknown): { config: RouterConfig; address
   ) {
     throw new ConfigError('balancer', c.balancer, "'p2c', 'round-robin' or 'least-outstanding'");
   }
-  for (const key of ['random', 'connect'] as const) {
+  for (const key of ['random', 'connect', 'WebSocket'] as const) {
     if (c[key] !== undefined && typeof c[key] !== 'function')
       throw new ConfigError(key, c[key], 'a function');
   }
@@ -162,19 +184,27 @@ export function validateConfig(config: unknown): { config: RouterConfig; address
   return { config: c as unknown as RouterConfig, addresses };
 }
 
-function parseHost(value: unknown, index: number): NodeAddress {
-  const field = `hosts[${index}]`;
+function parseHost(value: unknown, index: number, field: string): NodeAddress {
   if (typeof value !== 'string') throw new ConfigError(field, value, "a string like '127.0.0.1:7000'");
   const match = hostPattern.exec(value.trim());
-  if (!match) throw new ConfigError(field, value, "'host:port' with an optional tcp:// or tls:// scheme");
+  if (!match)
+    throw new ConfigError(
+      field,
+      value,
+      "'host:port' with an optional tcp://, tls://, ws:// or wss:// scheme",
+    );
   const protocol = (match[1] ?? 'tcp') as Protocol;
   const host = match[2]!.replace(/^\[|\]$/g, '');
   const port = match[3] === undefined ? 7000 : Number(match[3]);
   if (!Number.isInteger(port) || port < 1 || port > 65535)
     throw new ConfigError(field, value, 'a port from 1 to 65535');
+  const isWs = protocol === 'ws' || protocol === 'wss';
+  if (match[4] !== undefined && !isWs)
+    throw new ConfigError(field, value, 'no path: only ws:// and wss:// addresses take one');
   const hostPart = host.includes(':') ? `[${host}]` : host;
-  const label = `${protocol === 'tcp' ? '' : `${protocol}://`}${hostPart}:${port}`;
-  return { id: index + 1, host, port, protocol, label };
+  const path = isWs ? (match[4] ?? '/') : undefined;
+  const label = `${protocol === 'tcp' ? '' : `${protocol}://`}${hostPart}:${port}${isWs && path !== '/' ? path : ''}`;
+  return { id: index + 1, host, port, protocol, label, ...(path ? { path } : {}), alternatives: [] };
 }
 
 function section(c: Record<string, unknown>, key: string, keys: string[]): Record<string, unknown> {

@@ -18,6 +18,7 @@ export const ErrorCode = {
   ConnectRefused: 'ERR_CONNECT_REFUSED',
   ConnectFailed: 'ERR_CONNECT_FAILED',
   Tls: 'ERR_TLS',
+  WebSocketClosed: 'ERR_WS_CLOSED',
   ConnectionLost: 'ERR_CONNECTION_LOST',
   ConnectionClosed: 'ERR_CONNECTION_CLOSED',
   RequestTimeout: 'ERR_REQUEST_TIMEOUT',

@@ -4,7 +4,7 @@
 export type NodeId = number;
 
 /** Transport protocols a node address may name. */
-export type Protocol = 'tcp' | 'tls';
+export type Protocol = 'tcp' | 'tls' | 'ws' | 'wss';
 
 /** A parsed node address. */
 export interface NodeAddress {
@@ -14,6 +14,10 @@ export interface NodeAddress {
   readonly protocol: Protocol;
   /** The address as written in the config, normalised to `scheme://host:port` without `tcp://`. */
   readonly label: string;
+  /** For `ws://` and `wss://`: the URL path. @defaultValue '/' */
+  readonly path?: string;
+  /** Every address given for this node (this one included), best protocol first: see `rankAddresses`. */
+  readonly alternatives: readonly NodeAddress[];
 }
 
 /**

@@ -27,7 +27,7 @@ import { clusterHealth } from '../streams/cluster-health.js';
 import { eligible } from '../streams/eligible.js';
 import type { HealthSignal } from '../streams/health-signal.js';
 import { Connection } from '../transport/connection.js';
-import { connectSocket } from '../transport/connector.js';
+import { openStream } from '../transport/open-stream.js';
 import { Pool } from '../transport/pool.js';
 import type { PoolConnection } from '../transport/pool-connection.js';
 import type { PoolEvent } from '../transport/pool-types.js';
@@ -92,8 +92,8 @@ export function createRouter(input: RouterConfig): Router {
   };
   const open = (address: NodeAddress) => async (): Promise<PoolConnection> => {
     if (config.connect) return config.connect(address);
-    const socket = await connectSocket(address, { timeoutMs, tls: config.tls });
-    return new Connection(socket, address.id, {
+    const stream = await openStream(address, { timeoutMs, tls: config.tls, WebSocket: config.WebSocket });
+    return new Connection(stream, address.id, {
       requestTimeoutMs: timeoutMs,
       maxInFlight: config.pool?.maxInFlightPerConnection ?? 256,
       maxMessageBytes: config.maxMessageBytes,

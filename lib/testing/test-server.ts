@@ -1,10 +1,12 @@
 import net from 'node:net';
 import tls from 'node:tls';
+import { WebSocketServer } from 'ws';
 import { encodeFrame } from '../wire/encode.js';
 import { errorPayload } from '../wire/error-payload.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import { type Message, MessageType } from '../wire/message.js';
 import { adminCommand } from './admin-command.js';
+import { WsServerSocket } from './ws-server-socket.js';
 
 /** Computes the payload of a Data reply; the default echoes the request's payload. */
 export type DataHandler = (request: Message) => Uint8Array | Promise<Uint8Array>;
@@ -25,6 +27,10 @@ export interface TestServerOptions {
   readonly maxMessageBytes?: number;
   /** Serve TLS with these options (`key`, `cert`, `ca`, `requestCert` …) instead of plain TCP. */
   readonly tls?: tls.TlsOptions;
+  /** Also accept WebSocket clients (one binary message per frame) on a port of their own: see `wsUrl`. */
+  readonly websocket?: boolean;
+  /** The WebSocket port; 0 picks a free one. @defaultValue 0 */
+  readonly wsPort?: number;
 }
 
 /** One accepted connection, as the server saw it. */
@@ -60,6 +66,9 @@ export class TestServer {
   private readonly handler: DataHandler;
   private readonly maxMessageBytes: number;
   private readonly tlsOptions: tls.TlsOptions | undefined;
+  private readonly websocket: boolean;
+  private wsPortNumber: number;
+  private wss: WebSocketServer | undefined;
   private readonly connections = new Map<number, ConnectionState>();
   private readonly history: ConnectionState[] = [];
   private nextConnectionId = 1;
@@ -80,6 +89,8 @@ export class TestServer {
     this.failuresLeft = options.failures ?? 0;
     this.maxMessageBytes = options.maxMessageBytes ?? 1024 * 1024;
     this.tlsOptions = options.tls;
+    this.websocket = options.websocket ?? false;
+    this.wsPortNumber = options.wsPort ?? 0;
   }
 
   /** Starts a server and resolves once it is listening. */
@@ -101,6 +112,12 @@ export class TestServer {
 
   get port(): number {
     return this.portNumber;
+  }
+
+  /** `ws://127.0.0.1:PORT/` when started with `websocket: true`. */
+  get wsUrl(): string {
+    if (!this.websocket) throw new Error('this TestServer was started without { websocket: true }');
+    return `ws://${this.host}:${this.wsPortNumber}/`;
   }
 
   /** True while listening (false after `kill()` or `stop()`, until `restart()`). */
@@ -171,6 +188,8 @@ export class TestServer {
   kill(): void {
     this.server?.close();
     this.server = undefined;
+    this.wss?.close();
+    this.wss = undefined;
     this.dropConnections();
     this.held = [];
   }
@@ -186,6 +205,9 @@ export class TestServer {
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    const wss = this.wss;
+    this.wss = undefined;
+    wss?.close();
     const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     if (this.paused) this.resume();
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
@@ -193,7 +215,23 @@ export class TestServer {
     await closed;
   }
 
-  private listen(): Promise<void> {
+  private async listen(): Promise<void> {
+    await this.listenTcp();
+    if (!this.websocket) return;
+    const wss = new WebSocketServer({ host: this.host, port: this.wsPortNumber });
+    this.wss = wss;
+    wss.on('connection', (ws) => this.accept(new WsServerSocket(ws) as unknown as net.Socket));
+    await new Promise<void>((resolve, reject) => {
+      wss.once('error', reject);
+      wss.once('listening', () => {
+        wss.off('error', reject);
+        this.wsPortNumber = (wss.address() as net.AddressInfo).port;
+        resolve();
+      });
+    });
+  }
+
+  private listenTcp(): Promise<void> {
     const server = this.tlsOptions
       ? tls.createServer({ ...this.tlsOptions }, (socket) => this.accept(socket))
       : net.createServer({ noDelay: true }, (socket) => this.accept(socket));

@@ -1,4 +1,3 @@
-import type net from 'node:net';
 import type { Observable } from 'rxjs';
 import { ErrorCode, RemoteError, RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
@@ -6,6 +5,7 @@ import { encodeFrame } from '../wire/encode.js';
 import { errorPayload } from '../wire/error-payload.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import { type Message, MessageType } from '../wire/message.js';
+import type { ByteStream } from './byte-stream.js';
 import { sendAsObservable } from './send-as-observable.js';
 
 /** Options of a {@link Connection}. */
@@ -54,7 +54,7 @@ export class Connection {
   /** Resolves once the socket is gone, with the reason. */
   readonly closed: Promise<CloseReason>;
 
-  private readonly socket: net.Socket;
+  private readonly socket: ByteStream;
   private readonly decoder: FrameDecoder;
   private readonly pending = new Map<number, Pending>();
   private readonly backlog: Uint8Array[] = [];
@@ -64,21 +64,25 @@ export class Connection {
   private closeReason: CloseReason = 'lost';
   private resolveClosed!: (reason: CloseReason) => void;
   private corked = false;
+  /** A typed error the stream reported before closing (a WebSocket close code, say). */
+  private socketError: RouterError | undefined;
   private readonly uncork = () => {
     this.corked = false;
     this.socket.uncork();
   };
 
-  constructor(socket: net.Socket, nodeId: NodeId, options: ConnectionOptions = {}) {
+  constructor(socket: ByteStream, nodeId: NodeId, options: ConnectionOptions = {}) {
     this.socket = socket;
     this.nodeId = nodeId;
     this.options = options;
     this.maxInFlight = options.maxInFlight ?? 1024;
     this.decoder = new FrameDecoder({ maxMessageBytes: options.maxMessageBytes });
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
-    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('data', (chunk: Uint8Array) => this.receive(chunk));
     socket.on('drain', () => this.flush());
-    socket.on('error', () => {});
+    socket.on('error', (error: Error) => {
+      if (error instanceof RouterError) this.socketError = error;
+    });
     socket.on('close', () => this.onSocketClose());
   }
 
@@ -142,11 +146,11 @@ export class Connection {
     this.lastUsedAt = Date.now();
     if (this.backlog.length > 0) this.backlog.push(frame);
     else {
-      // Frames sent in the same tick leave in one writev: corked now, uncorked on the next tick.
+      // Frames sent in one synchronous burst leave in one writev: corked now, uncorked in a microtask.
       if (!this.corked) {
         this.corked = true;
         this.socket.cork();
-        process.nextTick(this.uncork);
+        queueMicrotask(this.uncork);
       }
       if (!this.socket.write(frame)) this.backlog.push(frame);
     }
@@ -200,7 +204,7 @@ export class Connection {
     this.socket.destroy();
   }
 
-  private receive(chunk: Buffer): void {
+  private receive(chunk: Uint8Array): void {
     let messages: Message[];
     try {
       messages = this.decoder.push(chunk);
@@ -262,9 +266,10 @@ export class Connection {
   private onSocketClose(): void {
     if (this.state !== 'closed') {
       this.failAll(
-        new RouterError(ErrorCode.ConnectionLost, `connection ${this.id} to node ${this.nodeId} was lost`, {
-          retryable: true,
-        }),
+        this.socketError ??
+          new RouterError(ErrorCode.ConnectionLost, `connection ${this.id} to node ${this.nodeId} was lost`, {
+            retryable: true,
+          }),
       );
       if (this.state === 'open') this.closeReason = 'lost';
       this.state = 'closed';

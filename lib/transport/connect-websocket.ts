@@ -1,0 +1,77 @@
+import { ErrorCode, RouterError } from '../errors.js';
+import type { NodeAddress } from '../types.js';
+import type { ByteStream } from './byte-stream.js';
+import { type WebSocketLike, WsByteStream } from './ws-byte-stream.js';
+
+/** A WebSocket constructor (the global one, the `ws` package's, or a test double). */
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+/** Options of {@link connectWebSocket}. */
+export interface WebSocketConnectOptions {
+  /** Bound on the opening handshake. @defaultValue 5000 */
+  readonly timeoutMs?: number;
+  /** @defaultValue globalThis.WebSocket, else the `ws` package (Node 20), looked up at each connect */
+  readonly WebSocket?: WebSocketConstructor;
+}
+
+/** The URL of a `ws://` or `wss://` node address. */
+export function webSocketUrl(address: NodeAddress): string {
+  const host = address.host.includes(':') ? `[${address.host}]` : address.host;
+  return `${address.protocol}://${host}:${address.port}${address.path ?? '/'}`;
+}
+
+/**
+ * Opens a WebSocket to a node. The constructor is looked up when the connection opens (so tests can replace
+ * the global). Failures are typed: `ERR_CONNECT_TIMEOUT` (handshake too slow), `ERR_CONNECT_REFUSED`
+ * (closed before opening), both retryable.
+ */
+export async function connectWebSocket(
+  address: NodeAddress,
+  options: WebSocketConnectOptions = {},
+): Promise<ByteStream> {
+  const Impl = options.WebSocket ?? (await defaultWebSocket());
+  const url = webSocketUrl(address);
+  const timeoutMs = options.timeoutMs ?? 5000;
+  return new Promise((resolve, reject) => {
+    let ws: WebSocketLike;
+    try {
+      ws = new Impl(url);
+    } catch (err) {
+      reject(new RouterError(ErrorCode.ConnectFailed, `cannot open ${url}: ${String(err)}`, { cause: err }));
+      return;
+    }
+    const timer = setTimeout(() => {
+      ws.onclose = null;
+      ws.close();
+      reject(
+        new RouterError(ErrorCode.ConnectTimeout, `WebSocket ${url} did not open within ${timeoutMs} ms`, {
+          retryable: true,
+        }),
+      );
+    }, timeoutMs);
+    ws.onerror = () => {};
+    ws.onclose = (event) => {
+      clearTimeout(timer);
+      reject(
+        new RouterError(
+          ErrorCode.ConnectRefused,
+          `WebSocket ${url} closed before opening (code ${event.code})`,
+          {
+            retryable: true,
+          },
+        ),
+      );
+    };
+    ws.onopen = () => {
+      clearTimeout(timer);
+      resolve(new WsByteStream(ws, url));
+    };
+  });
+}
+
+async function defaultWebSocket(): Promise<WebSocketConstructor> {
+  const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (global) return global;
+  const ws = (await import('ws')) as unknown as { default: WebSocketConstructor };
+  return ws.default;
+}

@@ -27,7 +27,6 @@ export const ErrorCode = {
   AcquireTimeout: 'ERR_ACQUIRE_TIMEOUT',
   Remote: 'ERR_REMOTE',
   NoEligibleNode: 'ERR_NO_ELIGIBLE_NODE',
-  RetriesExhausted: 'ERR_RETRIES_EXHAUSTED',
   RouterClosed: 'ERR_ROUTER_CLOSED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

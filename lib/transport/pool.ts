@@ -9,15 +9,12 @@ import { ErrorCode, RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
 import { type Message, MessageType } from '../wire/message.js';
 import type { PoolConnection } from './pool-connection.js';
+import { poolExpiry } from './pool-expiry.js';
 import type { PoolEvent, PoolOptions, PoolStats } from './pool-types.js';
 import { sendAsObservable } from './send-as-observable.js';
+import { WaitQueue } from './wait-queue.js';
 
 type Done = (err: RouterError | undefined, reply?: Message) => void;
-interface Waiter {
-  readonly take: (conn: PoolConnection) => void;
-  readonly fail: (err: RouterError) => void;
-  timer: Subscription | undefined;
-}
 interface Meta {
   createdAt: number;
   lastUsedAt: number;
@@ -47,7 +44,7 @@ export class Pool {
   private readonly maxConnecting: number;
   private readonly acquireTimeoutMs: number;
   private readonly connections = new Map<PoolConnection, Meta>();
-  private readonly waiters: Waiter[] = [];
+  private readonly waiters: WaitQueue<PoolConnection>;
   private connecting = 0;
   private sweep: Subscription | undefined;
   private sweepAt = Number.POSITIVE_INFINITY;
@@ -72,6 +69,7 @@ export class Pool {
     this.maxLifetimeMs = options.maxLifetimeMs ?? 1_800_000;
     this.maxConnecting = options.maxConnecting ?? 2;
     this.acquireTimeoutMs = options.acquireTimeoutMs ?? 5000;
+    this.waiters = new WaitQueue(scheduler, () => this.publish());
     this.statsSubject = new BehaviorSubject(this.stats);
   }
 
@@ -166,7 +164,7 @@ export class Pool {
     this.sweep?.unsubscribe();
     this.sweep = undefined;
     const err = new RouterError(ErrorCode.PoolClosed, `pool of node ${this.nodeId} is closed`);
-    for (const waiter of this.waiters.splice(0)) this.dropWaiter(waiter, err);
+    this.waiters.failAll(err);
     await Promise.all([...this.connections.keys()].map((conn) => conn.close('closed')));
     this.statsSubject.complete();
   }
@@ -190,10 +188,11 @@ export class Pool {
       give(ready);
       return noop;
     }
-    const waiter: Waiter = { take: give, fail, timer: undefined };
-    waiter.timer = this.scheduler.schedule(() => {
-      this.removeWaiter(waiter);
-      fail(
+    const cancel = this.waiters.add(
+      give,
+      fail,
+      timeoutMs,
+      () =>
         new RouterError(
           ErrorCode.AcquireTimeout,
           `no connection to node ${this.nodeId} within ${timeoutMs} ms`,
@@ -201,14 +200,9 @@ export class Pool {
             retryable: true,
           },
         ),
-      );
-    }, timeoutMs);
-    this.waiters.push(waiter);
-    this.publish();
+    );
     this.pump();
-    return () => {
-      if (this.removeWaiter(waiter)) waiter.timer?.unsubscribe();
-    };
+    return cancel;
   }
 
   private pick(): PoolConnection | undefined {
@@ -235,11 +229,8 @@ export class Pool {
     while (this.waiters.length > 0) {
       const conn = this.pick();
       if (!conn) break;
-      const waiter = this.waiters.shift()!;
-      waiter.timer?.unsubscribe();
-      waiter.take(conn);
+      this.waiters.serve(conn);
     }
-    if (this.waiters.length === 0) this.publish();
     if (
       this.waiters.length > this.connecting * this.perConnection &&
       this.usable() + this.connecting < this.max &&
@@ -273,7 +264,7 @@ export class Pool {
         this.connecting--;
         this.onEvent({ type: 'connectFailed', nodeId: this.nodeId, error: err });
         // Nothing open: fail the queue now (the router retries elsewhere) rather than reconnect in a loop.
-        if (this.usable() === 0) for (const waiter of this.waiters.splice(0)) this.dropWaiter(waiter, err);
+        if (this.usable() === 0) this.waiters.failAll(err);
         this.publish();
         this.pump();
       },
@@ -287,22 +278,31 @@ export class Pool {
   }
 
   private touch(conn: PoolConnection): void {
+    const now = this.scheduler.now();
     const meta = this.connections.get(conn);
-    if (meta) meta.lastUsedAt = this.scheduler.now();
+    if (meta) meta.lastUsedAt = now;
     if (this.waiters.length > 0) this.pump();
-    else if (load(conn) === 0) this.scheduleSweep();
+    // A connection gone idle needs a sweep by now + idleTimeoutMs, unless none may close or one is due sooner.
+    else if (
+      load(conn) === 0 &&
+      this.connections.size > this.min &&
+      !(this.sweep && this.sweepAt <= now + this.idleTimeoutMs)
+    ) {
+      this.scheduleSweep();
+    }
+  }
+
+  private expiryInputs() {
+    return [...this.connections].map(([conn, meta]) => ({ conn, ...meta, load: load(conn) }));
+  }
+
+  private get limits() {
+    return { minConnections: this.min, idleTimeoutMs: this.idleTimeoutMs, maxLifetimeMs: this.maxLifetimeMs };
   }
 
   private scheduleSweep(): void {
     if (this.closedState) return;
-    const now = this.scheduler.now();
-    let next = Number.POSITIVE_INFINITY;
-    const closable = this.connections.size > this.min;
-    for (const [conn, meta] of this.connections) {
-      if (meta.retiring) continue;
-      next = Math.min(next, meta.createdAt + this.maxLifetimeMs);
-      if (closable && load(conn) === 0) next = Math.min(next, meta.lastUsedAt + this.idleTimeoutMs);
-    }
+    const next = poolExpiry.next(this.expiryInputs(), this.limits);
     if (next === Number.POSITIVE_INFINITY || (this.sweep && this.sweepAt <= next)) return;
     this.sweep?.unsubscribe();
     this.sweepAt = next;
@@ -310,44 +310,19 @@ export class Pool {
       () => {
         this.sweep = undefined;
         this.sweepAt = Number.POSITIVE_INFINITY;
-        this.reap();
+        for (const [conn, reason] of poolExpiry.due(this.expiryInputs(), this.scheduler.now(), this.limits)) {
+          this.retire(conn, this.connections.get(conn)!, reason);
+        }
+        this.warm();
         this.scheduleSweep();
       },
-      Math.max(0, next - now),
+      Math.max(0, next - this.scheduler.now()),
     );
-  }
-
-  private reap(): void {
-    const now = this.scheduler.now();
-    let surplus = this.connections.size - this.min;
-    const byIdle = [...this.connections].sort(([, a], [, b]) => a.lastUsedAt - b.lastUsedAt);
-    for (const [conn, meta] of byIdle) {
-      if (meta.retiring) continue;
-      if (now - meta.createdAt >= this.maxLifetimeMs) this.retire(conn, meta, 'lifetime');
-      else if (surplus > 0 && load(conn) === 0 && now - meta.lastUsedAt >= this.idleTimeoutMs) {
-        surplus--;
-        this.retire(conn, meta, 'idle');
-      }
-    }
-    this.warm();
   }
 
   private retire(conn: PoolConnection, meta: Meta, reason: 'idle' | 'lifetime'): void {
     meta.retiring = true;
     void conn.close(reason);
-  }
-
-  private removeWaiter(waiter: Waiter): boolean {
-    const i = this.waiters.indexOf(waiter);
-    if (i < 0) return false;
-    this.waiters.splice(i, 1);
-    if (this.waiters.length === 0) this.publish();
-    return true;
-  }
-
-  private dropWaiter(waiter: Waiter, err: RouterError): void {
-    waiter.timer?.unsubscribe();
-    waiter.fail(err);
   }
 
   private publish(): void {

@@ -1,0 +1,55 @@
+/** What the expiry rules need to know of one pooled connection. */
+export interface ExpiryInput<C> {
+  readonly conn: C;
+  readonly createdAt: number;
+  readonly lastUsedAt: number;
+  readonly retiring: boolean;
+  /** Requests in flight plus leases. */
+  readonly load: number;
+}
+
+/** The pool's limits, as in `PoolOptions`. */
+export interface ExpiryLimits {
+  readonly minConnections: number;
+  readonly idleTimeoutMs: number;
+  readonly maxLifetimeMs: number;
+}
+
+/**
+ * The pool's expiry rules as pure functions. A connection past `maxLifetimeMs` is retired (drained, not
+ * failed); an idle one (no load) past `idleTimeoutMs` is closed while more than `minConnections` are open,
+ * the longest idle first.
+ */
+export const poolExpiry = {
+  /** Which connections to retire now, and why. */
+  due<C>(
+    items: readonly ExpiryInput<C>[],
+    now: number,
+    limits: ExpiryLimits,
+  ): Array<[C, 'idle' | 'lifetime']> {
+    const out: Array<[C, 'idle' | 'lifetime']> = [];
+    let surplus = items.length - limits.minConnections;
+    const byIdle = [...items].sort((a, b) => a.lastUsedAt - b.lastUsedAt);
+    for (const item of byIdle) {
+      if (item.retiring) continue;
+      if (now - item.createdAt >= limits.maxLifetimeMs) out.push([item.conn, 'lifetime']);
+      else if (surplus > 0 && item.load === 0 && now - item.lastUsedAt >= limits.idleTimeoutMs) {
+        surplus--;
+        out.push([item.conn, 'idle']);
+      }
+    }
+    return out;
+  },
+
+  /** When the next connection will be due (Infinity when none will). */
+  next<C>(items: readonly ExpiryInput<C>[], limits: ExpiryLimits): number {
+    let next = Number.POSITIVE_INFINITY;
+    const closable = items.length > limits.minConnections;
+    for (const item of items) {
+      if (item.retiring) continue;
+      next = Math.min(next, item.createdAt + limits.maxLifetimeMs);
+      if (closable && item.load === 0) next = Math.min(next, item.lastUsedAt + limits.idleTimeoutMs);
+    }
+    return next;
+  },
+};

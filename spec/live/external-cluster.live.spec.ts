@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRouter } from '../../lib/router/router.js';
 import { MessageType } from '../../lib/wire/message.js';
+import { freePorts } from '../support/cli-process.js';
 import { text } from '../support/raw-client.js';
 
 const run = promisify(execFile);
@@ -23,17 +23,7 @@ beforeAll(async () => {
     ports = process.env.TEST_SERVER_PORTS.split(',').map(Number);
     return;
   }
-  const servers = await Promise.all(
-    [0, 1, 2].map(
-      () =>
-        new Promise<net.Server>((resolve) => {
-          const s = net.createServer();
-          s.listen(0, '127.0.0.1', () => resolve(s));
-        }),
-    ),
-  );
-  ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  ports = await freePorts(3);
   ownRunDir = mkdtempSync(join(tmpdir(), 'qdb-ext-'));
   await run(join(root, 'scripts/start-test-cluster.sh'), {
     env: { ...process.env, TEST_SERVER_PORTS: ports.join(','), QDB_RUN_DIR: ownRunDir },

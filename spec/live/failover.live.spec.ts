@@ -1,26 +1,10 @@
-import net from 'node:net';
 import { filter, firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRouter } from '../../lib/router/router.js';
 import type { Router } from '../../lib/router/router-types.js';
 import { ProcessCluster } from '../../lib/testing/process-cluster.js';
 import type { NodeId } from '../../lib/types.js';
-
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<net.Server>((resolve) => {
-          const s = net.createServer();
-          s.listen(0, '127.0.0.1', () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
+import { freePorts } from '../support/cli-process.js';
 
 /** Sends requests back to back, `concurrency` at a time, until stopped; counts outcomes per node. */
 function steadyLoad(router: Router, concurrency = 4) {

@@ -6,26 +6,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MessageType } from '../../lib/wire/message.js';
+import { freePorts } from '../support/cli-process.js';
 import { RawClient } from '../support/raw-client.js';
 
 const run = promisify(execFile);
 const root = new URL('../../', import.meta.url).pathname;
-
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<net.Server>((resolve) => {
-          const s = net.createServer();
-          s.listen(0, '127.0.0.1', () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
 
 function pidsOf(ports: number[]): Promise<string> {
   return run('pgrep', ['-f', `node --port (${ports.join('|')})`]).then(

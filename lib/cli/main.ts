@@ -1,3 +1,4 @@
+import { benchCommand, benchUsage } from './bench-command.js';
 import { clusterCommand, clusterUsage } from './cluster-command.js';
 import { demoCommand, demoUsage } from './demo-command.js';
 import { nodeCommand, nodeUsage } from './node-command.js';
@@ -11,6 +12,7 @@ const commands: Record<string, { run: (args: string[]) => Promise<number>; usage
   cluster: { run: clusterCommand, usage: clusterUsage },
   node: { run: nodeCommand, usage: nodeUsage },
   ping: { run: pingCommand, usage: pingUsage },
+  bench: { run: benchCommand, usage: benchUsage },
 };
 
 const usage = `usage: qdb-router <command> [options]

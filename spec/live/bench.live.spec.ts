@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { CliProcess } from '../support/cli-process.js';
+
+describe('qdb-router bench --quick --json (the benchmark tool works; its numbers are not asserted)', () => {
+  it('runs every scenario and ends with one JSON line holding every figure and ratio', async () => {
+    const bench = CliProcess.start(['bench', '--quick', '--json']);
+    expect(await bench.exited).toBe(0);
+    const last = bench.output.trim().split('\n').at(-1)!;
+    const result = JSON.parse(last) as {
+      throughput: Array<{ client: string; failed: number; requests: number }>;
+      ratios: Record<string, number>;
+      failover: { failed: number; requests: number };
+      memory: { bytesPerIdleConnection: number };
+    };
+    expect(result.throughput).toHaveLength(18);
+    expect(new Set(result.throughput.map((r) => r.client)).size).toBe(3);
+    for (const r of result.throughput) {
+      expect(r.failed).toBe(0);
+      expect(r.requests).toBeGreaterThan(0);
+    }
+    for (const key of ['routerOverRaw_32B_256', 'routerOverPool_32B_64', 'pickCost1000Over3']) {
+      expect(result.ratios[key]).toBeGreaterThan(0);
+    }
+    expect(result.failover.requests).toBeGreaterThan(0);
+    expect(result.memory.bytesPerIdleConnection).toBeGreaterThan(0);
+  }, 120_000);
+});

@@ -35,12 +35,13 @@ import { type ClusterHealth, HealthStatus, type NodeAddress, type NodeId } from 
 import { type Message, MessageType } from '../wire/message.js';
 import { balancers } from './balancers.js';
 import { classifyError } from './classify-error.js';
+import { probe } from './probe.js';
 import { type RouteContext, routeRequest } from './route-request.js';
 import type { RouterEvent } from './router-event.js';
 import type { RequestOptions, Router } from './router-types.js';
 
 const encoder = new TextEncoder();
-const emptyPayload = new Uint8Array(0);
+const _emptyPayload = new Uint8Array(0);
 
 /**
  * Creates a router: validates the whole config (a `ConfigError` names the bad field), opens a pool per node,
@@ -106,30 +107,11 @@ export function createRouter(input: RouterConfig): Router {
   );
   const latency = new Float64Array(addresses.length + 1).fill(-1);
 
+  const lazyEmit = (event: () => RouterEvent) => {
+    if (events.observed) events.next(event());
+  };
   const ping = (nodeId: NodeId) =>
-    defer(() => {
-      const start = scheduler.now();
-      let answered = false;
-      return pools[nodeId - 1]!.request$(
-        emptyPayload,
-        MessageType.Ping,
-        config.health?.timeoutMs ?? 1000,
-      ).pipe(
-        tap({
-          next: () => {
-            answered = true;
-            emit({ type: 'heartbeatSucceeded', at: scheduler.now(), nodeId, rttMs: scheduler.now() - start });
-          },
-          error: (err: RouterError) =>
-            emit({ type: 'heartbeatFailed', at: scheduler.now(), nodeId, code: err.code ?? 'ERR_UNKNOWN' }),
-          finalize: () => {
-            if (!answered && events.observed) {
-              emit({ type: 'heartbeatFailed', at: scheduler.now(), nodeId, code: ErrorCode.RequestTimeout });
-            }
-          },
-        }),
-      );
-    });
+    probe(pools[nodeId - 1]!, nodeId, config.health?.timeoutMs ?? 1000, scheduler, lazyEmit);
   const shutdown$ = new Subject<void>();
   const health$ = clusterHealth({
     nodeCount: addresses.length,
@@ -218,9 +200,7 @@ export function createRouter(input: RouterConfig): Router {
         done(undefined, reply);
       });
     },
-    emit: (event) => {
-      if (events.observed) events.next(event());
-    },
+    emit: lazyEmit,
   };
 
   let closing = false;

@@ -1,12 +1,12 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { WebSocketServer } from 'ws';
+import type { WebSocketServer } from 'ws';
 import { encodeFrame } from '../wire/encode.js';
-import { errorPayload } from '../wire/error-payload.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import { type Message, MessageType } from '../wire/message.js';
 import { adminCommand } from './admin-command.js';
-import { WsServerSocket } from './ws-server-socket.js';
+import { dataReply } from './data-reply.js';
+import { listenWebSocket } from './ws-server-socket.js';
 
 /** Computes the payload of a Data reply; the default echoes the request's payload. */
 export type DataHandler = (request: Message) => Uint8Array | Promise<Uint8Array>;
@@ -218,17 +218,10 @@ export class TestServer {
   private async listen(): Promise<void> {
     await this.listenTcp();
     if (!this.websocket) return;
-    const wss = new WebSocketServer({ host: this.host, port: this.wsPortNumber });
-    this.wss = wss;
-    wss.on('connection', (ws) => this.accept(new WsServerSocket(ws) as unknown as net.Socket));
-    await new Promise<void>((resolve, reject) => {
-      wss.once('error', reject);
-      wss.once('listening', () => {
-        wss.off('error', reject);
-        this.wsPortNumber = (wss.address() as net.AddressInfo).port;
-        resolve();
-      });
-    });
+    this.wss = await listenWebSocket(this.host, this.wsPortNumber, (s) =>
+      this.accept(s as unknown as net.Socket),
+    );
+    this.wsPortNumber = (this.wss.address() as net.AddressInfo).port;
   }
 
   private listenTcp(): Promise<void> {
@@ -293,21 +286,10 @@ export class TestServer {
       case MessageType.Data:
         this.requests++;
         state.requests++;
-        if (this.failuresLeft > 0) {
-          this.failuresLeft--;
-          type = MessageType.Error;
-          payload = errorPayload.encode({
-            code: 'INJECTED_FAILURE',
-            message: `node ${this.nodeId} failed request ${request.sequence} on purpose`,
-            retryable: true,
-          });
-        } else {
-          try {
-            payload = await this.handler(request);
-          } catch (err) {
-            type = MessageType.Error;
-            payload = errorPayload.encode({ code: 'HANDLER_FAILED', message: String(err), retryable: false });
-          }
+        {
+          const fail = this.failuresLeft > 0; // decided now, before any await, in arrival order
+          if (fail) this.failuresLeft--;
+          ({ type, payload } = await dataReply(request, this.handler, fail, this.nodeId));
         }
         break;
       case MessageType.Heartbeat:

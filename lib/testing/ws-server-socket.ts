@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { WebSocket } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 
 /**
  * A server-side WebSocket (from the `ws` package) with the part of the `net.Socket` API that TestServer uses,
@@ -45,4 +45,22 @@ export class WsServerSocket extends EventEmitter {
   resetAndDestroy(): void {
     this.ws.terminate();
   }
+}
+
+/** Starts a WebSocket server whose connections reach `accept` as {@link WsServerSocket}s; resolves when listening. */
+export async function listenWebSocket(
+  host: string,
+  port: number,
+  accept: (socket: WsServerSocket) => void,
+): Promise<WebSocketServer> {
+  const wss = new WebSocketServer({ host, port });
+  wss.on('connection', (ws) => accept(new WsServerSocket(ws)));
+  await new Promise<void>((resolve, reject) => {
+    wss.once('error', reject);
+    wss.once('listening', () => {
+      wss.off('error', reject);
+      resolve();
+    });
+  });
+  return wss;
 }

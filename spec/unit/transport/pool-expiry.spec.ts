@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { type ExpiryInput, poolExpiry } from '../../../lib/transport/pool-expiry.js';
+
+const limits = { minConnections: 1, idleTimeoutMs: 100, maxLifetimeMs: 1000 };
+const item = (
+  conn: string,
+  lastUsedAt: number,
+  load = 0,
+  createdAt = 0,
+  retiring = false,
+): ExpiryInput<string> => ({
+  conn,
+  createdAt,
+  lastUsedAt,
+  retiring,
+  load,
+});
+
+describe('poolExpiry', () => {
+  it('closes idle connections above the minimum, longest idle first', () => {
+    const items = [item('a', 50), item('b', 10), item('c', 30, 2)];
+    expect(poolExpiry.due(items, 200, limits)).toEqual([
+      ['b', 'idle'],
+      ['a', 'idle'],
+    ]);
+    expect(poolExpiry.due(items, 120, limits)).toEqual([['b', 'idle']]);
+    expect(poolExpiry.due([item('a', 0)], 500, limits)).toEqual([]); // the minimum stays open
+  });
+
+  it('retires connections past their lifetime whatever their load, skipping those already retiring', () => {
+    const items = [item('old', 990, 5, 0), item('gone', 0, 0, 0, true), item('young', 990, 0, 500)];
+    expect(poolExpiry.due(items, 1000, limits)).toEqual([['old', 'lifetime']]);
+  });
+
+  it('next() is the earliest lifetime end or idle deadline that could close something', () => {
+    expect(poolExpiry.next([item('a', 50), item('b', 10)], limits)).toBe(110);
+    expect(poolExpiry.next([item('a', 50)], limits)).toBe(1000); // not closable: only the lifetime
+    expect(poolExpiry.next([item('a', 50, 0, 0, true)], limits)).toBe(Number.POSITIVE_INFINITY);
+  });
+});

@@ -5,6 +5,7 @@ export type { ErrorCode as ErrorCodeValue, RouterErrorOptions } from './errors.j
 export { ConfigError, ErrorCode, isRetryable, RemoteError, RouterError } from './errors.js';
 export type { Backoff, BackoffPolicy, JitterMode } from './operators/backoff.js';
 export { backoff } from './operators/backoff.js';
+export { decodeFrames } from './operators/decode-frames.js';
 export { executeWithRetry } from './operators/execute-with-retry.js';
 export type { RetryBackoffConfig, RetryInfo } from './operators/retry-backoff.js';
 export { retryBackoff } from './operators/retry-backoff.js';

@@ -29,6 +29,10 @@ export interface RouteContext {
   sendOn(nodeId: NodeId, type: MessageType, payload: Uint8Array, timeoutMs: number, done: Done): () => void;
   /** Emits an event when anyone listens. */
   emit(event: () => RouterEvent): void;
+  /** Emits once when the router starts closing. */
+  readonly closing$: Observable<void>;
+  /** The error of a request cut short by `close()`. */
+  closedError(): RouterError;
 }
 
 /**
@@ -78,6 +82,8 @@ export function routeRequest(
 
     const slowPath = (firstError: RouterError | undefined) => {
       const waiting = { now: false };
+      let sending = false;
+      let closing = false;
       const attempt$ = defer(() => {
         if (firstError) {
           const err = firstError;
@@ -92,15 +98,29 @@ export function routeRequest(
             tried.add(nodeId);
             lastNode = nodeId;
             const left = Math.max(1, start + limitMs - scheduler.now());
-            return sendAsObservable((done) => ctx.sendOn(nodeId, type, payload, left, done));
+            return sendAsObservable((done) => {
+              sending = true;
+              return ctx.sendOn(nodeId, type, payload, left, (err, reply) => {
+                sending = false;
+                done(err, reply);
+              });
+            });
           }),
         );
       });
-      return attempt$
+      // close() drains requests in flight; one waiting for a node or for its next retry ends at once.
+      const closed = ctx.closing$.subscribe(() => {
+        closing = true;
+        if (!sending) {
+          pipeline.unsubscribe();
+          fail(ctx.closedError());
+        }
+      });
+      const pipeline = attempt$
         .pipe(
           retryBackoff<Message>({
             ...policy,
-            shouldRetry,
+            shouldRetry: (err) => !closing && shouldRetry(err),
             onRetry: (r) =>
               ctx.emit(() => ({
                 type: 'retryScheduled',
@@ -126,6 +146,8 @@ export function routeRequest(
           }),
         )
         .subscribe({ next: succeed, error: fail });
+      pipeline.add(closed);
+      return pipeline;
     };
 
     const first = ctx.chooseNode(tried);

@@ -201,6 +201,8 @@ export function createRouter(input: RouterConfig): Router {
       });
     },
     emit: lazyEmit,
+    closing$,
+    closedError,
   };
 
   let closing = false;

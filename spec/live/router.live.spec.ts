@@ -125,6 +125,21 @@ describe('createRouter', () => {
     }
   });
 
+  it('close() ends a request waiting for its next retry at once, with ERR_ROUTER_CLOSED', async () => {
+    const { cluster, router } = await setup(1, { retry: { initialBackoffMs: 3000, maxBackoffMs: 3000 } });
+    cluster.node(1).failNext(1);
+    const request = router.request('retry later', { timeoutMs: 10_000 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const started = performance.now();
+    await router.close();
+    expect(await request).toMatchObject({ code: ErrorCode.RouterClosed });
+    expect(performance.now() - started).toBeLessThan(2500); // not the 3 s backoff nor the 10 s timeout
+    expect(cluster.node(1).requestCount).toBe(1);
+  });
+
   it('unsubscribing cancels a request: its slot is freed and the late reply dropped', async () => {
     const { cluster, router } = await setup(1);
     cluster.node(1).setLatency(300);

@@ -29,7 +29,8 @@ const latencyWindowMs = 15;
  * Pure pickers: each returns the index (0..count-1) of the candidate to use.
  *
  * - `p2c` (default): two distinct random candidates; the lower cost wins, ties broken at random.
- *   cost = (load + 1) × (1 + ⌊(rtt − fastest rtt) / 15 ms⌋). A node back from `down` keeps a win only with
+ *   cost = (load + 1) × (1 + ⌊(rtt − fastest rtt) / 15 ms⌋); with different loads the cheaper wins, with equal
+ *   loads each wins in proportion to the other's cost (no starvation). A node back from `down` keeps a win only with
  *   probability warmth, rising linearly from 0.1 to 1 over `slowStartMs` (damped traffic, like the Cassandra
  *   driver's 3/4 rule and Envoy's slow start); otherwise the other candidate takes the request.
  *   With equal loads and RTTs within 15 ms, every node is equally likely: a fair share.
@@ -54,7 +55,12 @@ export const balancers: Record<BalancerName, Balancer> = {
     if (second.rttMs >= 0 && second.rttMs < fastest) fastest = second.rttMs;
     const ca = cost(first, fastest);
     const cb = cost(second, fastest);
-    const winner = ca === cb ? (ctx.random() < 0.5 ? a : b) : ca < cb ? a : b;
+    let winner: number;
+    if (ca === cb) winner = ctx.random() < 0.5 ? a : b;
+    else if (first.load !== second.load) winner = ca < cb ? a : b;
+    // Equal loads: latency decides, softly (a wins with probability cb / (ca + cb)), so a node whose estimate is
+    // stale or inflated — a first request that paid for JIT or a cold cache — still gets picked and corrected.
+    else winner = ctx.random() * (ca + cb) < cb ? a : b;
     // A node still warming up after a recovery keeps a pick only with probability `warmth`.
     const w = warmth(winner === a ? first : second, ctx);
     if (w < 1 && ctx.random() >= w) return winner === a ? b : a;

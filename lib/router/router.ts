@@ -105,7 +105,6 @@ export function createRouter(input: RouterConfig): Router {
   const pools = addresses.map(
     (a) => new Pool(a.id, open(a), { acquireTimeoutMs: timeoutMs, ...config.pool }, scheduler, onPoolEvent),
   );
-  const latency = new Float64Array(addresses.length + 1).fill(-1);
 
   const lazyEmit = (event: () => RouterEvent) => {
     if (events.observed) events.next(event());
@@ -159,8 +158,9 @@ export function createRouter(input: RouterConfig): Router {
       (k) => {
         const id = ids[k]!;
         const node = latest!.nodes.get(id)!;
-        const rttMs = latency[id]! >= 0 ? latency[id]! : node.rttMs;
-        return { nodeId: id, load: pools[id - 1]!.load, rttMs, recoveredAt: node.recoveredAt };
+        const pool = pools[id - 1]!;
+        const rttMs = pool.latencyMs >= 0 ? pool.latencyMs : node.rttMs;
+        return { nodeId: id, load: pool.load, rttMs, recoveredAt: node.recoveredAt };
       },
       ctx,
     );
@@ -182,24 +182,20 @@ export function createRouter(input: RouterConfig): Router {
         takeUntil(closing$.pipe(switchMap(() => throwError(closedError)))),
       );
     },
-    sendOn: (nodeId, type, payload, limitMs, done) => {
-      const start = scheduler.now();
-      return pools[nodeId - 1]!.send(type, payload, limitMs, (err, reply) => {
+    sendOn: (nodeId, type, payload, limitMs, done) =>
+      pools[nodeId - 1]!.send(type, payload, limitMs, (err, reply) => {
         if (err) {
           const health = classifyError(err).health;
           if (health !== 'none')
             signals.next({ nodeId, kind: 'request', ok: false, hard: health === 'hard' });
           return done(err);
         }
-        const rtt = scheduler.now() - start;
-        latency[nodeId] = latency[nodeId]! < 0 ? rtt : latency[nodeId]! + 0.2 * (rtt - latency[nodeId]!);
         const node = latest?.nodes.get(nodeId);
         if (node && (node.status !== HealthStatus.Up || node.consecutiveFailures > 0)) {
           signals.next({ nodeId, kind: 'request', ok: true });
         }
         done(undefined, reply);
-      });
-    },
+      }),
     emit: lazyEmit,
     closing$,
     closedError,

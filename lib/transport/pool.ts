@@ -48,6 +48,7 @@ export class Pool {
   private connecting = 0;
   private sweep: Subscription | undefined;
   private sweepAt = Number.POSITIVE_INFINITY;
+  private latency = -1;
   private closedState = false;
   private readonly statsSubject: BehaviorSubject<PoolStats>;
 
@@ -97,6 +98,11 @@ export class Pool {
     return this.statsSubject.asObservable();
   }
 
+  /** Smoothed reply time of requests on this pool's connections (EWMA 0.2) in ms, or -1 before any. */
+  get latencyMs(): number {
+    return this.latency;
+  }
+
   /** Requests in flight plus requests waiting: what balancers compare. */
   get load(): number {
     let total = this.waiters.length;
@@ -116,7 +122,13 @@ export class Pool {
     const cancelWait = this.acquire(
       (conn) => {
         if (cancelled) return;
+        const sentAt = this.scheduler.now();
         cancelSend = conn.send(type, payload, timeoutMs, (err, reply) => {
+          if (!err) {
+            // from the moment a connection took the request: connect time and queueing in the pool excluded
+            const rtt = this.scheduler.now() - sentAt;
+            this.latency = this.latency < 0 ? rtt : this.latency + 0.2 * (rtt - this.latency);
+          }
           this.touch(conn);
           done(err, reply);
         });

@@ -47,7 +47,8 @@ export async function watchCommand(args: string[]): Promise<number> {
     }
   });
   const redraw = setInterval(() => {
-    stats = dashboard.metrics.tick(Date.now());
+    // the dashboard closes each stats interval; ticking here too would split its counts between two readers
+    stats = dashboard.stats;
     if (tty)
       process.stdout.write(
         `\x1b[H\x1b[2J${statusTable(health, stats, events, true)}\n\ndashboard: ${dashboard.url}\n`,

@@ -6,6 +6,7 @@ import type { RouterEvent } from '../router/router-event.js';
 import type { Router } from '../router/router-types.js';
 import { DashboardMetrics } from './dashboard-metrics.js';
 import { dashboardPage } from './dashboard-page.js';
+import type { FeedStats } from './feed-types.js';
 
 /** Options of {@link startDashboard}. */
 export interface DashboardOptions {
@@ -22,6 +23,8 @@ export interface Dashboard {
   /** `http://127.0.0.1:PORT/` */
   readonly url: string;
   readonly metrics: DashboardMetrics;
+  /** The latest `stats` message (rates over the last interval), as the feed sent it. */
+  readonly stats: FeedStats;
   close(): Promise<void>;
 }
 
@@ -109,6 +112,9 @@ export async function startDashboard(router: Router, options: DashboardOptions =
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}/`,
     metrics,
+    get stats() {
+      return lastStats;
+    },
     async close() {
       clearInterval(ticker);
       healthSub.unsubscribe();

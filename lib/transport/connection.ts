@@ -125,8 +125,9 @@ export class Connection {
       return noop;
     }
     const sequence = this.nextSequence++;
+    const now = Date.now();
     const frame = encodeFrame(
-      { sender: 0, recipient: this.nodeId, sequence, timestamp: Date.now(), type, payload },
+      { sender: 0, recipient: this.nodeId, sequence, timestamp: now, type, payload },
       this.options,
     );
     const ms = timeoutMs ?? this.options.requestTimeoutMs ?? 5000;
@@ -143,7 +144,7 @@ export class Connection {
       );
     }, ms);
     this.pending.set(sequence, { done, timer });
-    this.lastUsedAt = Date.now();
+    this.lastUsedAt = now;
     if (this.backlog.length > 0) this.backlog.push(frame);
     else {
       // Frames sent in one synchronous burst leave in one writev: corked now, uncorked in a microtask.

@@ -1,165 +1,210 @@
-import {
-  defer,
-  Observable as Obs,
-  type Observable,
-  type SchedulerLike,
-  switchMap,
-  throwError,
-  timeout,
-} from 'rxjs';
-import { ErrorCode, isRetryable, RouterError } from '../errors.js';
+import { defer, Observable, type SchedulerLike, type Subscription, throwError } from 'rxjs';
+import { isRetryable, type RouterError } from '../errors.js';
 import { type RetryBackoffConfig, retryBackoff } from '../operators/retry-backoff.js';
-import { sendAsObservable } from '../transport/send-as-observable.js';
 import type { NodeId } from '../types.js';
 import type { Message, MessageType } from '../wire/message.js';
 import { classifyError } from './classify-error.js';
+import { type HealthFeedback, poisonAfter, type RequestHealth } from './health-feedback.js';
+import { NoEligibleNodeError } from './no-eligible-node-error.js';
 import type { RouterEvent } from './router-event.js';
+import { waitForNode } from './wait-for-node.js';
 
 type Done = (err: RouterError | undefined, reply?: Message) => void;
 
 /** What one request needs from its router. */
 export interface RouteContext {
   readonly scheduler: SchedulerLike;
+  /** The retry policy (count, backoff, jitter, budget, random); the deadline and decision hooks are added here. */
   readonly retry: RetryBackoffConfig;
+  /** The timeout of one attempt on `nodeId` (see `attemptTimeout`). */
+  attemptTimeoutMs(nodeId: NodeId, requestTimeoutMs: number, canRetry: boolean, remainingMs: number): number;
   /** An eligible node, preferring those not yet tried; undefined when none is eligible. */
-  chooseNode(tried: ReadonlySet<NodeId>): NodeId | undefined;
-  /** Waits for an eligible node; `waiting.now` is true meanwhile. Errors with ERR_ROUTER_CLOSED on close. */
-  waitForNode(tried: ReadonlySet<NodeId>, waiting: { now: boolean }): Observable<NodeId>;
-  /** Sends on the node's pool and reports the outcome to node health. */
-  sendOn(nodeId: NodeId, type: MessageType, payload: Uint8Array, timeoutMs: number, done: Done): () => void;
-  /** Emits an event when anyone listens. */
+  select(tried: ReadonlySet<NodeId>): NodeId | undefined;
+  /** Emits (and replays) whenever the eligible set may have changed. */
+  readonly changes$: Observable<unknown>;
+  /** Sends on the node's pool; `done` is called by `deadline` (scheduler time). Returns a cancel function. */
+  send(nodeId: NodeId, type: MessageType, payload: Uint8Array, deadline: number, done: Done): () => void;
+  readonly feedback: HealthFeedback;
+  /** Emits an event when anyone listens (the factory runs only then). */
   emit(event: () => RouterEvent): void;
   /** Emits once when the router starts closing. */
   readonly closing$: Observable<void>;
+  isClosing(): boolean;
   /** The error of a request cut short by `close()`. */
   closedError(): RouterError;
+  nextRequestId(): number;
 }
 
 /**
- * One routed request. The first attempt runs straight on the chosen node's pool (no operator chain: the hot
- * path). When it fails retryably — or no node is eligible — the request continues through {@link retryBackoff}
- * (the first error counts as attempt 1, so the delays are exactly the policy's), each retry preferring a node
- * not yet tried, and the whole request, waiting included, is bounded by `limitMs`.
+ * One routed request: `defer(attempt).pipe(retryBackoff(policy))` bounded by ONE absolute deadline, computed
+ * when the request is subscribed (`now + timeoutMs`) and passed down to every wait: for an eligible node (a
+ * timer at the deadline, then `ERR_NO_ELIGIBLE_NODE` with each node's last error), for a connection and a reply
+ * (`Pool.send`'s deadline: the earlier of the request's deadline and the attempt's timeout), and for a backoff
+ * (`retryBackoff`'s `deadline`: no retry whose wait would reach it).
+ *
+ * The first attempt runs straight on the chosen node's pool (no operator chain: the hot path, measured in the
+ * benchmark). Its error — like every later one — goes through `retryBackoff`, which alone decides whether to
+ * retry (count, `shouldRetry`, deadline, budget), so both paths reach the same decision code.
+ *
+ * ```
+ * timeoutMs 1000, node 1 silent, node 2 answers in 5 ms (attempt timeout 500, backoff 100):
+ * attempts:  1@node1 ^----------------!  2@node2 ^----!
+ * time:      0                        500      600   605
+ * output:    ------------------------------------------(r|)
+ * ```
+ * Retried: errors `isRetryable` says may help, when the request is idempotent or its bytes cannot have reached
+ * the node (see `classifyError`), never after `close()` began, never after it broke connections on
+ * {@link poisonAfter} nodes (a poison request fails alone, `requestFailed.poison` set).
  */
 export function routeRequest(
   ctx: RouteContext,
   payload: Uint8Array,
   type: MessageType,
-  limitMs: number,
+  timeoutMs: number,
   idempotent: boolean,
 ): Observable<Message> {
-  return new Obs<Message>((subscriber) => {
+  return new Observable<Message>((subscriber) => {
     const { scheduler } = ctx;
     const start = scheduler.now();
+    const deadline = start + timeoutMs;
+    const requestId = ctx.nextRequestId();
     const tried = new Set<NodeId>();
+    const lastErrors = new Map<NodeId, unknown>();
+    const health: RequestHealth = { hardFailures: 0 };
+    const canRetry = idempotent && (ctx.retry.maxRetries ?? 3) > 0;
     let attempts = 0;
-    let lastNode = 0;
+    let lastNode: NodeId | undefined;
+    let sending = false;
+    ctx.emit(() => ({
+      type: 'requestStarted',
+      at: start,
+      requestId,
+      messageType: type,
+      idempotent,
+      timeoutMs,
+    }));
+
     const succeed = (reply: Message) => {
       ctx.emit(() => ({
         type: 'requestSucceeded',
         at: scheduler.now(),
-        nodeId: lastNode,
+        requestId,
+        nodeId: lastNode!,
         durationMs: scheduler.now() - start,
         attempts,
       }));
       subscriber.next(reply);
       subscriber.complete();
     };
-    const fail = (err: RouterError) => {
+    const fail = (err: unknown) => {
       ctx.emit(() => ({
         type: 'requestFailed',
         at: scheduler.now(),
-        code: err.code ?? 'ERR_UNKNOWN',
+        requestId,
+        ...(lastNode === undefined ? {} : { nodeId: lastNode }),
+        code: (err as RouterError).code ?? 'ERR_UNKNOWN',
+        durationMs: scheduler.now() - start,
         attempts,
+        ...(health.hardFailures >= poisonAfter ? { poison: true } : {}),
       }));
       subscriber.error(err);
     };
-    const retryable = (err: unknown) => isRetryable(err) && (idempotent || !classifyError(err).maybeSent);
-    // The shared budget is paid here, once per retry actually made; every request earns it once, below.
-    const { budget, ...policy } = ctx.retry;
-    const shouldRetry = (err: unknown) => retryable(err) && (budget?.tryWithdraw() ?? true);
-    budget?.deposit();
 
-    const slowPath = (firstError: RouterError | undefined) => {
-      const waiting = { now: false };
-      let sending = false;
-      let closing = false;
-      const attempt$ = defer(() => {
-        if (firstError) {
-          const err = firstError;
-          firstError = undefined;
-          return throwError(() => err);
+    const attempt = (nodeId: NodeId, done: Done): (() => void) => {
+      attempts++;
+      tried.add(nodeId);
+      lastNode = nodeId;
+      const n = attempts;
+      ctx.emit(() => ({ type: 'attemptStarted', at: scheduler.now(), requestId, nodeId, attempt: n }));
+      const now = scheduler.now();
+      const ms = ctx.attemptTimeoutMs(nodeId, timeoutMs, canRetry, deadline - now);
+      sending = true;
+      return ctx.send(nodeId, type, payload, Math.min(deadline, now + ms), (err, reply) => {
+        sending = false;
+        ctx.feedback.attempt(nodeId, err, ms, health);
+        if (err) {
+          lastErrors.delete(nodeId);
+          lastErrors.set(nodeId, err);
         }
-        attempts++;
-        const picked = ctx.chooseNode(tried);
-        const node$ = picked === undefined ? ctx.waitForNode(tried, waiting) : [picked];
-        return defer(() => node$).pipe(
-          switchMap((nodeId) => {
-            tried.add(nodeId);
-            lastNode = nodeId;
-            const left = Math.max(1, start + limitMs - scheduler.now());
-            return sendAsObservable((done) => {
-              sending = true;
-              return ctx.sendOn(nodeId, type, payload, left, (err, reply) => {
-                sending = false;
-                done(err, reply);
-              });
-            });
+        done(err, reply);
+      });
+    };
+
+    /** One attempt as an Observable: waits (by the deadline) for an eligible node, then sends. */
+    const attempt$ = new Observable<Message>((sub) => {
+      let cancel: (() => void) | undefined;
+      const go = (nodeId: NodeId) => {
+        cancel = attempt(nodeId, (err, reply) => {
+          cancel = undefined;
+          if (err) return sub.error(err);
+          sub.next(reply!);
+          sub.complete();
+        });
+      };
+      const picked = ctx.select(tried);
+      if (picked !== undefined) go(picked);
+      else {
+        const noNode = () => new NoEligibleNodeError(scheduler.now() - start, lastErrors);
+        sub.add(
+          waitForNode(() => ctx.select(tried), ctx.changes$, scheduler, deadline, noNode).subscribe({
+            next: go,
+            error: (err) => sub.error(err),
           }),
         );
-      });
-      // close() drains requests in flight; one waiting for a node or for its next retry ends at once.
-      const closed = ctx.closing$.subscribe(() => {
-        closing = true;
-        if (!sending) {
-          pipeline.unsubscribe();
-          fail(ctx.closedError());
-        }
-      });
-      const pipeline = attempt$
+      }
+      return () => cancel?.();
+    });
+
+    const shouldRetry = (err: unknown) =>
+      !ctx.isClosing() &&
+      health.hardFailures < poisonAfter &&
+      isRetryable(err) &&
+      (idempotent || !classifyError(err).maybeSent);
+
+    const slowPath = (firstError: RouterError | undefined): Subscription => {
+      let pending = firstError;
+      const pipeline = defer(() => {
+        if (pending === undefined) return attempt$;
+        const err = pending;
+        pending = undefined;
+        return throwError(() => err);
+      })
         .pipe(
           retryBackoff<Message>({
-            ...policy,
-            shouldRetry: (err) => !closing && shouldRetry(err),
+            ...ctx.retry,
+            deadline,
+            depositOnSubscribe: false,
+            shouldRetry,
             onRetry: (r) =>
               ctx.emit(() => ({
                 type: 'retryScheduled',
                 at: scheduler.now(),
+                requestId,
+                nodeId: lastNode!,
                 attempt: r.attempt,
                 delayMs: r.delayMs,
                 code: (r.error as RouterError).code ?? 'ERR_UNKNOWN',
               })),
           }),
-          timeout({
-            first: Math.max(0, start + limitMs - scheduler.now()),
-            scheduler,
-            with: () =>
-              throwError(() =>
-                waiting.now
-                  ? new RouterError(ErrorCode.NoEligibleNode, `no eligible node within ${limitMs} ms`, {
-                      retryable: true,
-                    })
-                  : new RouterError(ErrorCode.RequestTimeout, `request timed out after ${limitMs} ms`, {
-                      retryable: true,
-                    }),
-              ),
-          }),
         )
         .subscribe({ next: succeed, error: fail });
-      pipeline.add(closed);
+      // close() drains requests in flight; one waiting for a node or for its next retry ends at once.
+      const closing = ctx.closing$.subscribe(() => {
+        if (sending) return;
+        pipeline.unsubscribe();
+        fail(ctx.closedError());
+      });
+      pipeline.add(closing);
       return pipeline;
     };
 
-    const first = ctx.chooseNode(tried);
+    ctx.retry.budget?.deposit();
+    const first = ctx.select(tried);
     if (first === undefined) return slowPath(undefined);
-    attempts = 1;
-    tried.add(first);
-    lastNode = first;
-    let rest: { unsubscribe(): void } | undefined;
-    const cancel = ctx.sendOn(first, type, payload, limitMs, (err, reply) => {
-      if (!err) return succeed(reply!);
-      if (retryable(err) && (policy.maxRetries ?? 3) > 0) rest = slowPath(err);
-      else fail(err);
+    let rest: Subscription | undefined;
+    const cancel = attempt(first, (err, reply) => {
+      if (!err) succeed(reply!);
+      else rest = slowPath(err);
     });
     return () => {
       cancel();

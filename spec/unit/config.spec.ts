@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../../lib/config.js';
 import { ConfigError, ErrorCode } from '../../lib/errors.js';
+import { validateConfig } from '../../lib/router/validate-config.js';
 
 describe('validateConfig', () => {
   it.each([

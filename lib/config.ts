@@ -60,7 +60,7 @@ export interface RouterConfig {
   /** The WebSocket constructor for `ws://` hosts. @defaultValue globalThis.WebSocket, else the `ws` package */
   readonly WebSocket?: WebSocketConstructor;
   /** Replaces the TCP/TLS connector (e.g. `memoryConnector` in tests and benchmarks). */
-  readonly connect?: (address: NodeAddress) => Promise<PoolConnection>;
+  readonly connect?: (address: NodeAddress, signal: AbortSignal) => Promise<PoolConnection>;
 }
 
 const topKeys = [

@@ -33,6 +33,7 @@ import type { PoolConnection } from '../transport/pool-connection.js';
 import type { PoolEvent } from '../transport/pool-types.js';
 import { type ClusterHealth, HealthStatus, type NodeAddress, type NodeId } from '../types.js';
 import { type Message, MessageType } from '../wire/message.js';
+import { payloadBytes } from '../wire/payload-bytes.js';
 import { balancers } from './balancers.js';
 import { classifyError } from './classify-error.js';
 import { probe } from './probe.js';
@@ -40,7 +41,6 @@ import { type RouteContext, routeRequest } from './route-request.js';
 import type { RouterEvent } from './router-event.js';
 import type { RequestOptions, Router } from './router-types.js';
 
-const encoder = new TextEncoder();
 const _emptyPayload = new Uint8Array(0);
 
 /**
@@ -91,17 +91,26 @@ export function createRouter(input: RouterConfig): Router {
     if (e.type === 'connectFailed') emit({ type: 'connectFailed', at, nodeId: e.nodeId, code: e.error.code });
     else emit({ ...e, at });
   };
-  const open = (address: NodeAddress) => async (): Promise<PoolConnection> => {
-    if (config.connect) return config.connect(address);
-    const stream = await openStream(address, { timeoutMs, tls: config.tls, WebSocket: config.WebSocket });
-    return new Connection(stream, address.id, {
-      requestTimeoutMs: timeoutMs,
-      maxInFlight: config.pool?.maxInFlightPerConnection ?? 256,
-      maxMessageBytes: config.maxMessageBytes,
-      compressAboveBytes: config.compressAboveBytes,
-      drainTimeoutMs: timeoutMs,
-    });
-  };
+  const open =
+    (address: NodeAddress) =>
+    async (signal: AbortSignal): Promise<PoolConnection> => {
+      if (config.connect) return config.connect(address, signal);
+      const stream = await openStream(address, {
+        timeoutMs,
+        tls: config.tls,
+        WebSocket: config.WebSocket,
+        signal,
+      });
+      return new Connection(stream, address.id, {
+        scheduler,
+        maxBufferedBytes: config.pool?.maxBufferedBytesPerConnection,
+        requestTimeoutMs: timeoutMs,
+        maxInFlight: config.pool?.maxInFlightPerConnection ?? 256,
+        maxMessageBytes: config.maxMessageBytes,
+        compressAboveBytes: config.compressAboveBytes,
+        drainTimeoutMs: timeoutMs,
+      });
+    };
   const pools = addresses.map(
     (a) => new Pool(a.id, open(a), { acquireTimeoutMs: timeoutMs, ...config.pool }, scheduler, onPoolEvent),
   );
@@ -183,7 +192,7 @@ export function createRouter(input: RouterConfig): Router {
       );
     },
     sendOn: (nodeId, type, payload, limitMs, done) =>
-      pools[nodeId - 1]!.send(type, payload, limitMs, (err, reply) => {
+      pools[nodeId - 1]!.send(type, payload, scheduler.now() + limitMs, (err, reply) => {
         if (err) {
           const health = classifyError(err).health;
           if (health !== 'none')
@@ -207,7 +216,12 @@ export function createRouter(input: RouterConfig): Router {
   const request$ = (payload: Uint8Array | string, options: RequestOptions = {}): Observable<Message> =>
     new Observable<Message>((subscriber) => {
       if (closing) return subscriber.error(closedError());
-      const bytes = typeof payload === 'string' ? encoder.encode(payload) : payload;
+      let bytes: Uint8Array;
+      try {
+        bytes = payloadBytes(payload);
+      } catch (err) {
+        return subscriber.error(err);
+      }
       active++;
       const sub = routeRequest(
         context,

@@ -78,7 +78,7 @@ export interface RouterConfig {
   /** The WebSocket constructor for `ws://` hosts. @defaultValue globalThis.WebSocket, else the `ws` package */
   readonly WebSocket?: WebSocketConstructor;
   /** Replaces the TCP/TLS connector (e.g. `memoryConnector` in tests and benchmarks). */
-  readonly connect?: (address: NodeAddress) => Promise<PoolConnection>;
+  readonly connect?: (address: NodeAddress, signal: AbortSignal) => Promise<PoolConnection>;
 }
 
 /** A configuration with every default filled in; see {@link resolveConfig}. */
@@ -101,7 +101,7 @@ export interface ResolvedConfig {
   readonly scheduler: SchedulerLike;
   readonly random: () => number;
   readonly WebSocket: WebSocketConstructor | undefined;
-  readonly connect: ((address: NodeAddress) => Promise<PoolConnection>) | undefined;
+  readonly connect: ((address: NodeAddress, signal: AbortSignal) => Promise<PoolConnection>) | undefined;
 }
 
 /** The longest duration a timer can hold (2^31 − 1 ms, about 24.8 days); longer ones fire at once in Node. */

@@ -17,7 +17,7 @@ export const poisonAfter = 2;
 /** Connection-level failures: the socket broke under the request (the node, the network, or the request). */
 const broken = new Set<string>([
   ErrorCode.ConnectionLost,
-  'ERR_PROTOCOL',
+  ErrorCode.Protocol,
   ErrorCode.WebSocketClosed,
   ErrorCode.WireChecksum,
   ErrorCode.WireFrameTooLarge,

@@ -34,7 +34,13 @@ export class Nodes {
   ) {
     this.config = config;
     for (const address of addresses) {
-      const pool = new Pool(address.id, () => this.open(address), config.pool, config.scheduler, onPoolEvent);
+      const pool = new Pool(
+        address.id,
+        (signal) => this.open(address, signal),
+        config.pool,
+        config.scheduler,
+        onPoolEvent,
+      );
       this.byId.set(address.id, { id: address.id, address, pool });
     }
   }
@@ -57,14 +63,12 @@ export class Nodes {
 
   /** Sends on a node's pool; the reply (or a typed error) comes by `deadline` (scheduler time). */
   send(id: NodeId, type: MessageType, payload: Uint8Array, deadline: number, done: Done): () => void {
-    const pool = this.byId.get(id)!.pool;
-    return pool.send(type, payload, Math.max(1, deadline - this.config.scheduler.now()), done);
+    return this.byId.get(id)!.pool.send(type, payload, deadline, done);
   }
 
   /** Fails the node's requests not yet written with `err` (retryable, not sent), so they go elsewhere. */
   evacuate(id: NodeId, err: RouterError): void {
-    const pool = this.byId.get(id)?.pool as (Pool & { evacuate?: (e: RouterError) => void }) | undefined;
-    pool?.evacuate?.(err);
+    this.byId.get(id)?.pool.evacuate(err);
   }
 
   /** Destroys the node's connections (it went down): requests in flight on them fail over now. */
@@ -92,11 +96,18 @@ export class Nodes {
     await Promise.all([...this.byId.values()].map((n) => n.pool.close()));
   }
 
-  private async open(address: NodeAddress): Promise<PoolConnection> {
+  private async open(address: NodeAddress, signal: AbortSignal): Promise<PoolConnection> {
     const c = this.config;
-    if (c.connect) return c.connect(address);
-    const stream = await openStream(address, { timeoutMs: c.timeoutMs, tls: c.tls, WebSocket: c.WebSocket });
+    if (c.connect) return c.connect(address, signal);
+    const stream = await openStream(address, {
+      timeoutMs: c.timeoutMs,
+      tls: c.tls,
+      WebSocket: c.WebSocket,
+      signal,
+    });
     return new Connection(stream, address.id, {
+      scheduler: c.scheduler,
+      maxBufferedBytes: c.pool.maxBufferedBytesPerConnection,
       requestTimeoutMs: c.timeoutMs,
       maxInFlight: c.pool.maxInFlightPerConnection,
       maxMessageBytes: c.maxMessageBytes,

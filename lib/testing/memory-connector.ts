@@ -50,6 +50,9 @@ export class MemoryConnection implements PoolConnection {
   readonly maxInFlight: number;
   leases = 0;
   requests = 0;
+  readonly bufferedBytes = 0;
+  readonly maxBufferedBytes = Number.POSITIVE_INFINITY;
+  onWritable: (() => void) | undefined;
   readonly closed: Promise<CloseReason>;
   private readonly pending = new Map<number, { done: Done; cancel: () => void }>();
   private readonly options: MemoryConnectorOptions;
@@ -77,7 +80,7 @@ export class MemoryConnection implements PoolConnection {
     return this.state === 'closed' ? this.reason : undefined;
   }
 
-  send(type: MessageType, payload: Uint8Array, _timeoutMs: number | undefined, done: Done): () => void {
+  send(type: MessageType, payload: Uint8Array, _deadline: number, done: Done): () => void {
     if (this.state !== 'open') {
       done(
         new RouterError(ErrorCode.ConnectionClosed, `connection ${this.id} is closing`, { retryable: true }),
@@ -111,13 +114,13 @@ export class MemoryConnection implements PoolConnection {
     };
   }
 
-  request$(
-    payload: Uint8Array,
-    type: MessageType = MessageType.Data,
-    timeoutMs?: number,
-  ): Observable<Message> {
-    return sendAsObservable((done) => this.send(type, payload, timeoutMs, done));
+  request$(payload: unknown, type: MessageType = MessageType.Data, timeoutMs = 5000): Observable<Message> {
+    return sendAsObservable((done) =>
+      this.send(type, payload as Uint8Array, this.options.scheduler.now() + timeoutMs, done),
+    );
   }
+
+  evacuate(): void {}
 
   close(reason: CloseReason = 'closed'): Promise<CloseReason> {
     if (this.state === 'open') {

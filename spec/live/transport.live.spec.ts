@@ -211,7 +211,11 @@ describe('Connection failures are typed, and touch only their own connection', (
   it('pipelines thousands of 16 KiB requests through backpressure without loss', async () => {
     const server = await TestServer.start();
     cleanup.push(() => server.stop());
-    const conn = new Connection(await connectSocket(address(server.address), {}), 1, { maxInFlight: 4096 });
+    // 32 MiB at once: over the default 4 MiB bound, which a bare Connection enforces by failing fast
+    const conn = new Connection(await connectSocket(address(server.address), {}), 1, {
+      maxInFlight: 4096,
+      maxBufferedBytes: 64 * 1024 * 1024,
+    });
     cleanup.push(() => conn.destroy());
     const payload = new Uint8Array(16 * 1024).fill(7);
     const replies = await Promise.all(

@@ -59,7 +59,7 @@ describe('WebSocket connector (against msw ws.link mocks)', () => {
   });
 
   it('pipelines many requests on one socket, matched by sequence even when replies come out of order', async () => {
-    mockNode(undefined, (m) => (m.sequence % 3) * 15);
+    mockNode(undefined, (m) => (Number(m.sequence) % 3) * 15);
     const conn = await open();
     const payloads = Array.from({ length: 30 }, (_, i) => `p${i}`);
     const replies = await Promise.all(

@@ -23,7 +23,7 @@ function setup(options: PoolOptions = {}, latencyMs = 10, refuse = false) {
     (e) => events.push(e.type === 'connectionClosed' ? `closed:${e.reason}` : e.type),
   );
   const results: Array<RouterError | undefined> = [];
-  const send = () => pool.send(MessageType.Data, payload, undefined, (err) => results.push(err));
+  const send = () => pool.send(MessageType.Data, payload, scheduler.now() + 5000, (err) => results.push(err));
   return { scheduler, memory, pool, events, results, send };
 }
 
@@ -61,13 +61,10 @@ describe('Pool', () => {
     expect(memory.opened).toHaveLength(3);
   });
 
-  it('fails a waiter after acquireTimeoutMs with a retryable ERR_ACQUIRE_TIMEOUT', async () => {
-    const { scheduler, pool, results, send } = setup(
-      { maxInFlightPerConnection: 1, maxConnections: 1, acquireTimeoutMs: 50 },
-      1000,
-    );
-    send();
-    send();
+  it('fails a waiter at its deadline with a retryable ERR_ACQUIRE_TIMEOUT', async () => {
+    const { pool, scheduler, results } = setup({ maxInFlightPerConnection: 1, maxConnections: 1 }, 1000);
+    pool.send(MessageType.Data, payload, 5000, (err) => results.push(err));
+    pool.send(MessageType.Data, payload, 50, (err) => results.push(err));
     await settle();
     advanceTo(scheduler, 49);
     expect(results).toEqual([]);
@@ -146,8 +143,8 @@ describe('Pool', () => {
 
   it('cancelling a waiting request frees its place in the queue', async () => {
     const { pool, results } = setup({ maxInFlightPerConnection: 1, maxConnections: 1 }, 1000);
-    pool.send(MessageType.Data, payload, undefined, (e) => results.push(e));
-    const cancel = pool.send(MessageType.Data, payload, undefined, (e) => results.push(e));
+    pool.send(MessageType.Data, payload, 5000, (e) => results.push(e));
+    const cancel = pool.send(MessageType.Data, payload, 5000, (e) => results.push(e));
     await settle();
     expect(pool.stats.waiting).toBe(1);
     cancel();
@@ -159,8 +156,8 @@ describe('Pool', () => {
       { maxInFlightPerConnection: 1, maxConnections: 1 },
       100,
     );
-    pool.send(MessageType.Data, payload, undefined, (e) => results.push(e));
-    pool.send(MessageType.Data, payload, undefined, (e) => results.push(e));
+    pool.send(MessageType.Data, payload, 5000, (e) => results.push(e));
+    pool.send(MessageType.Data, payload, 5000, (e) => results.push(e));
     await settle();
     const closing = pool.close();
     expect(results.map((r) => r?.code)).toEqual([ErrorCode.PoolClosed]);

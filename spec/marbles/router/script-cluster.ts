@@ -1,0 +1,136 @@
+// Test support for the router's virtual-time specs (not a spec): nodes whose behaviour a test scripts, reached
+// through the REAL Connection (codec, sequence matching, deadlines in scheduler time) over an in-memory byte
+// stream, and a driver that advances a VirtualTimeScheduler while letting promises (connects) settle.
+import type { SchedulerLike, VirtualTimeScheduler } from 'rxjs';
+import { ErrorCode, RouterError } from '../../../lib/errors.js';
+import { advanceTo } from '../../../lib/testing/advance-to.js';
+import type { ByteStream } from '../../../lib/transport/byte-stream.js';
+import { Connection } from '../../../lib/transport/connection.js';
+import type { PoolConnection } from '../../../lib/transport/pool-connection.js';
+import type { NodeAddress, NodeId } from '../../../lib/types.js';
+import { encodeFrame } from '../../../lib/wire/encode.js';
+import { errorPayload } from '../../../lib/wire/error-payload.js';
+import { FrameDecoder } from '../../../lib/wire/frame-decoder.js';
+import { type Message, MessageType } from '../../../lib/wire/message.js';
+
+/** How one scripted node answers. Every field may change while the test runs. */
+export interface NodeScript {
+  /** Reply delay for Data (and Pong unless `pingMs`). @defaultValue 1 */
+  latencyMs: number;
+  /** Pong delay. @defaultValue latencyMs */
+  pingMs?: number;
+  /** Answers Ping, never Data (a gray node). */
+  gray?: boolean;
+  /** Answers nothing at all (a hung node). */
+  silent?: boolean;
+  /** Refuses connections. */
+  refuse?: boolean;
+  /** Replies to Data with a retryable Error message. */
+  failing?: boolean;
+  /** Resets the connection when a Data payload equals this text (a poison request). */
+  poison?: string;
+}
+
+type Listener = (arg?: unknown) => void;
+
+class MemoryByteStream implements ByteStream {
+  private readonly listeners = new Map<string, Listener[]>();
+  peer: ((bytes: Uint8Array) => void) | undefined;
+  closed = false;
+  constructor(private readonly scheduler: SchedulerLike) {}
+  on(event: string, listener: Listener): this {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+    return this;
+  }
+  emit(event: string, arg?: unknown): void {
+    for (const l of this.listeners.get(event) ?? []) l(arg);
+  }
+  write(data: Uint8Array): boolean {
+    if (this.closed) return false;
+    const copy = data.slice();
+    this.scheduler.schedule(() => this.peer?.(copy), 0);
+    return true;
+  }
+  end(): void {
+    this.destroy();
+  }
+  destroy(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.scheduler.schedule(() => this.emit('close'), 0);
+  }
+  cork(): void {}
+  uncork(): void {}
+}
+
+/** A cluster of scripted nodes: `connect` is the router's `connect` hook. */
+export function scriptCluster(scheduler: SchedulerLike, scripts: NodeScript[]) {
+  const executions = scripts.map(() => new Map<string, number>());
+  const streams: MemoryByteStream[][] = scripts.map(() => []);
+  const text = new TextDecoder();
+  const connect = (address: NodeAddress, _signal: AbortSignal): Promise<PoolConnection> => {
+    const id: NodeId = address.id;
+    const script = scripts[id - 1]!;
+    if (script.refuse || script.silent) {
+      return Promise.reject(
+        new RouterError(ErrorCode.ConnectRefused, `node ${id} refused`, { retryable: true }),
+      );
+    }
+    const client = new MemoryByteStream(scheduler);
+    streams[id - 1]!.push(client);
+    const decoder = new FrameDecoder();
+    const reply = (m: Message, type: number, payload: Uint8Array, delay: number) =>
+      scheduler.schedule(() => {
+        if (client.closed) return;
+        client.emit(
+          'data',
+          encodeFrame({ sender: id, recipient: 0, sequence: m.sequence, timestamp: 0, type, payload }),
+        );
+      }, delay);
+    client.peer = (bytes) => {
+      for (const m of decoder.push(bytes)) {
+        const s = scripts[id - 1]!;
+        if (s.silent) continue;
+        if (m.type === MessageType.Ping) {
+          reply(m, MessageType.Pong, new Uint8Array(0), s.pingMs ?? s.latencyMs);
+          continue;
+        }
+        const key = text.decode(m.payload);
+        executions[id - 1]!.set(key, (executions[id - 1]!.get(key) ?? 0) + 1);
+        if (s.gray) continue;
+        if (s.poison !== undefined && key === s.poison) {
+          client.destroy();
+          return;
+        }
+        if (s.failing) {
+          const body = errorPayload.encode({ code: 'BUSY', message: 'try again', retryable: true });
+          reply(m, MessageType.Error, body, s.latencyMs);
+        } else reply(m, m.type, m.payload, s.latencyMs);
+      }
+    };
+    const conn = new Connection(client, id, { scheduler, maxInFlight: 1024, drainTimeoutMs: 1000 });
+    return Promise.resolve(conn);
+  };
+  return {
+    connect,
+    /** How often node `id` saw a Data request with this payload. */
+    executions: (id: NodeId, payload: string) => executions[id - 1]!.get(payload) ?? 0,
+    /** Data requests node `id` saw. */
+    dataCount: (id: NodeId) => [...executions[id - 1]!.values()].reduce((a, b) => a + b, 0),
+  };
+}
+
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Runs virtual time up to `until` (ms), letting promises settle between due actions. */
+export async function drive(scheduler: VirtualTimeScheduler, until: number): Promise<void> {
+  await settle();
+  for (;;) {
+    const next = scheduler.actions[0];
+    if (!next || next.delay > until) break;
+    advanceTo(scheduler, next.delay);
+    await settle();
+  }
+  advanceTo(scheduler, until);
+  await settle();
+}

@@ -1,55 +1,8 @@
-import { fc } from '@fast-check/vitest';
-import { filter, firstValueFrom, VirtualTimeScheduler } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import type { RouterConfig } from '../../../lib/config.js';
 import { ErrorCode, type RouterError } from '../../../lib/errors.js';
 import type { NoEligibleNodeError } from '../../../lib/router/no-eligible-node-error.js';
-import { createRouter } from '../../../lib/router/router.js';
-import type { RouterEvent } from '../../../lib/router/router-event.js';
-import type { Message } from '../../../lib/wire/message.js';
-import { drive, type NodeScript, scriptCluster } from './script-cluster.js';
-
-const hosts = (n: number) => Array.from({ length: n }, (_, i) => `10.0.0.${i + 1}:7000`);
-const text = (m: Message) => new TextDecoder().decode(m.payload);
-
-type Outcome = { at: number; value?: string; error?: RouterError };
-
-function setup(scripts: NodeScript[], config: Partial<RouterConfig> = {}) {
-  const scheduler = new VirtualTimeScheduler();
-  const cluster = scriptCluster(scheduler, scripts);
-  const router = createRouter({
-    hosts: hosts(scripts.length),
-    scheduler,
-    random: () => 0.5,
-    connect: cluster.connect,
-    ...config,
-  });
-  const events: RouterEvent[] = [];
-  router.events$.subscribe((e) => events.push(e));
-  /** Sends one request now; its outcome lands in the returned record. */
-  const send = (payload: string, options?: Parameters<typeof router.request$>[1]) => {
-    const outcome: Outcome = { at: -1 };
-    router.request$(payload, options).subscribe({
-      next: (m) => {
-        outcome.value = text(m);
-      },
-      complete: () => {
-        outcome.at = scheduler.now();
-      },
-      error: (e: RouterError) => {
-        outcome.error = e;
-        outcome.at = scheduler.now();
-      },
-    });
-    return outcome;
-  };
-  const close = async () => {
-    const closed = router.close();
-    await drive(scheduler, scheduler.now() + 10_000);
-    await closed;
-  };
-  return { scheduler, cluster, router, events, send, close };
-}
+import { drive, setup } from './script-cluster.js';
 
 describe('the request path end to end (virtual time, real Connection)', () => {
   it('one request: requestStarted, attemptStarted, requestSucceeded; the reply after the node latency', async () => {

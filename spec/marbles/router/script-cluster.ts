@@ -1,8 +1,11 @@
 // Test support for the router's virtual-time specs (not a spec): nodes whose behaviour a test scripts, reached
 // through the REAL Connection (codec, sequence matching, deadlines in scheduler time) over an in-memory byte
 // stream, and a driver that advances a VirtualTimeScheduler while letting promises (connects) settle.
-import type { SchedulerLike, VirtualTimeScheduler } from 'rxjs';
+import { type SchedulerLike, VirtualTimeScheduler } from 'rxjs';
+import type { RouterConfig } from '../../../lib/config.js';
 import { ErrorCode, RouterError } from '../../../lib/errors.js';
+import { createRouter } from '../../../lib/router/router.js';
+import type { RouterEvent } from '../../../lib/router/router-event.js';
 import { advanceTo } from '../../../lib/testing/advance-to.js';
 import type { ByteStream } from '../../../lib/transport/byte-stream.js';
 import { Connection } from '../../../lib/transport/connection.js';
@@ -31,7 +34,8 @@ export interface NodeScript {
   poison?: string;
 }
 
-type Listener = (arg?: unknown) => void;
+// biome-ignore lint/suspicious/noExplicitAny: one listener type for every event of the stream
+type Listener = (arg?: any) => void;
 
 class MemoryByteStream implements ByteStream {
   private readonly listeners = new Map<string, Listener[]>();
@@ -79,7 +83,7 @@ export function scriptCluster(scheduler: SchedulerLike, scripts: NodeScript[]) {
     const client = new MemoryByteStream(scheduler);
     streams[id - 1]!.push(client);
     const decoder = new FrameDecoder();
-    const reply = (m: Message, type: number, payload: Uint8Array, delay: number) =>
+    const reply = (m: Message, type: MessageType, payload: Uint8Array, delay: number) =>
       scheduler.schedule(() => {
         if (client.closed) return;
         client.emit(
@@ -133,4 +137,48 @@ export async function drive(scheduler: VirtualTimeScheduler, until: number): Pro
   }
   advanceTo(scheduler, until);
   await settle();
+}
+
+const hosts = (n: number) => Array.from({ length: n }, (_, i) => `10.0.0.${i + 1}:7000`);
+const text = (m: Message) => new TextDecoder().decode(m.payload);
+
+/** How one request ended: at (virtual ms), its reply text or its error. */
+export type Outcome = { at: number; value?: string; error?: RouterError };
+
+/** A router over scripted nodes in virtual time, recording events; `send` records outcomes. */
+export function setup(scripts: NodeScript[], config: Partial<RouterConfig> = {}) {
+  const scheduler = new VirtualTimeScheduler();
+  const cluster = scriptCluster(scheduler, scripts);
+  const router = createRouter({
+    hosts: hosts(scripts.length),
+    scheduler,
+    random: () => 0.5,
+    connect: cluster.connect,
+    ...config,
+  });
+  const events: RouterEvent[] = [];
+  router.events$.subscribe((e) => events.push(e));
+  /** Sends one request now; its outcome lands in the returned record. */
+  const send = (payload: string, options?: Parameters<typeof router.request$>[1]) => {
+    const outcome: Outcome = { at: -1 };
+    router.request$(payload, options).subscribe({
+      next: (m) => {
+        outcome.value = text(m);
+      },
+      complete: () => {
+        outcome.at = scheduler.now();
+      },
+      error: (e: RouterError) => {
+        outcome.error = e;
+        outcome.at = scheduler.now();
+      },
+    });
+    return outcome;
+  };
+  const close = async () => {
+    const closed = router.close();
+    await drive(scheduler, scheduler.now() + 10_000);
+    await closed;
+  };
+  return { scheduler, cluster, router, events, send, close };
 }

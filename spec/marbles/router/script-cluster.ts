@@ -152,7 +152,7 @@ export function setup(scripts: NodeScript[], config: Partial<RouterConfig> = {})
   const router = createRouter({
     hosts: hosts(scripts.length),
     scheduler,
-    random: () => 0.5,
+    random: seeded(42),
     connect: cluster.connect,
     ...config,
   });
@@ -181,4 +181,13 @@ export function setup(scripts: NodeScript[], config: Partial<RouterConfig> = {})
     await closed;
   };
   return { scheduler, cluster, router, events, send, close };
+}
+
+/** A deterministic uniform [0, 1) generator (an LCG), so balancing differs per pick but not per run. */
+export function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
 }

@@ -1,4 +1,5 @@
-import { defer, Observable, type SchedulerLike, type Subscription, throwError } from 'rxjs';
+import { defer, Observable, type SchedulerLike, type Subscriber, type Subscription, throwError } from 'rxjs';
+import type { ResolvedRequestOptions } from '../config.js';
 import { isRetryable, type RouterError } from '../errors.js';
 import { type RetryBackoffConfig, retryBackoff } from '../operators/retry-backoff.js';
 import type { NodeId } from '../types.js';
@@ -19,14 +20,20 @@ export interface RouteContext {
   /** The timeout of one attempt on `nodeId` (see `attemptTimeout`). */
   attemptTimeoutMs(nodeId: NodeId, requestTimeoutMs: number, canRetry: boolean, remainingMs: number): number;
   /** An eligible node, preferring those not yet tried; undefined when none is eligible. */
-  select(tried: ReadonlySet<NodeId>): NodeId | undefined;
+  select(tried: ReadonlySet<NodeId>, now: number): NodeId | undefined;
   /** Emits (and replays) whenever the eligible set may have changed. */
   readonly changes$: Observable<unknown>;
   /** Sends on the node's pool; `done` is called by `deadline` (scheduler time). Returns a cancel function. */
   send(nodeId: NodeId, type: MessageType, payload: Uint8Array, deadline: number, done: Done): () => void;
   readonly feedback: HealthFeedback;
-  /** Emits an event when anyone listens (the factory runs only then). */
-  emit(event: () => RouterEvent): void;
+  /** Whether anyone listens to `events$` (events are built only then). */
+  listening(): boolean;
+  /** Emits an event. */
+  emit(event: RouterEvent): void;
+  /** Validates a request before anything else: its payload as bytes and its options (throws typed errors). */
+  validate(payload: unknown, options: unknown): { bytes: Uint8Array; options: ResolvedRequestOptions };
+  /** Counts a request in (for `close()`'s drain); the returned function counts it out. */
+  enter(): () => void;
   /** Emits once when the router starts closing. */
   readonly closing$: Observable<void>;
   isClosing(): boolean;
@@ -56,159 +63,194 @@ export interface RouteContext {
  * the node (see `classifyError`), never after `close()` began, never after it broke connections on
  * {@link poisonAfter} nodes (a poison request fails alone, `requestFailed.poison` set).
  */
-export function routeRequest(
+export function routeRequest(ctx: RouteContext, payload: unknown, options?: unknown): Observable<Message> {
+  return new Observable<Message>((subscriber) => {
+    if (ctx.isClosing()) return subscriber.error(ctx.closedError());
+    let bytes: Uint8Array;
+    let resolved: ResolvedRequestOptions;
+    try {
+      ({ bytes, options: resolved } = ctx.validate(payload, options));
+    } catch (err) {
+      return subscriber.error(err);
+    }
+    const leave = ctx.enter();
+    const teardown = run(
+      ctx,
+      subscriber,
+      bytes,
+      resolved.type as MessageType,
+      resolved.timeoutMs,
+      resolved.idempotent,
+    );
+    return () => {
+      teardown();
+      leave();
+    };
+  });
+}
+
+/** One request's pipeline, once validated; returns its teardown. */
+function run(
   ctx: RouteContext,
+  subscriber: Subscriber<Message>,
   payload: Uint8Array,
   type: MessageType,
   timeoutMs: number,
   idempotent: boolean,
-): Observable<Message> {
-  return new Observable<Message>((subscriber) => {
-    const { scheduler } = ctx;
-    const start = scheduler.now();
-    const deadline = start + timeoutMs;
-    const requestId = ctx.nextRequestId();
-    const tried = new Set<NodeId>();
-    const lastErrors = new Map<NodeId, unknown>();
-    const health: RequestHealth = { hardFailures: 0 };
-    const canRetry = idempotent && (ctx.retry.maxRetries ?? 3) > 0;
-    let attempts = 0;
-    let lastNode: NodeId | undefined;
-    let sending = false;
-    ctx.emit(() => ({
-      type: 'requestStarted',
-      at: start,
-      requestId,
-      messageType: type,
-      idempotent,
-      timeoutMs,
-    }));
+): () => void {
+  const { scheduler } = ctx;
+  const start = scheduler.now();
+  const deadline = start + timeoutMs;
+  const requestId = ctx.nextRequestId();
+  const tried = new Set<NodeId>();
+  const lastErrors = new Map<NodeId, unknown>();
+  const health: RequestHealth = { hardFailures: 0 };
+  const canRetry = idempotent && (ctx.retry.maxRetries ?? 3) > 0;
+  let attempts = 0;
+  let lastNode: NodeId | undefined;
+  let sending = false;
+  if (ctx.listening())
+    ctx.emit({ type: 'requestStarted', at: start, requestId, messageType: type, idempotent, timeoutMs });
 
-    const succeed = (reply: Message) => {
-      ctx.emit(() => ({
+  const succeed = (reply: Message) => {
+    if (ctx.listening()) {
+      const at = scheduler.now();
+      ctx.emit({
         type: 'requestSucceeded',
-        at: scheduler.now(),
+        at,
         requestId,
         nodeId: lastNode!,
-        durationMs: scheduler.now() - start,
+        durationMs: at - start,
         attempts,
-      }));
-      subscriber.next(reply);
-      subscriber.complete();
-    };
-    const fail = (err: unknown) => {
-      ctx.emit(() => ({
+      });
+    }
+    subscriber.next(reply);
+    subscriber.complete();
+  };
+  const fail = (err: unknown) => {
+    if (ctx.listening()) {
+      const at = scheduler.now();
+      ctx.emit({
         type: 'requestFailed',
-        at: scheduler.now(),
+        at,
         requestId,
         ...(lastNode === undefined ? {} : { nodeId: lastNode }),
         code: (err as RouterError).code ?? 'ERR_UNKNOWN',
-        durationMs: scheduler.now() - start,
+        durationMs: at - start,
         attempts,
-        ...(health.hardFailures >= poisonAfter ? { poison: true } : {}),
-      }));
-      subscriber.error(err);
-    };
-
-    const attempt = (nodeId: NodeId, done: Done): (() => void) => {
-      attempts++;
-      tried.add(nodeId);
-      lastNode = nodeId;
-      const n = attempts;
-      ctx.emit(() => ({ type: 'attemptStarted', at: scheduler.now(), requestId, nodeId, attempt: n }));
-      const now = scheduler.now();
-      const ms = ctx.attemptTimeoutMs(nodeId, timeoutMs, canRetry, deadline - now);
-      sending = true;
-      return ctx.send(nodeId, type, payload, Math.min(deadline, now + ms), (err, reply) => {
-        sending = false;
-        ctx.feedback.attempt(nodeId, err, ms, health);
-        if (err) {
-          lastErrors.delete(nodeId);
-          lastErrors.set(nodeId, err);
-        }
-        done(err, reply);
+        ...(health.hardFailures >= poisonAfter ? { poison: true as const } : {}),
       });
-    };
+    }
+    subscriber.error(err);
+  };
 
-    /** One attempt as an Observable: waits (by the deadline) for an eligible node, then sends. */
-    const attempt$ = new Observable<Message>((sub) => {
-      let cancel: (() => void) | undefined;
-      const go = (nodeId: NodeId) => {
-        cancel = attempt(nodeId, (err, reply) => {
-          cancel = undefined;
-          if (err) return sub.error(err);
-          sub.next(reply!);
-          sub.complete();
-        });
-      };
-      const picked = ctx.select(tried);
-      if (picked !== undefined) go(picked);
-      else {
-        const noNode = () => new NoEligibleNodeError(scheduler.now() - start, lastErrors);
-        sub.add(
-          waitForNode(() => ctx.select(tried), ctx.changes$, scheduler, deadline, noNode).subscribe({
-            next: go,
-            error: (err) => sub.error(err),
-          }),
-        );
+  const attempt = (nodeId: NodeId, now: number, done: Done): (() => void) => {
+    attempts++;
+    tried.add(nodeId);
+    lastNode = nodeId;
+    if (ctx.listening()) ctx.emit({ type: 'attemptStarted', at: now, requestId, nodeId, attempt: attempts });
+    const ms = ctx.attemptTimeoutMs(nodeId, timeoutMs, canRetry, deadline - now);
+    sending = true;
+    return ctx.send(nodeId, type, payload, Math.min(deadline, now + ms), (err, reply) => {
+      sending = false;
+      ctx.feedback.attempt(nodeId, err, ms, health);
+      if (err) {
+        lastErrors.delete(nodeId);
+        lastErrors.set(nodeId, err);
       }
-      return () => cancel?.();
+      done(err, reply);
     });
+  };
 
-    const shouldRetry = (err: unknown) =>
-      !ctx.isClosing() &&
-      health.hardFailures < poisonAfter &&
-      isRetryable(err) &&
-      (idempotent || !classifyError(err).maybeSent);
-
-    const slowPath = (firstError: RouterError | undefined): Subscription => {
-      let pending = firstError;
-      const pipeline = defer(() => {
-        if (pending === undefined) return attempt$;
-        const err = pending;
-        pending = undefined;
-        return throwError(() => err);
-      })
-        .pipe(
-          retryBackoff<Message>({
-            ...ctx.retry,
-            deadline,
-            depositOnSubscribe: false,
-            shouldRetry,
-            onRetry: (r) =>
-              ctx.emit(() => ({
-                type: 'retryScheduled',
-                at: scheduler.now(),
-                requestId,
-                nodeId: lastNode!,
-                attempt: r.attempt,
-                delayMs: r.delayMs,
-                code: (r.error as RouterError).code ?? 'ERR_UNKNOWN',
-              })),
-          }),
-        )
-        .subscribe({ next: succeed, error: fail });
-      // close() drains requests in flight; one waiting for a node or for its next retry ends at once.
-      const closing = ctx.closing$.subscribe(() => {
-        if (sending) return;
-        pipeline.unsubscribe();
-        fail(ctx.closedError());
+  /** One attempt as an Observable: waits (by the deadline) for an eligible node, then sends. */
+  const attempt$ = new Observable<Message>((sub) => {
+    let cancel: (() => void) | undefined;
+    const go = (nodeId: NodeId) => {
+      cancel = attempt(nodeId, scheduler.now(), (err, reply) => {
+        cancel = undefined;
+        if (err) return sub.error(err);
+        sub.next(reply!);
+        sub.complete();
       });
-      pipeline.add(closing);
-      return pipeline;
     };
-
-    ctx.retry.budget?.deposit();
-    const first = ctx.select(tried);
-    if (first === undefined) return slowPath(undefined);
-    let rest: Subscription | undefined;
-    const cancel = attempt(first, (err, reply) => {
-      if (!err) succeed(reply!);
-      else rest = slowPath(err);
-    });
-    return () => {
-      cancel();
-      rest?.unsubscribe();
-    };
+    const picked = ctx.select(tried, scheduler.now());
+    if (picked !== undefined) go(picked);
+    else {
+      const noNode = () => new NoEligibleNodeError(scheduler.now() - start, lastErrors);
+      sub.add(
+        waitForNode(
+          () => ctx.select(tried, scheduler.now()),
+          ctx.changes$,
+          scheduler,
+          deadline,
+          noNode,
+        ).subscribe({
+          next: go,
+          error: (err) => sub.error(err),
+        }),
+      );
+    }
+    return () => cancel?.();
   });
+
+  const shouldRetry = (err: unknown) =>
+    !ctx.isClosing() &&
+    health.hardFailures < poisonAfter &&
+    isRetryable(err) &&
+    (idempotent || !classifyError(err).maybeSent);
+
+  const slowPath = (firstError: RouterError | undefined): Subscription => {
+    let pending = firstError;
+    const pipeline = defer(() => {
+      if (pending === undefined) return attempt$;
+      const err = pending;
+      pending = undefined;
+      return throwError(() => err);
+    })
+      .pipe(
+        retryBackoff<Message>({
+          ...ctx.retry,
+          deadline,
+          depositOnSubscribe: false,
+          shouldRetry,
+          onRetry: (r) => {
+            if (!ctx.listening()) return;
+            ctx.emit({
+              type: 'retryScheduled',
+              at: scheduler.now(),
+              requestId,
+              nodeId: lastNode!,
+              attempt: r.attempt,
+              delayMs: r.delayMs,
+              code: (r.error as RouterError).code ?? 'ERR_UNKNOWN',
+            });
+          },
+        }),
+      )
+      .subscribe({ next: succeed, error: fail });
+    // close() drains requests in flight; one waiting for a node or for its next retry ends at once.
+    const closing = ctx.closing$.subscribe(() => {
+      if (sending) return;
+      pipeline.unsubscribe();
+      fail(ctx.closedError());
+    });
+    pipeline.add(closing);
+    return pipeline;
+  };
+
+  ctx.retry.budget?.deposit();
+  const first = ctx.select(tried, start);
+  if (first === undefined) {
+    const slow = slowPath(undefined);
+    return () => slow.unsubscribe();
+  }
+  let rest: Subscription | undefined;
+  const cancel = attempt(first, start, (err, reply) => {
+    if (!err) succeed(reply!);
+    else rest = slowPath(err);
+  });
+  return () => {
+    cancel();
+    rest?.unsubscribe();
+  };
 }

@@ -1,4 +1,4 @@
-import { firstValueFrom, lastValueFrom, Observable, type ObservableInput, Subject } from 'rxjs';
+import { firstValueFrom, lastValueFrom, type Observable, type ObservableInput, Subject } from 'rxjs';
 import { type RouterConfig, resolveRequestOptions } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { executeWithRetry } from '../operators/execute-with-retry.js';
@@ -8,7 +8,7 @@ import { clusterHealth } from '../streams/cluster-health.js';
 import { eligible } from '../streams/eligible.js';
 import type { PoolEvent } from '../transport/pool-types.js';
 import type { ClusterHealth, NodeId } from '../types.js';
-import type { Message, MessageType } from '../wire/message.js';
+import type { Message } from '../wire/message.js';
 import { attemptTimeout } from './attempt-timeout.js';
 import { balancers } from './balancers.js';
 import { HealthFeedback } from './health-feedback.js';
@@ -84,10 +84,10 @@ export function createRouter(input: RouterConfig): Router {
     rttMs: latencyOf(id),
     recoveredAt: latest!.nodes.get(id)!.recoveredAt,
   });
-  const select = (tried: ReadonlySet<NodeId>) =>
+  const select = (tried: ReadonlySet<NodeId>, now = scheduler.now()) =>
     selectNode(latest?.eligible ?? [], tried, pick, candidate, {
       random,
-      now: scheduler.now(),
+      now,
       slowStartMs: config.slowStartMs,
       cursor: cursor++,
     });
@@ -112,7 +112,13 @@ export function createRouter(input: RouterConfig): Router {
     changes$: health$,
     send: (id, type, payload, deadline, done) => nodes.send(id, type, payload, deadline, done),
     feedback,
-    emit,
+    listening: () => events.observed,
+    emit: (event) => events.next(event),
+    validate: (payload, options) => ({
+      options: resolveRequestOptions(options, config.timeoutMs, configError),
+      bytes: requestBytes(payload, config.maxMessageBytes),
+    }),
+    enter: () => life.enter(),
     closing$: life.closing$,
     isClosing: () => life.closing,
     closedError: () => life.closedError(),
@@ -120,29 +126,7 @@ export function createRouter(input: RouterConfig): Router {
   };
 
   const request$ = (payload: unknown, options?: unknown): Observable<Message> =>
-    new Observable<Message>((subscriber) => {
-      if (life.closing) return subscriber.error(life.closedError());
-      let bytes: Uint8Array;
-      let opts: ReturnType<typeof resolveRequestOptions>;
-      try {
-        opts = resolveRequestOptions(options, config.timeoutMs, configError);
-        bytes = requestBytes(payload, config.maxMessageBytes);
-      } catch (err) {
-        return subscriber.error(err);
-      }
-      const leave = life.enter();
-      const sub = routeRequest(
-        ctx,
-        bytes,
-        opts.type as MessageType,
-        opts.timeoutMs,
-        opts.idempotent,
-      ).subscribe(subscriber);
-      return () => {
-        sub.unsubscribe();
-        leave();
-      };
-    });
+    routeRequest(ctx, payload, options);
   const checkNode = (id: NodeId) => {
     if (!nodes.has(id)) throw new ConfigError('nodeId', id, `the id of one of the ${nodes.size} nodes`);
   };

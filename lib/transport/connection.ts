@@ -101,7 +101,7 @@ export class Connection {
   private readonly options: ConnectionOptions;
   private nextSequence = 1;
   private state: 'open' | 'closing' | 'closed' = 'open';
-  private closeReason: CloseReason = 'lost';
+  private reason: CloseReason = 'lost';
   private resolveClosed!: (reason: CloseReason) => void;
   /** A typed error the stream reported before closing (a WebSocket close code, say). */
   private socketError: RouterError | undefined;
@@ -206,7 +206,7 @@ export class Connection {
       queueMicrotask(this.flush);
     }
     return () => {
-      if (this.pending.get(sequence) === entry) this.drop(entry);
+      if (this.pending.get(sequence) === entry) this.abandon(entry);
     };
   }
 
@@ -246,7 +246,7 @@ export class Connection {
   close(reason: CloseReason = 'closed'): Promise<CloseReason> {
     if (this.state === 'open') {
       this.state = 'closing';
-      this.closeReason = reason;
+      this.reason = reason;
       const force = this.scheduler.schedule(() => this.destroy(), this.options.drainTimeoutMs ?? 5000);
       void this.closed.then(() => force.unsubscribe());
       this.afterSettle();
@@ -257,7 +257,7 @@ export class Connection {
   /** Closes at once; requests in flight fail with a retryable `ERR_CONNECTION_CLOSED`. */
   destroy(): void {
     if (this.state === 'closed') return;
-    if (this.state === 'open') this.closeReason = 'destroyed';
+    if (this.state === 'open') this.reason = 'destroyed';
     this.shut(
       new RouterError(ErrorCode.ConnectionClosed, `connection ${this.id} to node ${this.nodeId} was closed`, {
         retryable: true,
@@ -335,7 +335,7 @@ export class Connection {
   }
 
   /** Settles an entry without a reply: cancelled (err undefined, nobody told) or timed out. */
-  private drop(entry: Entry, err?: RouterError): void {
+  private abandon(entry: Entry, err?: RouterError): void {
     this.pending.delete(entry.sequence);
     if (entry.frame !== undefined) {
       this.queuedBytes -= entry.frame.length;
@@ -366,7 +366,7 @@ export class Connection {
     }
     for (const entry of due) {
       if (this.pending.get(entry.sequence) === entry) {
-        this.drop(entry, this.timeoutError(entry.sequence, entry.deadline, now));
+        this.abandon(entry, this.timeoutError(entry.sequence, entry.deadline, now));
       }
     }
     if (next < this.timerAt && this.pending.size > 0) this.arm(next);
@@ -390,7 +390,7 @@ export class Connection {
   }
 
   private corrupt(code: string, message: string, cause?: unknown): void {
-    this.closeReason = 'corrupt';
+    this.reason = 'corrupt';
     this.shut(new RouterError(code, message, { retryable: true, cause }));
   }
 
@@ -418,7 +418,7 @@ export class Connection {
 
   private onSocketClose(): void {
     if (this.state !== 'closed') {
-      if (this.state === 'open') this.closeReason = 'lost';
+      if (this.state === 'open') this.reason = 'lost';
       this.state = 'closed';
       this.failAll(
         this.socketError ??
@@ -427,7 +427,7 @@ export class Connection {
           }),
       );
     }
-    this.resolveClosed(this.closeReason);
+    this.resolveClosed(this.reason);
   }
 }
 

@@ -150,14 +150,14 @@ export class Pool {
             const rtt = this.scheduler.now() - sentAt;
             this.latency = this.latency < 0 ? rtt : this.latency + 0.2 * (rtt - this.latency);
           }
-          this.touch(conn);
           done(err, reply);
+          this.touch(conn);
         });
       },
       (err) => done(err),
       false,
       deadline,
-      payload.length + frameOverhead,
+      ((payload as { byteLength?: number } | null)?.byteLength ?? 0) + frameOverhead,
     );
     return () => {
       cancelled = true;

@@ -13,7 +13,6 @@ const statusChanges = (events: RouterEvent[]) =>
 describe('routeRequest: one deadline', () => {
   const scriptArb = fc.record({
     latencyMs: fc.integer({ min: 0, max: 400 }),
-    pingMs: fc.option(fc.integer({ min: 0, max: 50 }), { nil: undefined }),
     gray: fc.boolean(),
     silent: fc.boolean(),
     failing: fc.boolean(),

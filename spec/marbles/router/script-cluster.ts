@@ -1,27 +1,23 @@
 // Test support for the router's virtual-time specs (not a spec): nodes whose behaviour a test scripts, reached
-// through the REAL Connection (codec, sequence matching, deadlines in scheduler time) over an in-memory byte
-// stream, and a driver that advances a VirtualTimeScheduler while letting promises (connects) settle.
+// through the transport's memoryConnector — the REAL Connection (codec, sequence matching, deadlines in scheduler
+// time) over a MemoryStream pair with backpressure — and a driver that advances a VirtualTimeScheduler while
+// letting promises (connects) settle.
 import { type SchedulerLike, VirtualTimeScheduler } from 'rxjs';
 import type { RouterConfig } from '../../../lib/config.js';
-import { ErrorCode, RouterError } from '../../../lib/errors.js';
+import type { RouterError } from '../../../lib/errors.js';
 import { createRouter } from '../../../lib/router/router.js';
 import type { RouterEvent } from '../../../lib/router/router-event.js';
 import { advanceTo } from '../../../lib/testing/advance-to.js';
-import type { ByteStream } from '../../../lib/transport/byte-stream.js';
-import { Connection } from '../../../lib/transport/connection.js';
+import { type MemoryReply, memoryConnector } from '../../../lib/testing/memory-connector.js';
 import type { PoolConnection } from '../../../lib/transport/pool-connection.js';
 import type { NodeAddress, NodeId } from '../../../lib/types.js';
-import { encodeFrame } from '../../../lib/wire/encode.js';
 import { errorPayload } from '../../../lib/wire/error-payload.js';
-import { FrameDecoder } from '../../../lib/wire/frame-decoder.js';
 import { type Message, MessageType } from '../../../lib/wire/message.js';
 
 /** How one scripted node answers. Every field may change while the test runs. */
 export interface NodeScript {
   /** Reply delay for Data (and Pong unless `pingMs`). @defaultValue 1 */
   latencyMs: number;
-  /** Pong delay. @defaultValue latencyMs */
-  pingMs?: number;
   /** Answers Ping, never Data (a gray node). */
   gray?: boolean;
   /** Answers nothing at all (a hung node). */
@@ -35,88 +31,39 @@ export interface NodeScript {
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: one listener type for every event of the stream
-type Listener = (arg?: any) => void;
-
-class MemoryByteStream implements ByteStream {
-  private readonly listeners = new Map<string, Listener[]>();
-  peer: ((bytes: Uint8Array) => void) | undefined;
-  closed = false;
-  constructor(private readonly scheduler: SchedulerLike) {}
-  on(event: string, listener: Listener): this {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
-    return this;
-  }
-  emit(event: string, arg?: unknown): void {
-    for (const l of this.listeners.get(event) ?? []) l(arg);
-  }
-  write(data: Uint8Array): boolean {
-    if (this.closed) return false;
-    const copy = data.slice();
-    this.scheduler.schedule(() => this.peer?.(copy), 0);
-    return true;
-  }
-  end(): void {
-    this.destroy();
-  }
-  destroy(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.scheduler.schedule(() => this.emit('close'), 0);
-  }
-  cork(): void {}
-  uncork(): void {}
-}
-
-/** A cluster of scripted nodes: `connect` is the router's `connect` hook. */
+/** A cluster of scripted nodes over `memoryConnector` (the real Connection over a MemoryStream pair). */
 export function scriptCluster(scheduler: SchedulerLike, scripts: NodeScript[]) {
   const executions = scripts.map(() => new Map<string, number>());
-  const streams: MemoryByteStream[][] = scripts.map(() => []);
   const text = new TextDecoder();
-  const connect = (address: NodeAddress, _signal: AbortSignal): Promise<PoolConnection> => {
-    const id: NodeId = address.id;
-    const script = scripts[id - 1]!;
-    if (script.refuse || script.silent) {
-      return Promise.reject(
-        new RouterError(ErrorCode.ConnectRefused, `node ${id} refused`, { retryable: true }),
-      );
-    }
-    const client = new MemoryByteStream(scheduler);
-    streams[id - 1]!.push(client);
-    const decoder = new FrameDecoder();
-    const reply = (m: Message, type: MessageType, payload: Uint8Array, delay: number) =>
-      scheduler.schedule(() => {
-        if (client.closed) return;
-        client.emit(
-          'data',
-          encodeFrame({ sender: id, recipient: 0, sequence: m.sequence, timestamp: 0, type, payload }),
-        );
-      }, delay);
-    client.peer = (bytes) => {
-      for (const m of decoder.push(bytes)) {
-        const s = scripts[id - 1]!;
-        if (s.silent) continue;
-        if (m.type === MessageType.Ping) {
-          reply(m, MessageType.Pong, new Uint8Array(0), s.pingMs ?? s.latencyMs);
-          continue;
-        }
-        const key = text.decode(m.payload);
-        executions[id - 1]!.set(key, (executions[id - 1]!.get(key) ?? 0) + 1);
-        if (s.gray) continue;
-        if (s.poison !== undefined && key === s.poison) {
-          client.destroy();
-          return;
-        }
-        if (s.failing) {
-          const body = errorPayload.encode({ code: 'BUSY', message: 'try again', retryable: true });
-          reply(m, MessageType.Error, body, s.latencyMs);
-        } else reply(m, m.type, m.payload, s.latencyMs);
+  const script = (id: NodeId) => scripts[id - 1]!;
+  const memory = memoryConnector({
+    scheduler,
+    latencyMs: (id) => script(id).latencyMs,
+    refuse: (id) => script(id).refuse === true || script(id).silent === true,
+    respond: (request, id): MemoryReply => {
+      const s = script(id);
+      if (s.silent) return undefined;
+      if (request.type === MessageType.Ping) return { type: MessageType.Pong, payload: new Uint8Array(0) };
+      const key = text.decode(request.payload);
+      executions[id - 1]!.set(key, (executions[id - 1]!.get(key) ?? 0) + 1);
+      if (s.gray) return undefined;
+      if (s.poison !== undefined && key === s.poison) {
+        // the node resets its connection (every one it has open: one, in these specs)
+        scheduler.schedule(() => {
+          for (const conn of memory.opened) if (conn.nodeId === id && conn.isOpen) conn.drop();
+        }, 0);
+        return undefined;
       }
-    };
-    const conn = new Connection(client, id, { scheduler, maxInFlight: 1024, drainTimeoutMs: 1000 });
-    return Promise.resolve(conn);
-  };
+      if (s.failing) {
+        const body = errorPayload.encode({ code: 'BUSY', message: 'try again', retryable: true });
+        return { type: MessageType.Error, payload: body };
+      }
+      return { type: request.type, payload: request.payload };
+    },
+  });
   return {
-    connect,
+    connect: (address: NodeAddress, signal: AbortSignal): Promise<PoolConnection> =>
+      memory.connect(address, signal),
     /** How often node `id` saw a Data request with this payload. */
     executions: (id: NodeId, payload: string) => executions[id - 1]!.get(payload) ?? 0,
     /** Data requests node `id` saw. */

@@ -69,7 +69,14 @@ describe('Nodes', () => {
     nodes.evacuate(1, new RouterError(ErrorCode.NoEligibleNode, 'moved', { retryable: true }));
     expect(out).toEqual(['b:ERR_NO_ELIGIBLE_NODE', 'c:ERR_NO_ELIGIBLE_NODE']);
     advanceTo(scheduler, 50);
+    await settle();
+    advanceTo(scheduler, 100);
     expect(out).toContain('a:ok');
-    await nodes.close();
+    const closed = nodes.close();
+    for (let t = 200; t <= 10_000; t += 200) {
+      advanceTo(scheduler, t);
+      await settle();
+    }
+    await closed;
   });
 });

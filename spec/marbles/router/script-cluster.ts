@@ -30,7 +30,6 @@ export interface NodeScript {
   poison?: string;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: one listener type for every event of the stream
 /** A cluster of scripted nodes over `memoryConnector` (the real Connection over a MemoryStream pair). */
 export function scriptCluster(scheduler: SchedulerLike, scripts: NodeScript[]) {
   const executions = scripts.map(() => new Map<string, number>());

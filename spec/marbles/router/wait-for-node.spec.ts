@@ -1,5 +1,5 @@
 import { map } from 'rxjs';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { waitForNode } from '../../../lib/router/wait-for-node.js';
 import { runMarbles } from '../../support/marbles.js';
 

@@ -44,6 +44,29 @@ export interface RouterPoolOptions extends PoolOptions {
   readonly maxBufferedBytesPerConnection?: number;
 }
 
+/**
+ * Hedged requests ("The Tail at Scale"): when an idempotent request has no reply after a delay, a copy goes to
+ * another eligible node; the first reply wins and the other copies are cancelled. Off by default (see docs/api.md).
+ */
+export interface HedgeOptions {
+  /**
+   * Delay before each copy. Unset: the `percentile` of the recent reply times of the fastest eligible node (what
+   * a healthy node answers within), at least `minDelayMs`; no copy before that node has 16 samples.
+   * @defaultValue derived (see above)
+   */
+  readonly delayMs?: number;
+  /** @defaultValue 95 */
+  readonly percentile?: number;
+  /** @defaultValue 1 */
+  readonly minDelayMs?: number;
+  /** Copies in flight at most, the first included (gRPC caps hedging at 5). @defaultValue 2 */
+  readonly maxAttempts?: number;
+  /** Hedges at most, as a fraction of requests over `windowMs` (Finagle's `maxExtraLoad`). @defaultValue 0.05 */
+  readonly maxExtraLoad?: number;
+  /** @defaultValue 10000 */
+  readonly windowMs?: number;
+}
+
 /** The configuration of `createRouter`. Only `hosts` is required. */
 export interface RouterConfig {
   /**
@@ -60,6 +83,8 @@ export interface RouterConfig {
   readonly timeoutMs?: number;
   readonly pool?: RouterPoolOptions;
   readonly retry?: RetryOptions;
+  /** Hedging of idempotent requests, or false. Requests may turn it on or off (`request$(p, { hedge })`). @defaultValue false */
+  readonly hedge?: HedgeOptions | boolean;
   readonly health?: Partial<HealthPolicy>;
   /** @defaultValue 'p2c' */
   readonly balancer?: BalancerName;
@@ -91,6 +116,11 @@ export interface ResolvedConfig {
     readonly budget: Omit<RetryBudgetOptions, 'now'> | false;
     /** Undefined: derived per attempt. */
     readonly attemptTimeoutMs: number | undefined;
+  };
+  /** `enabled`: hedging for requests that do not say; the rest applies to any hedged request. */
+  readonly hedge: Required<Omit<HedgeOptions, 'delayMs'>> & {
+    readonly enabled: boolean;
+    readonly delayMs: number | undefined;
   };
   readonly health: HealthPolicy;
   readonly balancer: BalancerName;
@@ -126,6 +156,7 @@ export const configDefaults = {
     backoffMultiplier: 2,
     jitter: 'none' as JitterMode,
   },
+  hedge: { percentile: 95, minDelayMs: 1, maxAttempts: 2, maxExtraLoad: 0.05, windowMs: 10_000 },
   health: {
     intervalMs: 1000,
     timeoutMs: 1000,
@@ -152,6 +183,7 @@ const topKeys = [
   'timeoutMs',
   'pool',
   'retry',
+  'hedge',
   'health',
   'balancer',
   'slowStartMs',
@@ -166,7 +198,8 @@ const topKeys = [
 const poolKeys = [...Object.keys(configDefaults.pool), 'acquireTimeoutMs'];
 const retryKeys = [...Object.keys(configDefaults.retry), 'budget', 'attemptTimeoutMs'];
 const healthKeys = Object.keys(configDefaults.health);
-const requestKeys = ['type', 'timeoutMs', 'idempotent'];
+const hedgeKeys = [...Object.keys(configDefaults.hedge), 'delayMs'];
+const requestKeys = ['type', 'timeoutMs', 'idempotent', 'hedge'];
 const hostPattern =
   /^(?:(tcp|tls|ws|wss):\/\/)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::(\d+))?(\/[^\s?#]*)?$/;
 
@@ -258,6 +291,9 @@ export function resolveConfig(input: unknown, invalid: InvalidConfig): Readonly<
   )
     throw invalid('retry.budget', retry.budget, 'an object or false');
 
+  const hedge = c.hedge === true || c.hedge === false ? {} : check.section(c, 'hedge', hedgeKeys);
+  checkHedge(hedge, 'hedge.', invalid, check);
+
   const health = check.section(c, 'health', healthKeys);
   for (const k of ['intervalMs', 'timeoutMs', 'maxIntervalMs', 'ejectionMs', 'maxEjectionMs'] as const)
     check.duration(health, k, 'health.');
@@ -282,6 +318,12 @@ export function resolveConfig(input: unknown, invalid: InvalidConfig): Readonly<
       attemptTimeoutMs: undefined,
       ...given<RetryOptions>(retry),
     }) as ResolvedConfig['retry'],
+    hedge: Object.freeze({
+      ...configDefaults.hedge,
+      delayMs: undefined,
+      ...given<HedgeOptions>(hedge),
+      enabled: c.hedge !== undefined && c.hedge !== false,
+    }),
     health: Object.freeze({ ...configDefaults.health, ...given<HealthPolicy>(health) }),
     balancer: (c.balancer as BalancerName | undefined) ?? configDefaults.balancer,
     slowStartMs: (c.slowStartMs as number | undefined) ?? configDefaults.slowStartMs,
@@ -300,6 +342,8 @@ export interface ResolvedRequestOptions {
   readonly type: number;
   readonly timeoutMs: number;
   readonly idempotent: boolean;
+  /** `undefined`: the config decides; false: no hedging; otherwise hedging with these overrides. */
+  readonly hedge: false | Pick<HedgeOptions, 'delayMs' | 'maxAttempts'> | undefined;
 }
 
 /**
@@ -312,7 +356,12 @@ export function resolveRequestOptions(
   invalid: InvalidConfig,
 ): ResolvedRequestOptions {
   if (options === undefined)
-    return { type: configDefaults.request.type, timeoutMs: defaultTimeoutMs, idempotent: true };
+    return {
+      type: configDefaults.request.type,
+      timeoutMs: defaultTimeoutMs,
+      idempotent: true,
+      hedge: undefined,
+    };
   if (typeof options !== 'object' || options === null || Array.isArray(options))
     throw invalid('options', options, 'an object or undefined');
   const o = options as Record<string, unknown>;
@@ -330,7 +379,49 @@ export function resolveRequestOptions(
     type: (o.type as number | undefined) ?? configDefaults.request.type,
     timeoutMs: (o.timeoutMs as number | undefined) ?? defaultTimeoutMs,
     idempotent: (o.idempotent as boolean | undefined) ?? configDefaults.request.idempotent,
+    hedge: requestHedge(o.hedge, invalid, check),
   };
+}
+
+function requestHedge(
+  value: unknown,
+  invalid: InvalidConfig,
+  check: ReturnType<typeof checker>,
+): ResolvedRequestOptions['hedge'] {
+  if (value === undefined) return undefined;
+  if (value === false) return false;
+  if (value === true) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalid('options.hedge', value, 'true, false or { delayMs, maxAttempts }');
+  const o = value as Record<string, unknown>;
+  check.knownKeys(o, ['delayMs', 'maxAttempts'], 'options.hedge.');
+  checkHedge(o, 'options.hedge.', invalid, check);
+  return o as Pick<HedgeOptions, 'delayMs' | 'maxAttempts'>;
+}
+
+function checkHedge(
+  o: Record<string, unknown>,
+  prefix: string,
+  invalid: InvalidConfig,
+  check: ReturnType<typeof checker>,
+): void {
+  check.duration(o, 'delayMs', prefix, true);
+  check.duration(o, 'minDelayMs', prefix, true);
+  check.duration(o, 'windowMs', prefix);
+  const attempts = o.maxAttempts;
+  if (
+    attempts !== undefined &&
+    !(Number.isInteger(attempts) && (attempts as number) >= 1 && (attempts as number) <= 5)
+  )
+    throw invalid(`${prefix}maxAttempts`, attempts, 'a whole number from 1 to 5');
+  for (const [key, low, high] of [
+    ['percentile', 0, 100],
+    ['maxExtraLoad', 0, 1],
+  ] as const) {
+    const v = o[key];
+    if (v !== undefined && !(typeof v === 'number' && v > low && v <= high))
+      throw invalid(`${prefix}${key}`, v, `a number in (${low}, ${high}]`);
+  }
 }
 
 function parseHost(value: unknown, index: number, field: string, invalid: InvalidConfig): NodeAddress {

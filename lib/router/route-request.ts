@@ -1,6 +1,7 @@
 import { defer, Observable, type SchedulerLike, type Subscriber, type Subscription, throwError } from 'rxjs';
 import type { ResolvedRequestOptions } from '../config.js';
 import { isRetryable, type RouterError } from '../errors.js';
+import { hedge } from '../operators/hedge.js';
 import { type RetryBackoffConfig, retryBackoff } from '../operators/retry-backoff.js';
 import type { NodeId } from '../types.js';
 import type { Message, MessageType } from '../wire/message.js';
@@ -20,7 +21,9 @@ export interface RouteContext {
   /** The timeout of one attempt on `nodeId` (see `attemptTimeout`). */
   attemptTimeoutMs(nodeId: NodeId, requestTimeoutMs: number, canRetry: boolean, remainingMs: number): number;
   /** An eligible node, preferring those not yet tried; undefined when none is eligible. */
-  select(tried: ReadonlySet<NodeId>, now: number): NodeId | undefined;
+  select(tried: ReadonlySet<NodeId>, now: number, busy?: ReadonlySet<NodeId>): NodeId | undefined;
+  /** Hedging: the config's default, the derived delay, the budget (with a node to spare), latency records. */
+  readonly hedge: RouteHedging;
   /** Emits (and replays) whenever the eligible set may have changed. */
   readonly changes$: Observable<unknown>;
   /** Sends on the node's pool; `done` is called by `deadline` (scheduler time). Returns a cancel function. */
@@ -40,6 +43,21 @@ export interface RouteContext {
   /** The error of a request cut short by `close()`. */
   closedError(): RouterError;
   nextRequestId(): number;
+}
+
+/** What `routeRequest` needs for hedged requests. */
+export interface RouteHedging {
+  /** Hedge requests that do not say (`config.hedge`). */
+  readonly enabled: boolean;
+  readonly maxAttempts: number;
+  /** The configured delay, else the derived one (Infinity: no copy). */
+  delayMs(): number;
+  /** Counts one request into the hedge budget. */
+  deposit(): void;
+  /** Pays for a copy: false without an eligible node free of this request's copies, or without budget. */
+  tryHedge(busy: ReadonlySet<NodeId>): boolean;
+  /** Records a reply time of a node (for the derived delay). */
+  record(nodeId: NodeId, ms: number): void;
 }
 
 /**
@@ -74,14 +92,7 @@ export function routeRequest(ctx: RouteContext, payload: unknown, options?: unkn
       return subscriber.error(err);
     }
     const leave = ctx.enter();
-    const teardown = run(
-      ctx,
-      subscriber,
-      bytes,
-      resolved.type as MessageType,
-      resolved.timeoutMs,
-      resolved.idempotent,
-    );
+    const teardown = run(ctx, subscriber, bytes, resolved);
     return () => {
       teardown();
       leave();
@@ -94,11 +105,16 @@ function run(
   ctx: RouteContext,
   subscriber: Subscriber<Message>,
   payload: Uint8Array,
-  type: MessageType,
-  timeoutMs: number,
-  idempotent: boolean,
+  options: ResolvedRequestOptions,
 ): () => void {
   const { scheduler } = ctx;
+  const type = options.type as MessageType;
+  const { timeoutMs, idempotent } = options;
+  const hedgeOption = options.hedge;
+  const hedgeOverrides = hedgeOption || undefined;
+  const maxCopies = hedgeOverrides?.maxAttempts ?? ctx.hedge.maxAttempts;
+  const hedging =
+    idempotent && (hedgeOption === undefined ? ctx.hedge.enabled : hedgeOption !== false) && maxCopies > 1;
   const start = scheduler.now();
   const deadline = start + timeoutMs;
   const requestId = ctx.nextRequestId();
@@ -108,7 +124,9 @@ function run(
   const canRetry = idempotent && (ctx.retry.maxRetries ?? 3) > 0;
   let attempts = 0;
   let lastNode: NodeId | undefined;
-  let sending = false;
+  let sending = 0;
+  const busy = new Set<NodeId>();
+  let hedgeCopy = 0;
   if (ctx.listening())
     ctx.emit({ type: 'requestStarted', at: start, requestId, messageType: type, idempotent, timeoutMs });
 
@@ -148,11 +166,26 @@ function run(
     attempts++;
     tried.add(nodeId);
     lastNode = nodeId;
-    if (ctx.listening()) ctx.emit({ type: 'attemptStarted', at: now, requestId, nodeId, attempt: attempts });
+    if (ctx.listening()) {
+      ctx.emit({ type: 'attemptStarted', at: now, requestId, nodeId, attempt: attempts });
+      if (hedgeCopy > 0) ctx.emit({ type: 'hedgeSent', at: now, requestId, nodeId, attempt: hedgeCopy });
+    }
+    hedgeCopy = 0;
     const ms = ctx.attemptTimeoutMs(nodeId, timeoutMs, canRetry, deadline - now);
-    sending = true;
-    return ctx.send(nodeId, type, payload, Math.min(deadline, now + ms), (err, reply) => {
-      sending = false;
+    sending++;
+    busy.add(nodeId);
+    let settled = false;
+    const settle = () => {
+      settled = true;
+      sending--;
+      busy.delete(nodeId);
+    };
+    const cancel = ctx.send(nodeId, type, payload, Math.min(deadline, now + ms), (err, reply) => {
+      settle();
+      if (!err) {
+        lastNode = nodeId;
+        if (ctx.hedge.enabled || hedging) ctx.hedge.record(nodeId, scheduler.now() - now);
+      }
       ctx.feedback.attempt(nodeId, err, ms, health);
       if (err) {
         lastErrors.delete(nodeId);
@@ -160,6 +193,11 @@ function run(
       }
       done(err, reply);
     });
+    return () => {
+      if (settled) return;
+      settle();
+      cancel();
+    };
   };
 
   /** One attempt as an Observable: waits (by the deadline) for an eligible node, then sends. */
@@ -173,7 +211,7 @@ function run(
         sub.complete();
       });
     };
-    const picked = ctx.select(tried, scheduler.now());
+    const picked = ctx.select(tried, scheduler.now(), busy);
     if (picked !== undefined) go(picked);
     else {
       const noNode = () => new NoEligibleNodeError(scheduler.now() - start, lastErrors);
@@ -201,12 +239,38 @@ function run(
 
   const slowPath = (firstError: RouterError | undefined): Subscription => {
     let pending = firstError;
-    const pipeline = defer(() => {
+    let source$ = defer(() => {
       if (pending === undefined) return attempt$;
       const err = pending;
       pending = undefined;
       return throwError(() => err);
-    })
+    });
+    if (hedging) {
+      const fixedMs = hedgeOverrides?.delayMs;
+      source$ = source$.pipe(
+        hedge<Message>({
+          delayMs: () => fixedMs ?? ctx.hedge.delayMs(),
+          maxAttempts: maxCopies,
+          budget: { tryWithdraw: () => ctx.hedge.tryHedge(busy) },
+          isNonFatal: shouldRetry,
+          onHedge: (copy) => {
+            hedgeCopy = copy;
+          },
+          onWin: (copy) => {
+            if (copy > 1 && ctx.listening())
+              ctx.emit({
+                type: 'hedgeWon',
+                at: scheduler.now(),
+                requestId,
+                nodeId: lastNode!,
+                attempt: copy,
+              });
+          },
+          scheduler,
+        }),
+      );
+    }
+    const pipeline = source$
       .pipe(
         retryBackoff<Message>({
           ...ctx.retry,
@@ -239,7 +303,8 @@ function run(
   };
 
   ctx.retry.budget?.deposit();
-  const first = ctx.select(tried, start);
+  if (hedging) ctx.hedge.deposit();
+  const first = hedging ? undefined : ctx.select(tried, start);
   if (first === undefined) {
     const slow = slowPath(undefined);
     return () => slow.unsubscribe();

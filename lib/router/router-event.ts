@@ -96,4 +96,20 @@ export type RouterEvent =
       /** Set when the request broke connections on two nodes (a suspected poison request). */
       readonly poison?: true;
     }
+  | {
+      /** A hedged request sent copy `attempt` (2 = the first hedge) to `nodeId`. */
+      readonly type: 'hedgeSent';
+      readonly at: number;
+      readonly requestId: number;
+      readonly nodeId: NodeId;
+      readonly attempt: number;
+    }
+  | {
+      /** A hedge (copy `attempt` ≥ 2, on `nodeId`) answered first. */
+      readonly type: 'hedgeWon';
+      readonly at: number;
+      readonly requestId: number;
+      readonly nodeId: NodeId;
+      readonly attempt: number;
+    }
   | { readonly type: 'poolStats'; readonly at: number; readonly stats: PoolStats };

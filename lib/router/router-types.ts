@@ -17,6 +17,11 @@ export interface RequestOptions {
    * @defaultValue true (the reference client retries every request; pass false for writes)
    */
   readonly idempotent?: boolean;
+  /**
+   * Hedging for this request: true (the config's settings), false (none), or overrides. Only idempotent
+   * requests are ever hedged. @defaultValue the config's `hedge` (off unless set)
+   */
+  readonly hedge?: boolean | { readonly delayMs?: number; readonly maxAttempts?: number };
 }
 
 /** A router over one cluster; see `createRouter`. */

@@ -17,6 +17,7 @@ import { NoEligibleNodeError } from './no-eligible-node-error.js';
 import { Nodes } from './nodes.js';
 import { probe } from './probe.js';
 import { requestBytes } from './request-bytes.js';
+import { routeHedging } from './route-hedging.js';
 import { type RouteContext, routeRequest } from './route-request.js';
 import type { RouterEvent } from './router-event.js';
 import type { Router } from './router-types.js';
@@ -84,18 +85,21 @@ export function createRouter(input: RouterConfig): Router {
     rttMs: latencyOf(id),
     recoveredAt: latest!.nodes.get(id)!.recoveredAt,
   });
-  const select = (tried: ReadonlySet<NodeId>, now = scheduler.now()) =>
-    selectNode(latest?.eligible ?? [], tried, pick, candidate, {
-      random,
-      now,
-      slowStartMs: config.slowStartMs,
-      cursor: cursor++,
-    });
+  const select = (tried: ReadonlySet<NodeId>, now = scheduler.now(), busy?: ReadonlySet<NodeId>) =>
+    selectNode(
+      latest?.eligible ?? [],
+      tried,
+      pick,
+      candidate,
+      { random, now, slowStartMs: config.slowStartMs, cursor: cursor++ },
+      busy,
+    );
   const { budget: budgetOptions, attemptTimeoutMs: configuredMs, ...policy } = config.retry;
   const budget =
     budgetOptions === false ? undefined : new RetryBudget({ ...budgetOptions, now: () => scheduler.now() });
   const retry: RetryBackoffConfig = { ...policy, budget, scheduler, random };
   let requestIds = 0;
+  const hedging = routeHedging(config.hedge, scheduler, () => latest?.eligible ?? [], budget);
   const ctx: RouteContext = {
     scheduler,
     retry,
@@ -109,6 +113,7 @@ export function createRouter(input: RouterConfig): Router {
         remainingMs,
       }),
     select,
+    hedge: hedging,
     changes$: health$,
     send: (id, type, payload, deadline, done) => nodes.send(id, type, payload, deadline, done),
     feedback,

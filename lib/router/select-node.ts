@@ -2,8 +2,9 @@ import type { NodeId } from '../types.js';
 import type { Balancer, Candidate, PickContext } from './balancers.js';
 
 /**
- * Chooses the node for an attempt (pure): among the eligible nodes not yet tried by this request — or all the
- * eligible ones when every one was tried — the one `balancer` picks. Undefined when none is eligible.
+ * Chooses the node for an attempt (pure): among the eligible nodes not yet tried by this request — or, when every
+ * one was tried, those with none of its copies in flight (`busy`), or else all the eligible ones — the one
+ * `balancer` picks. Undefined when none is eligible.
  */
 export function selectNode(
   eligible: readonly NodeId[],
@@ -11,12 +12,17 @@ export function selectNode(
   balancer: Balancer,
   candidate: (id: NodeId) => Candidate,
   ctx: PickContext,
+  busy?: ReadonlySet<NodeId>,
 ): NodeId | undefined {
   if (eligible.length === 0) return undefined;
   let ids = eligible;
   if (tried.size > 0) {
     const fresh = eligible.filter((id) => !tried.has(id));
     if (fresh.length > 0) ids = fresh;
+    else if (busy && busy.size > 0) {
+      const idle = eligible.filter((id) => !busy.has(id));
+      if (idle.length > 0) ids = idle;
+    }
   }
   if (ids.length === 1) return ids[0];
   return ids[balancer(ids.length, (k) => candidate(ids[k]!), ctx)];

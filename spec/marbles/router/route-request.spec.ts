@@ -24,7 +24,7 @@ describe('routeRequest: one deadline', () => {
     idempotent: fc.boolean(),
   });
 
-  it('for any mix of latencies, silent, gray, failing and refusing nodes, full pools and deadlines, every request ends by its deadline with a reply or a typed error', async () => {
+  it('for any mix of latencies, silent, gray, failing and refusing nodes, full pools, deadlines and hedging, every request ends by its deadline with a reply or a typed error', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(scriptArb, { minLength: 1, maxLength: 4 }),
@@ -34,10 +34,19 @@ describe('routeRequest: one deadline', () => {
           maxInFlightPerConnection: fc.integer({ min: 1, max: 8 }),
         }),
         fc.constantFrom('p2c' as const, 'round-robin' as const, 'least-outstanding' as const),
-        async (scripts, requests, pool, balancer) => {
+        fc.option(
+          fc.record({
+            delayMs: fc.integer({ min: 0, max: 500 }),
+            maxAttempts: fc.integer({ min: 2, max: 4 }),
+            maxExtraLoad: fc.constantFrom(0.05, 0.5, 1),
+          }),
+          { nil: undefined },
+        ),
+        async (scripts, requests, pool, balancer, hedge) => {
           const t = setup(scripts as NodeScript[], {
             pool,
             balancer,
+            hedge: hedge ?? false,
             health: { intervalMs: 200, timeoutMs: 200 },
             retry: { budget: false },
           });

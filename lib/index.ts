@@ -5,6 +5,7 @@
  */
 export type {
   BalancerName,
+  HedgeOptions,
   ResolvedConfig,
   RetryOptions,
   RouterConfig,
@@ -17,6 +18,12 @@ export type { Backoff, BackoffPolicy, JitterMode } from './operators/backoff.js'
 export { backoff } from './operators/backoff.js';
 export { decodeFrames } from './operators/decode-frames.js';
 export { executeWithRetry } from './operators/execute-with-retry.js';
+export type { HedgeConfig } from './operators/hedge.js';
+export { hedge } from './operators/hedge.js';
+export type { HedgeBudgetOptions } from './operators/hedge-budget.js';
+export { HedgeBudget } from './operators/hedge-budget.js';
+export type { LatencyWindowOptions } from './operators/latency-window.js';
+export { LatencyWindow } from './operators/latency-window.js';
 export type { RetryBackoffConfig, RetryInfo } from './operators/retry-backoff.js';
 export { retryBackoff } from './operators/retry-backoff.js';
 export type { RetryBudgetOptions } from './operators/retry-budget.js';

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { ProcessCluster } from 'qdb-router/testing';
 import { perConnectionPool, rawClient, routerClient } from './clients.mjs';
 import { measure } from './measure.mjs';
-import { failover, memory, pickCost } from './scenarios.mjs';
+import { failover, memory, pickCost, tail } from './scenarios.mjs';
 
 const started = performance.now();
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, json: { type: 'boolean' } } });
@@ -92,6 +92,20 @@ try {
       `killed node out in ${f.killDetectMs.toFixed(0)} ms, stopped node out in ${f.stopDetectMs.toFixed(0)} ms`,
   );
 
+  log('tail: p99.9 with and without hedging; no fault, one node SIGSTOPped, one slowed to 300 ms …');
+  results.tail = await tail(cluster, { phaseMs: quick ? 1500 : 4000 });
+  for (const mode of ['plain', 'hedged']) {
+    for (const phase of ['baseline', 'stopped', 'slow']) {
+      const r = results.tail[mode][phase];
+      log(
+        `  ${mode.padEnd(6)} ${phase.padEnd(8)} p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  ` +
+          `p99.9 ${r.p999Ms.toFixed(2)} ms  extra load ${(100 * r.extraLoad).toFixed(1)} %${r.failed ? `  ${r.failed} FAILED` : ''}`,
+      );
+    }
+  }
+  results.hedgeP999OverBaseline = results.tail.hedgeP999OverBaseline;
+  results.hedgeExtraLoad = results.tail.hedgeExtraLoad;
+
   log('memory …');
   results.memory = await memory(cluster, { inFlight: 10_000 });
   log(
@@ -140,6 +154,18 @@ ${table}
 Ratios:
 ${ratios}
 - routerCpuOverRaw (CPU per request, 32 B, 256 in flight): ${results.routerCpuOverRaw.toFixed(2)}
+- hedgeP999OverBaseline (worst faulted p99.9 over the unfaulted one, hedging on): ${results.hedgeP999OverBaseline.toFixed(2)}
+- hedgeExtraLoad (hedges over requests, hedging on): ${(100 * results.hedgeExtraLoad).toFixed(1)} %
+
+Tail (16 in flight; p50 / p99 / p99.9 ms, extra load):
+${['plain', 'hedged']
+  .flatMap((mode) =>
+    ['baseline', 'stopped', 'slow'].map((phase) => {
+      const r = results.tail[mode][phase];
+      return `- ${mode} ${phase}: ${r.p50Ms.toFixed(2)} / ${r.p99Ms.toFixed(2)} / ${r.p999Ms.toFixed(2)}, ${(100 * r.extraLoad).toFixed(1)} %`;
+    }),
+  )
+  .join('\n')}
 
 Picking: ${results.pickCost.map((p) => `${p.nodes} nodes ${p.usPerRequest.toFixed(2)} µs/request`).join(', ')}.
 Failover: ${f.requests} requests, ${f.failed} failed, worst latency ${f.worstLatencyMs.toFixed(0)} ms, killed node out of

@@ -65,6 +65,68 @@ export async function failover(cluster, { phaseMs }) {
   };
 }
 
+/**
+ * Tail latency with and without hedging, at steady load (16 in flight), in three phases: no fault (baseline),
+ * one node SIGSTOPped (hung), one node slowed to 300 ms. Extra load: hedges sent over requests made.
+ */
+export async function tail(cluster, { phaseMs }) {
+  const addresses = validateConfig({ hosts: cluster.addresses }).addresses;
+  const out = {};
+  for (const hedging of [false, true]) {
+    const router = createRouter({
+      hosts: cluster.addresses,
+      health: { intervalMs: 500, timeoutMs: 500 },
+      hedge: hedging,
+    });
+    let hedges = 0;
+    const sub = router.events$.subscribe((e) => e.type === 'hedgeSent' && hedges++);
+    const client = { send: (p, cb) => router.request$(p).subscribe({ next: (m) => cb(null, m), error: cb }) };
+    const payload = new Uint8Array(32);
+    const all = (id) =>
+      firstValueFrom(router.eligible$.pipe(filter((e) => e.includes(id) && e.length === 3)));
+    await all(1);
+    await measure(client, { payload, concurrency: 16, durationMs: phaseMs }); // warm-up: fills the latency windows
+    const phase = async (fault, clear) => {
+      hedges = 0;
+      await fault?.();
+      const r = await measure(client, { payload, concurrency: 16, durationMs: phaseMs });
+      await clear?.();
+      return {
+        p50Ms: r.p50Us / 1000,
+        p99Ms: r.p99Us / 1000,
+        p999Ms: r.p999Us / 1000,
+        requests: r.requests,
+        failed: r.failed,
+        extraLoad: hedges / Math.max(1, r.requests),
+      };
+    };
+    const baseline = await phase();
+    const stopped = await phase(
+      () => cluster.signal(3, 'SIGSTOP'),
+      async () => {
+        cluster.signal(3, 'SIGCONT');
+        await all(3);
+      },
+    );
+    const slow = await phase(
+      () => admin(addresses[1], { command: 'setLatency', ms: 300 }),
+      () => admin(addresses[1], { command: 'setLatency', ms: 0 }),
+    );
+    sub.unsubscribe();
+    await router.close();
+    out[hedging ? 'hedged' : 'plain'] = { baseline, stopped, slow };
+  }
+  const h = out.hedged;
+  out.hedgeP999OverBaseline = Math.max(h.stopped.p999Ms, h.slow.p999Ms) / h.baseline.p999Ms;
+  const req = h.baseline.requests + h.stopped.requests + h.slow.requests;
+  out.hedgeExtraLoad =
+    (h.baseline.extraLoad * h.baseline.requests +
+      h.stopped.extraLoad * h.stopped.requests +
+      h.slow.extraLoad * h.slow.requests) /
+    req;
+  return out;
+}
+
 /** Heap per idle connection, and per request in flight with 10 000 in flight. */
 export async function memory(cluster, { connections = 300, inFlight = 10_000 } = {}) {
   const addresses = validateConfig({ hosts: cluster.addresses }).addresses;

@@ -50,12 +50,13 @@ export interface RouterPoolOptions extends PoolOptions {
  */
 export interface HedgeOptions {
   /**
-   * Delay before each copy. Unset: the `percentile` of the recent reply times of the fastest eligible node (what
-   * a healthy node answers within), at least `minDelayMs`; no copy before that node has 16 samples.
+   * Delay before each copy. Unset: the median over eligible nodes of each node's `percentile` of recent reply
+   * times (what a typical node almost always answers within), at least `minDelayMs`; no delayed copy before a
+   * node has 16 samples.
    * @defaultValue derived (see above)
    */
   readonly delayMs?: number;
-  /** @defaultValue 95 */
+  /** @defaultValue 99 */
   readonly percentile?: number;
   /** @defaultValue 1 */
   readonly minDelayMs?: number;
@@ -156,7 +157,7 @@ export const configDefaults = {
     backoffMultiplier: 2,
     jitter: 'none' as JitterMode,
   },
-  hedge: { percentile: 95, minDelayMs: 1, maxAttempts: 2, maxExtraLoad: 0.05, windowMs: 10_000 },
+  hedge: { percentile: 99, minDelayMs: 1, maxAttempts: 2, maxExtraLoad: 0.05, windowMs: 10_000 },
   health: {
     intervalMs: 1000,
     timeoutMs: 1000,

@@ -6,14 +6,15 @@ import type { RetryBudget } from '../operators/retry-budget.js';
 import type { NodeId } from '../types.js';
 import type { RouteHedging } from './route-request.js';
 
-/** The derived delay is recomputed at most this often (a percentile per eligible node). */
+/** The derived delay is recomputed at most this often (a percentile per eligible node, then their median). */
 const refreshMs = 100;
 
 /**
  * The router's hedging state: a {@link LatencyWindow} of reply times per node, a {@link HedgeBudget}, and the
- * derived hedge delay — the `percentile` (95) of the fastest eligible node's recent replies, at least
- * `minDelayMs`: a copy leaves once a request has waited longer than a healthy node usually takes, so a hung or
- * slow node costs a request about that delay, and at most `maxExtraLoad` of requests are copied. A copy is sent
+ * derived hedge delay — the median over eligible nodes of each node's `percentile` (99) of recent replies, at
+ * least `minDelayMs`: a copy leaves once a request has waited longer than a typical node almost always takes, so
+ * a hung or slow node costs a request about that delay (one slow node cannot raise it: the median), normal
+ * jitter spends about 1 % of requests on copies, and the rest of the `maxExtraLoad` budget is left for faults. A copy is sent
  * only when an eligible node has none of the request's copies, and only while the retry budget has a retry to
  * spare (a failing cluster gets no hedges; the hedge does not spend it).
  */
@@ -38,13 +39,17 @@ export function routeHedging(
       if (config.delayMs !== undefined) return config.delayMs;
       const now = scheduler.now();
       if (now - cachedAt < refreshMs) return cached;
-      let best = Number.POSITIVE_INFINITY;
+      const values: number[] = [];
       for (const id of eligible()) {
         const p = windows.get(id)?.percentile(config.percentile);
-        if (p !== undefined && p < best) best = p;
+        if (p !== undefined) values.push(p);
       }
       cachedAt = now;
-      cached = Number.isFinite(best) ? Math.max(config.minDelayMs, best) : best;
+      if (values.length === 0) cached = Number.POSITIVE_INFINITY;
+      else {
+        values.sort((a, b) => a - b);
+        cached = Math.max(config.minDelayMs, values[(values.length - 1) >> 1]!);
+      }
       return cached;
     },
     deposit: () => budget.deposit(),

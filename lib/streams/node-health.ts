@@ -23,6 +23,8 @@ const rttAlpha = 0.2;
  *   is still ejected.
  * - A passive ejection lasts `ejectionMs` × times ejected (at most `maxEjectionMs`; the count restarts after a
  *   quiet `maxEjectionMs`). Good probes during it change nothing; after it, `rise` good probes bring the node up.
+ *   When `fall` probes in a row fail (or a connection is refused) the node is plainly down, not gray: the
+ *   ejection is lifted and, like any down node, it returns after `rise` good probes.
  * - `canEject` (the cluster's cap) false: the node stays `suspect`, its failures counted, instead of ejected.
  * - A hard failure (connection refused) takes any status `down` at once. `markNodeUnhealthy` (manual) holds a
  *   node `down` whatever its probes say, until `markNodeHealthy`, which makes it `up`.
@@ -118,7 +120,10 @@ export const nodeHealth = {
     }
     if (signal.kind === 'probe' || signal.hard) {
       const failures = state.consecutiveFailures + 1;
-      const counts = { consecutiveFailures: failures, consecutiveSuccesses: 0, lastCheckAt: at };
+      // When probes agree the node is down (fall in a row, or a refused connection), it is plainly down, not
+      // gray: the ejection is lifted and recovery follows the probes (rise), like any down node.
+      const lift = signal.hard || failures >= policy.fall ? { ejectedUntil: -1, passiveFailures: 0 } : {};
+      const counts = { consecutiveFailures: failures, consecutiveSuccesses: 0, lastCheckAt: at, ...lift };
       let next: HealthStatus = state.status;
       if (signal.hard || state.status === HealthStatus.Probation || failures >= policy.fall)
         next = HealthStatus.Down;

@@ -201,3 +201,25 @@ describe('nodeHealth', () => {
     expect(states.map((s) => s.passiveFailures)).toEqual([0, 1, 2, 2, 0]);
   });
 });
+
+describe('nodeHealth: ejection and probes', () => {
+  const policy = { ...defaultHealthPolicy, passiveFall: 2, fall: 2, rise: 2, ejectionMs: 1000 };
+  const fail = (kind: 'probe' | 'request'): HealthSignal => ({ nodeId: 1, kind, ok: false, hard: false });
+  const ok: HealthSignal = { nodeId: 1, kind: 'probe', ok: true, rttMs: 1 };
+  it('a node down by its probes too (not gray) has its ejection lifted and returns after rise probes', () => {
+    let s = nodeHealth.reduce(nodeHealth.initial(1, 0), { nodeId: 1, kind: 'connected' }, 0, policy);
+    for (const [at, sig] of [
+      [1, fail('request')],
+      [2, fail('request')],
+    ] as const)
+      s = nodeHealth.reduce(s, sig, at, policy);
+    expect(s).toMatchObject({ status: 'down', ejectedUntil: 1002 });
+    s = nodeHealth.reduce(s, fail('probe'), 3, policy);
+    expect(s.ejectedUntil).toBe(1002); // one failed probe: still ejected (a flaky ping does not free a gray node)
+    s = nodeHealth.reduce(s, fail('probe'), 4, policy);
+    expect(s).toMatchObject({ status: 'down', ejectedUntil: -1, ejections: 1 });
+    s = nodeHealth.reduce(s, ok, 5, policy);
+    s = nodeHealth.reduce(s, ok, 6, policy);
+    expect(s.status).toBe('up');
+  });
+});

@@ -32,7 +32,8 @@ const latencyWindowMs = 15;
  *   cost = (load + 1) × (1 + ⌊(rtt − fastest rtt) / 15 ms⌋); with different loads the cheaper wins, with equal
  *   loads each wins in proportion to the other's cost (no starvation). A node back from `down` keeps a win only with
  *   probability warmth, rising linearly from 0.1 to 1 over `slowStartMs` (damped traffic, like the Cassandra
- *   driver's 3/4 rule and Envoy's slow start); otherwise the other candidate takes the request.
+ *   driver's 3/4 rule and Envoy's slow start); otherwise the other candidate takes the request, unless that one
+ *   has more requests in flight (damping never feeds a busier — say, a slow — node).
  *   With equal loads and RTTs within 15 ms, every node is equally likely: a fair share.
  * - `round-robin`: `cursor mod n` over the candidates in id order.
  * - `least-outstanding`: the lowest load, ties broken at random.
@@ -61,9 +62,12 @@ export const balancers: Record<BalancerName, Balancer> = {
     // Equal loads: latency decides, softly (a wins with probability cb / (ca + cb)), so a node whose estimate is
     // stale or inflated — a first request that paid for JIT or a cold cache — still gets picked and corrected.
     else winner = ctx.random() * (ca + cb) < cb ? a : b;
-    // A node still warming up after a recovery keeps a pick only with probability `warmth`.
-    const w = warmth(winner === a ? first : second, ctx);
-    if (w < 1 && ctx.random() >= w) return winner === a ? b : a;
+    // A node still warming up after a recovery keeps a pick only with probability `warmth` — unless the other
+    // candidate is busier: damping never hands a request to a node with more in flight (a slow node, say).
+    const win = winner === a ? first : second;
+    const other = winner === a ? second : first;
+    const w = warmth(win, ctx);
+    if (w < 1 && other.load <= win.load && ctx.random() >= w) return winner === a ? b : a;
     return winner;
   },
 

@@ -66,6 +66,9 @@ describe('balancers', () => {
     expect(byLatency.get(2)).toBeGreaterThan(300);
     const damped = pick([node(1), node(2), node(3, 0, 1, 99_000)]); // recovered 1 s ago of a 10 s slow start
     expect(damped.get(3) ?? 0).toBeLessThan(damped.get(1)! / 3);
+    // damping never hands a request to a busier node: a recovering idle node beats a loaded (slow) one
+    const busy = pick([node(2, 5), node(3, 0, 1, 99_000)]);
+    expect(busy.get(3)).toBe(3000);
   });
 
   it('round-robin follows the cursor; least-outstanding picks the lowest load', () => {

@@ -58,7 +58,10 @@ export interface HedgeOptions {
   readonly delayMs?: number;
   /** @defaultValue 99 */
   readonly percentile?: number;
-  /** @defaultValue 1 */
+  /**
+   * Floor of the derived delay ("The Tail at Scale" hedged after 10 ms): below it, clock granularity (1 ms) and
+   * scheduling jitter on a busy client, not the nodes, decide which requests look slow. @defaultValue 10
+   */
   readonly minDelayMs?: number;
   /** Copies in flight at most, the first included (gRPC caps hedging at 5). @defaultValue 2 */
   readonly maxAttempts?: number;
@@ -157,7 +160,7 @@ export const configDefaults = {
     backoffMultiplier: 2,
     jitter: 'none' as JitterMode,
   },
-  hedge: { percentile: 99, minDelayMs: 1, maxAttempts: 2, maxExtraLoad: 0.05, windowMs: 10_000 },
+  hedge: { percentile: 99, minDelayMs: 10, maxAttempts: 2, maxExtraLoad: 0.05, windowMs: 10_000 },
   health: {
     intervalMs: 1000,
     timeoutMs: 1000,

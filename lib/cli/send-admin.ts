@@ -1,5 +1,5 @@
 import { firstValueFrom } from 'rxjs';
-import { validateConfig } from '../config.js';
+import { validateConfig } from '../router/validate-config.js';
 import { Connection } from '../transport/connection.js';
 import { connectSocket } from '../transport/connector.js';
 import { MessageType } from '../wire/message.js';

@@ -111,7 +111,7 @@ export class DashboardMetrics {
       'gauge',
       'The node health status, one series per status (1 for the current one).',
       nodes.flatMap((i) =>
-        ['up', 'suspect', 'down', 'probation'].map((s): [string, number] => [
+        ['unknown', 'up', 'suspect', 'down', 'probation'].map((s): [string, number] => [
           label(i, `,status="${s}"`),
           health?.nodes.get(i + 1)?.status === s ? 1 : 0,
         ]),

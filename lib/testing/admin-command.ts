@@ -1,3 +1,6 @@
+import type { Fault } from './fault.js';
+import type { FaultStats } from './fault-stats.js';
+
 /** What an Admin command can reach on a server. */
 export interface AdminTarget {
   readonly nodeId: number;
@@ -6,9 +9,18 @@ export interface AdminTarget {
   readonly badInputCount: number;
   readonly openConnectionCount: number;
   readonly connectionIds: readonly number[];
+  readonly faultStats: FaultStats;
+  readonly executionStats: {
+    readonly executions: number;
+    readonly repeated: number;
+    readonly evicted: number;
+  };
   failNext(n: number): void;
   setLatency(ms: number): void;
   dropConnections(): void;
+  setFault(fault: Fault): void;
+  clearFault(): void;
+  executions(id: string): number;
 }
 
 const encoder = new TextEncoder();
@@ -22,13 +34,17 @@ const decoder = new TextDecoder();
  * - `{"command":"failNext","count":2}` → the next 2 Data requests get a retryable Error reply
  * - `{"command":"setLatency","ms":200}` → every reply is delayed by 200 ms
  * - `{"command":"dropConnections"}` → every open socket is reset (just after this reply is written)
+ * - `{"command":"setFault","fault":{"kind":"gray","rate":0.5}}` → `server.setFault(fault)`; an invalid fault gets
+ *   `{"ok":false,"error":…}`. `{"command":"clearFault"}` → `server.clearFault()` (a node under `never-read` or
+ *   `close-on-accept` cannot read this: give the fault a `durationMs`, or send SIGUSR2 to a `qdb-router node`)
+ * - `{"command":"executions","id":"w:17"}` → `{"ok":true,"executions":1}`
  *
  * Hangs and crashes of a node process are real signals instead: SIGSTOP / SIGCONT / SIGKILL its pid.
  * A malformed command gets `{"ok":false,"error":"…"}`.
  */
 export function adminCommand(target: AdminTarget, payload: Uint8Array): Uint8Array {
   const reply = (value: object) => encoder.encode(JSON.stringify(value));
-  let command: { command?: unknown; count?: unknown; ms?: unknown };
+  let command: { command?: unknown; count?: unknown; ms?: unknown; fault?: unknown; id?: unknown };
   try {
     command = JSON.parse(decoder.decode(payload));
   } catch {
@@ -44,7 +60,25 @@ export function adminCommand(target: AdminTarget, payload: Uint8Array): Uint8Arr
         badInputCount: target.badInputCount,
         openConnections: target.openConnectionCount,
         connectionIds: target.connectionIds,
+        fault: target.faultStats.fault ?? null,
+        faultsInjected: target.faultStats.injected,
+        faultsInjectedTotal: target.faultStats.total,
+        ...prefixed(target.executionStats),
       });
+    case 'setFault':
+      try {
+        target.setFault(command.fault as Fault);
+      } catch (err) {
+        return reply({ ok: false, error: (err as Error).message });
+      }
+      return reply({ ok: true });
+    case 'clearFault':
+      target.clearFault();
+      return reply({ ok: true });
+    case 'executions':
+      if (typeof command.id !== 'string')
+        return reply({ ok: false, error: 'executions needs a string "id"' });
+      return reply({ ok: true, executions: target.executions(command.id) });
     case 'failNext':
       if (!isCount(command.count)) return reply({ ok: false, error: 'failNext needs a whole "count" >= 0' });
       target.failNext(command.count);
@@ -59,6 +93,14 @@ export function adminCommand(target: AdminTarget, payload: Uint8Array): Uint8Arr
     default:
       return reply({ ok: false, error: `unknown admin command ${JSON.stringify(command.command)}` });
   }
+}
+
+function prefixed(stats: AdminTarget['executionStats']) {
+  return {
+    executions: stats.executions,
+    repeatedExecutions: stats.repeated,
+    evictedExecutionIds: stats.evicted,
+  };
 }
 
 function isCount(value: unknown): value is number {

@@ -1,5 +1,6 @@
 import type { Fault } from './fault.js';
 import type { FaultStats } from './fault-stats.js';
+import { validateFault } from './validate-fault.js';
 
 /** What an Admin command can reach on a server. */
 export interface AdminTarget {
@@ -67,7 +68,10 @@ export function adminCommand(target: AdminTarget, payload: Uint8Array): Uint8Arr
       });
     case 'setFault':
       try {
-        target.setFault(command.fault as Fault);
+        const fault = validateFault(command.fault);
+        // close-on-accept would close this very connection before its reply: set it just after the reply
+        if (fault.kind === 'close-on-accept') setTimeout(() => target.setFault(fault), 10);
+        else target.setFault(fault);
       } catch (err) {
         return reply({ ok: false, error: (err as Error).message });
       }

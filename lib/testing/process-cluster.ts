@@ -89,6 +89,8 @@ export class ProcessCluster {
       error?: string;
     };
     if (!reply.ok) throw new Error(`node ${nodeId} refused the fault: ${reply.error}`);
+    // the node sets close-on-accept 10 ms after replying (it would close this very connection first)
+    if (fault.kind === 'close-on-accept') await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
   /**

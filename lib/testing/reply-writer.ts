@@ -3,7 +3,7 @@ import type { FaultyReply } from './apply-fault.js';
 /** The part of a socket (TCP, TLS or the WebSocket adapter) a {@link ReplyWriter} writes to. */
 export interface ReplySocket {
   readonly destroyed: boolean;
-  write(bytes: Uint8Array): boolean;
+  write(bytes: Uint8Array, written?: () => void): boolean;
   resetAndDestroy(): void;
 }
 
@@ -64,15 +64,20 @@ export class ReplyWriter {
       }
       const item = this.queue[0]!;
       const end = Math.min(item.bytes.length, item.offset + item.step);
+      const done = end >= item.bytes.length;
+      if (done && item.resetAfter) {
+        // reset once these bytes are out (a reset discards what is still buffered)
+        this.queue.length = 0;
+        this.closed = true;
+        this.socket.write(item.bytes.subarray(item.offset, end), () => {
+          // a reset right after the write callback still goes out as a FIN now and then: give it a moment
+          this.timer = setTimeout(() => this.reset(), 20);
+        });
+        return;
+      }
       this.socket.write(item.bytes.subarray(item.offset, end));
       item.offset = end;
-      if (item.offset >= item.bytes.length) {
-        this.queue.shift();
-        if (item.resetAfter) {
-          this.reset();
-          return;
-        }
-      }
+      if (done) this.queue.shift();
       if (Number.isFinite(item.step) && this.queue.length > 0) {
         this.timer = setTimeout(() => this.pump(), item.intervalMs);
         return;

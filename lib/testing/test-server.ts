@@ -331,9 +331,9 @@ export class TestServer {
   }
 
   private async answer(state: ConnectionState, request: Message): Promise<void> {
+    const fault = this.faults.hitsReply(request.type); // decided on arrival, in order
     const reply = await answerRequest(this.context, request);
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
-    const fault = this.faults.hitsReply(request.type);
     const out = fault ? applyFault(fault, reply, this.random) : { chunks: [encodeFrame(reply)] };
     const write = () => {
       if (state.open && !state.socket.destroyed) state.writer.write(out);

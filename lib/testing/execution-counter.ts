@@ -30,11 +30,15 @@ export function executionKey(payloadOrId: Uint8Array | string): string {
 
 /**
  * Counts how many times each request (by {@link executionKey}) was executed, in bounded memory whatever the number
- * of requests: the last `exactKeys` distinct keys exactly (a Map, oldest evicted first), every key also in a
- * count-min sketch (4 × `sketchWidth` u32, 1 MiB by default). For an evicted key `count` returns the sketch's
- * estimate, which never under-counts and over-counts only when all 4 of its cells collide with other keys
- * (probability ≈ (n / width)^4 for n evicted keys: 1e-4 at n = width / 10). `repeated` counts executions of a key
- * already executed (exactly while the key is tracked, from the sketch after).
+ * of requests:
+ * - the last `exactKeys` distinct keys exactly (a Map, the oldest first-seen key evicted first); `repeated` counts
+ *   executions of a key already in that window. A repeat is seen when it comes within `exactKeys` distinct ids of
+ *   the key's first execution — a router retries within its request's deadline, so a test sending fewer than
+ *   `exactKeys` (65 536) distinct requests per deadline misses none. A key executed again after its eviction starts
+ *   a new exact count (that repeat is not seen).
+ * - every key also in a count-min sketch (4 × `sketchWidth` u32; 1 MiB by default): `count` of an evicted key is
+ *   the sketch's estimate, which never under-counts but over-counts once the evicted keys are many compared with
+ *   `sketchWidth` (each cell then holds several keys' counts) — a bound, not an exact count.
  */
 export class ExecutionCounter {
   private readonly exact = new Map<string, number>();
@@ -57,11 +61,10 @@ export class ExecutionCounter {
   record(payloadOrId: Uint8Array | string): number {
     const key = executionKey(payloadOrId);
     this.total++;
-    const before = this.count(key);
-    if (before > 0) this.repeats++;
     for (const cell of this.cells(key)) this.sketch[cell]!++;
     const known = this.exact.get(key);
     if (known !== undefined) {
+      this.repeats++;
       this.exact.set(key, known + 1);
       return known + 1;
     }
@@ -69,11 +72,11 @@ export class ExecutionCounter {
       this.exact.delete(this.exact.keys().next().value as string);
       this.evictedKeys++;
     }
-    this.exact.set(key, before + 1);
-    return before + 1;
+    this.exact.set(key, 1);
+    return 1;
   }
 
-  /** Executions of this payload's key (exact while tracked; see the class comment). */
+  /** Executions of this payload's key: exact while tracked, an upper bound after (see the class comment). */
   count(payloadOrId: Uint8Array | string): number {
     const key = executionKey(payloadOrId);
     const known = this.exact.get(key);
@@ -84,7 +87,7 @@ export class ExecutionCounter {
     return min;
   }
 
-  /** Executions of a key that had already been executed. */
+  /** Executions of a key already executed within the exact window. */
   get repeated(): number {
     return this.repeats;
   }

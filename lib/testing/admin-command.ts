@@ -38,14 +38,14 @@ const decoder = new TextDecoder();
  * - `{"command":"setFault","fault":{"kind":"gray","rate":0.5}}` → `server.setFault(fault)`; an invalid fault gets
  *   `{"ok":false,"error":…}`. `{"command":"clearFault"}` → `server.clearFault()` (a node under `never-read` or
  *   `close-on-accept` cannot read this: give the fault a `durationMs`, or send SIGUSR2 to a `qdb-router node`)
- * - `{"command":"executions","id":"w:17"}` → `{"ok":true,"executions":1}`
+ * - `{"command":"executions","id":"w:17"}` → `{"ok":true,"executions":1}`; with `"ids":[…]`, an array of counts
  *
  * Hangs and crashes of a node process are real signals instead: SIGSTOP / SIGCONT / SIGKILL its pid.
  * A malformed command gets `{"ok":false,"error":"…"}`.
  */
 export function adminCommand(target: AdminTarget, payload: Uint8Array): Uint8Array {
   const reply = (value: object) => encoder.encode(JSON.stringify(value));
-  let command: { command?: unknown; count?: unknown; ms?: unknown; fault?: unknown; id?: unknown };
+  let command: { command?: unknown; count?: unknown; ms?: unknown; fault?: unknown; id?: unknown; ids?: unknown[] };
   try {
     command = JSON.parse(decoder.decode(payload));
   } catch {

@@ -45,7 +45,14 @@ const decoder = new TextDecoder();
  */
 export function adminCommand(target: AdminTarget, payload: Uint8Array): Uint8Array {
   const reply = (value: object) => encoder.encode(JSON.stringify(value));
-  let command: { command?: unknown; count?: unknown; ms?: unknown; fault?: unknown; id?: unknown; ids?: unknown[] };
+  let command: {
+    command?: unknown;
+    count?: unknown;
+    ms?: unknown;
+    fault?: unknown;
+    id?: unknown;
+    ids?: unknown[];
+  };
   try {
     command = JSON.parse(decoder.decode(payload));
   } catch {

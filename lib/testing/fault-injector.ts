@@ -1,5 +1,6 @@
 import { MessageType } from '../wire/message.js';
 import { type ActiveFault, type Fault, FaultKind } from './fault.js';
+import type { ConnectionState } from './server-connection.js';
 import { validateFault } from './validate-fault.js';
 
 /**
@@ -84,6 +85,40 @@ export class FaultInjector {
         kind !== FaultKind.CloseOnAccept &&
         (requestType === MessageType.Data || (target === 'all' && kind !== FaultKind.Gray)),
     );
+  }
+
+  /**
+   * Connection faults on a connection just accepted: `close-on-accept` destroys it (returns false), `never-read`
+   * stops reading it.
+   */
+  accept(state: ConnectionState, paused: boolean): boolean {
+    if (this.hits(FaultKind.CloseOnAccept)) {
+      state.socket.destroy();
+      return false;
+    }
+    if (this.hits(FaultKind.NeverRead)) state.neverRead = true;
+    if (paused || state.neverRead) state.socket.pause();
+    return true;
+  }
+
+  /** Connection faults on the open connections when the fault changes; the end of `never-read` reads again. */
+  changed(
+    open: Iterable<ConnectionState>,
+    fault: ActiveFault | undefined,
+    previous: ActiveFault | undefined,
+    paused: boolean,
+  ): void {
+    for (const c of open) {
+      if (previous?.kind === FaultKind.NeverRead && c.neverRead) {
+        c.neverRead = false;
+        if (!paused) c.socket.resume();
+      }
+      if (fault?.kind === FaultKind.CloseOnAccept && this.hits(FaultKind.CloseOnAccept)) c.socket.destroy();
+      if (fault?.kind === FaultKind.NeverRead && this.hits(FaultKind.NeverRead)) {
+        c.neverRead = true;
+        c.socket.pause();
+      }
+    }
   }
 
   private stopExpiry(): void {

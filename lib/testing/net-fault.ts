@@ -308,7 +308,11 @@ function firstLine(err: unknown): string {
 // Whatever a test forgot: torn down synchronously when the process exits.
 process.once('exit', () => {
   for (const f of live) {
-    f['child']?.kill('SIGKILL');
+    if (f.pid > 0) {
+      try {
+        process.kill(f.pid, 'SIGKILL');
+      } catch {}
+    }
     spawnSync('ip', ['link', 'del', f.hostLink], { stdio: 'ignore' });
     spawnSync('ip', ['netns', 'del', f.namespace], { stdio: 'ignore' });
   }

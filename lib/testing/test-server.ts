@@ -7,7 +7,7 @@ import { type Message, MessageType } from '../wire/message.js';
 import { type AnswerContext, answerRequest } from './answer-request.js';
 import { applyFault } from './apply-fault.js';
 import { ExecutionCounter } from './execution-counter.js';
-import { type ActiveFault, type Fault, FaultKind } from './fault.js';
+import type { Fault } from './fault.js';
 import { FaultInjector } from './fault-injector.js';
 import type { FaultStats } from './fault-stats.js';
 import { allFeatures, type Feature } from './feature-negotiation.js';
@@ -74,7 +74,9 @@ export class TestServer {
     this.features = options.features ?? allFeatures;
     this.random = options.random ?? Math.random;
     this.counter = new ExecutionCounter(options.executionCounter);
-    this.faults = new FaultInjector(this.random, (fault, previous) => this.faultChanged(fault, previous));
+    this.faults = new FaultInjector(this.random, (fault, previous) =>
+      this.faults.changed(this.connections.values(), fault, previous, this.paused),
+    );
     if (options.fault) this.faults.set(options.fault);
     this.context = {
       nodeId: this.nodeId,
@@ -82,14 +84,8 @@ export class TestServer {
       executions: this.counter,
       admin: this,
       handler: this.handler,
-      takeData: () => {
-        const fail = this.failuresLeft > 0;
-        if (fail) this.failuresLeft--;
-        return fail;
-      },
-      countPing: () => {
-        this.pings++;
-      },
+      takeData: () => this.failuresLeft > 0 && this.failuresLeft-- > 0,
+      countPing: () => void this.pings++,
     };
   }
 
@@ -281,30 +277,8 @@ export class TestServer {
       state.writer.close();
       this.connections.delete(state.id);
     });
-    if (this.faults.hits(FaultKind.CloseOnAccept)) {
-      socket.destroy();
-      return;
-    }
-    if (this.faults.hits(FaultKind.NeverRead)) state.neverRead = true;
-    if (this.paused || state.neverRead) socket.pause();
+    if (!this.faults.accept(state, this.paused)) return;
     socket.on('data', (chunk) => this.receive(state, chunk));
-  }
-
-  private faultChanged(fault: ActiveFault | undefined, previous: ActiveFault | undefined): void {
-    if (previous?.kind === FaultKind.NeverRead) {
-      for (const c of this.connections.values()) {
-        c.neverRead = false;
-        if (!this.paused) c.socket.resume();
-      }
-    }
-    for (const c of this.connections.values()) {
-      if (fault?.kind === FaultKind.CloseOnAccept && this.faults.hits(FaultKind.CloseOnAccept))
-        c.socket.destroy();
-      if (fault?.kind === FaultKind.NeverRead && this.faults.hits(FaultKind.NeverRead)) {
-        c.neverRead = true;
-        c.socket.pause();
-      }
-    }
   }
 
   private receive(state: ConnectionState, chunk: Uint8Array): void {

@@ -5,6 +5,8 @@ export { adminCommand } from './admin-command.js';
 export { advanceTo } from './advance-to.js';
 export type { FaultyReply } from './apply-fault.js';
 export { applyFault } from './apply-fault.js';
+export type { DelayProxyOptions } from './delay-proxy.js';
+export { DelayProxy } from './delay-proxy.js';
 export type { ExecutionCounterOptions } from './execution-counter.js';
 export { ExecutionCounter, executionKey } from './execution-counter.js';
 export type { ActiveFault, Fault, FaultTarget } from './fault.js';

@@ -43,20 +43,19 @@ export class NetFault {
   readonly namespace: string;
   /** The host end of the veth pair. */
   readonly hostLink: string;
-  private readonly hostIp: string;
-  private readonly nodeIp: string;
+  private slot: number;
+  private hostIp: string;
+  private nodeIp: string;
   private readonly port: number;
   private child: ChildProcess | undefined;
   private output = '';
   private stopped = false;
 
   private constructor(index: number, options: NetFaultOptions) {
-    const slot = (process.pid * 64 + index) % 16_384;
-    const base = slot * 4;
+    this.slot = (process.pid * 64 + index) % 16_384;
+    [this.hostIp, this.nodeIp] = subnet(this.slot);
     this.namespace = `${prefix}-${process.pid}-${index}`;
     this.hostLink = `qnf${process.pid % 1_000_000}h${index}`.slice(0, 15);
-    this.hostIp = `10.213.${base >> 8}.${(base & 255) + 1}`;
-    this.nodeIp = `10.213.${base >> 8}.${(base & 255) + 2}`;
     this.port = options.port ?? 7000;
   }
 
@@ -221,6 +220,12 @@ export class NetFault {
   }
 
   private async setUp(nodeId: number): Promise<void> {
+    // another process (another test run) may hold the /30 derived from our pid: take the next free one
+    const used = (await run('ip', ['-o', '-4', 'addr', 'show'])).stdout;
+    while (used.includes(` ${this.hostIp}/`)) {
+      this.slot = (this.slot + 1) % 16_384;
+      [this.hostIp, this.nodeIp] = subnet(this.slot);
+    }
     await run('ip', ['netns', 'add', this.namespace]);
     await run('ip', [
       'link',
@@ -298,6 +303,12 @@ function nodeEntry(): string {
   const beside = fileURLToPath(new URL('./net-fault-node.js', import.meta.url));
   if (existsSync(beside)) return beside;
   return fileURLToPath(new URL('../../dist/testing/net-fault-node.js', import.meta.url));
+}
+
+/** The host and node addresses of /30 number `slot` (0 … 16383) of 10.213.0.0/16. */
+function subnet(slot: number): [string, string] {
+  const base = slot * 4;
+  return [`10.213.${base >> 8}.${(base & 255) + 1}`, `10.213.${base >> 8}.${(base & 255) + 2}`];
 }
 
 function firstLine(err: unknown): string {

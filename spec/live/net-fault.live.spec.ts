@@ -98,6 +98,22 @@ describe('NetFault teardown', () => {
     expect(await NetFault.leftovers()).toEqual([]);
   });
 
+  it('links at once get their own namespace, link and /30', async () => {
+    const [a, b] = [await NetFault.start(), await NetFault.start()];
+    try {
+      expect(new Set([a.namespace, b.namespace]).size).toBe(2);
+      expect(a.address.split(':')[0]).not.toBe(b.address.split(':')[0]);
+      for (const f of [a, b]) {
+        const c = await RawClient.connect(f.address);
+        c.send(MessageType.Ping, 1);
+        await c.waitFor(1);
+        c.close();
+      }
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+
   it('a start that fails halfway tears down what it set up', async () => {
     await expect(NetFault.start({ port: 70_000 })).rejects.toThrow(/did not start/);
     expect(await NetFault.leftovers()).toEqual([]);

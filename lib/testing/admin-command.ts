@@ -87,8 +87,12 @@ export function adminCommand(target: AdminTarget, payload: Uint8Array): Uint8Arr
       target.clearFault();
       return reply({ ok: true });
     case 'executions':
-      if (typeof command.id !== 'string')
-        return reply({ ok: false, error: 'executions needs a string "id"' });
+      if (Array.isArray(command.ids) && command.ids.every((id) => typeof id === 'string')) {
+        return reply({ ok: true, executions: command.ids.map((id: string) => target.executions(id)) });
+      }
+      if (typeof command.id !== 'string') {
+        return reply({ ok: false, error: 'executions needs a string "id" or an array of strings "ids"' });
+      }
       return reply({ ok: true, executions: target.executions(command.id) });
     case 'failNext':
       if (!isCount(command.count)) return reply({ ok: false, error: 'failNext needs a whole "count" >= 0' });

@@ -496,9 +496,11 @@ describe('TestServer faults (setFault / clearFault), on the wire', () => {
     c.send(MessageType.Admin, 2, JSON.stringify({ command: 'setFault', fault: { kind: 'bogus' } }));
     c.data(3, 'id:9');
     c.send(MessageType.Admin, 4, JSON.stringify({ command: 'executions', id: 'id:9' }));
+    c.send(MessageType.Admin, 7, JSON.stringify({ command: 'executions', ids: ['id:9', 'id:10'] }));
     c.send(MessageType.Admin, 5, JSON.stringify({ command: 'stats' }));
     c.send(MessageType.Admin, 6, JSON.stringify({ command: 'clearFault' }));
-    const bySeq = new Map((await c.waitFor(6)).map((r) => [r.sequence, r]));
+    const bySeq = new Map((await c.waitFor(7)).map((r) => [r.sequence, r]));
+    expect(JSON.parse(text(bySeq.get(7)))).toEqual({ ok: true, executions: [1, 0] });
     expect(JSON.parse(text(bySeq.get(1)))).toEqual({ ok: true });
     expect(JSON.parse(text(bySeq.get(2)))).toMatchObject({ ok: false, error: expect.stringMatching(/kind/) });
     expect(bySeq.get(3)!.type).toBe(MessageType.Pong);

@@ -127,19 +127,21 @@ export async function adversarialRun(makeFaulty: () => Promise<FaultyNode>): Pro
     const summary = new Map<string, number>();
     for (const o of outcomes) summary.set(o.result, (summary.get(o.result) ?? 0) + 1);
     const report = `${outcomes.length} requests: ${JSON.stringify(Object.fromEntries(summary))}`;
-    if (process.env.QDB_ADVERSARIAL_VERBOSE) console.log(report);
+    const verdicts: string[] = [];
 
     // 1. every request ends in time, with the right reply or a typed error
     const late = outcomes.filter((o) => o.result === 'hung' || o.ms > o.timeoutMs + marginMs);
     const bad = outcomes.filter((o) => o.result === 'wrong-reply' || o.result.startsWith('untyped'));
-    expect(
-      { late: late.length, wrongOrUntyped: bad.length, sample: [...late, ...bad].slice(0, 3) },
-      report,
-    ).toEqual({
-      late: 0,
-      wrongOrUntyped: 0,
-      sample: [],
-    });
+    verdicts.push(
+      `1 ${late.length + bad.length === 0 ? 'ok' : `FAIL late ${late.length}, wrong/untyped ${bad.length}`}`,
+    );
+    expect
+      .soft({ late: late.length, wrongOrUntyped: bad.length, sample: [...late, ...bad].slice(0, 3) }, report)
+      .toEqual({
+        late: 0,
+        wrongOrUntyped: 0,
+        sample: [],
+      });
 
     // 3. requests never sent to node 3 succeed (needs requestId on request events)
     const attempted = new Map<number, Set<number>>();
@@ -160,18 +162,25 @@ export async function adversarialRun(makeFaulty: () => Promise<FaultyNode>): Pro
       )
       .toBe(true);
     const wronglyFailed = failedIds.filter((id) => !attempted.get(id)?.has(faulty));
+    verdicts.push(
+      attempted.size === 0
+        ? '3 FAIL no requestId/attemptStarted in events$'
+        : `3 ${wronglyFailed.length === 0 ? 'ok' : `FAIL ${wronglyFailed.length} failed without trying node 3`}`,
+    );
     expect.soft(wronglyFailed.length, `${report}; failed without ever trying node ${faulty}`).toBe(0);
 
     // 4. after the fault clears, node 3 rejoins and serves
     await node3.clear();
-    await firstValueFrom(
+    const rejoined = await firstValueFrom(
       r.eligible$.pipe(
         filter((e) => e.includes(faulty)),
         timeout(10_000),
       ),
-    ).catch(() => {
-      throw new Error(`node ${faulty} not eligible within 10 s of the fault clearing (${report})`);
-    });
+    ).then(
+      () => true,
+      () => false,
+    );
+    expect.soft(rejoined, `node ${faulty} eligible again within 10 s of the fault clearing`).toBe(true);
     let served = false;
     const serveBy = performance.now() + 5000;
     for (let i = 0; performance.now() < serveBy && !served; i++) {
@@ -181,6 +190,7 @@ export async function adversarialRun(makeFaulty: () => Promise<FaultyNode>): Pro
       served = replies.some((p) => p.status === 'fulfilled' && p.value.sender === faulty);
       if (!served) await sleep(50);
     }
+    verdicts.push(`4 ${rejoined && served ? 'ok' : `FAIL rejoined ${rejoined}, served ${served}`}`);
     expect.soft(served, `node ${faulty} replied to no request after the fault cleared`).toBe(true);
 
     // 2. at most once: stragglers settle, then every non-idempotent id is counted on every node
@@ -190,6 +200,9 @@ export async function adversarialRun(makeFaulty: () => Promise<FaultyNode>): Pro
     const twice = ids.filter((_, i) => counts.reduce((sum, c) => sum + c[i]!, 0) > 1);
     const big = twice.filter((id) => Number(id.slice(2)) % 7 === 0).length;
     const on3 = ids.filter((_, i) => counts[2]![i]! > 0).length;
+    verdicts.push(
+      `2 ${twice.length === 0 ? 'ok' : `FAIL ${twice.length}/${ids.length} twice (${big} of 64 KiB)`}`,
+    );
     expect
       .soft(
         twice,
@@ -202,7 +215,16 @@ export async function adversarialRun(makeFaulty: () => Promise<FaultyNode>): Pro
     // 5. close() leaves no handle behind (the servers' sockets of the router's connections close shortly after)
     await r.close();
     router = undefined;
-    await expect.poll(() => grown(baseline), { timeout: 3000 }).toEqual([]);
+    const leaked = await expect
+      .poll(() => grown(baseline), { timeout: 3000 })
+      .toEqual([])
+      .then(
+        () => [],
+        () => grown(baseline),
+      );
+    verdicts.push(`5 ${leaked.length === 0 ? 'ok' : `FAIL ${leaked.join(', ')}`}`);
+    if (process.env.QDB_ADVERSARIAL_VERBOSE) console.log(`${report}\n  promises: ${verdicts.join('; ')}`);
+    expect.soft(leaked, 'handles left after close()').toEqual([]);
   } finally {
     await router?.close();
     await node3.clear().catch(() => {});

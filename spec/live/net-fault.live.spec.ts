@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetFault } from '../../lib/testing/net-fault.js';
@@ -82,6 +82,34 @@ describe('NetFault: real network faults between this process and one node', () =
     await f.latency(0);
     expect(await rtt(c, 3)).toBeLessThan(250);
     c.close();
+  });
+});
+
+describe('NetFault where it cannot run', () => {
+  const missingAs = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
+    spawnSync(
+      args[0]!,
+      [
+        ...args.slice(1),
+        process.execPath,
+        '--input-type=module',
+        '-e',
+        `import { NetFault } from '${new URL('../../dist/testing/net-fault.js', import.meta.url).pathname}';
+         console.log(await NetFault.missing());`,
+      ],
+      { env, encoding: 'utf8' },
+    ).stdout.trim();
+
+  it('names what is missing in one line: root', () => {
+    expect(missingAs(['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'])).toBe(
+      'network faults need root (ip netns, iptables); running as uid 65534',
+    );
+  });
+
+  it('names what is missing in one line: the ip command', () => {
+    expect(missingAs(['/usr/bin/env'], { ...process.env, PATH: '/nonexistent' })).toBe(
+      'network faults need the `ip` command (Debian package iproute2): not found',
+    );
   });
 });
 

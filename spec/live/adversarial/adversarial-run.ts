@@ -8,8 +8,9 @@ import { TestServer } from '../../../lib/testing/test-server.js';
 import { MessageType } from '../../../lib/wire/message.js';
 
 /**
- * The adversarial harness: three nodes, node 3 faulty, steady bounded load through `createRouter`, and the
- * router's promises checked — not its mechanisms:
+ * The adversarial harness: three nodes, node 3 faulty, steady bounded load through `createRouter` (6 request
+ * loops for 2.5 s; half `idempotent: false`; deadlines of 1, 300 and 800 ms; one payload in seven 64 KiB), and
+ * the router's promises checked — not its mechanisms:
  * 1. every request ends — a reply equal to what was sent (the nodes echo), or a RouterError with a code — within
  *    its timeoutMs plus {@link marginMs};
  * 2. every `idempotent: false` request is executed at most once, over all nodes;
@@ -100,7 +101,7 @@ export async function adversarialRun(makeFaulty: () => Promise<FaultyNode>): Pro
           const k = next++;
           const id = `a:${k}`;
           const idempotent = k % 2 === 0;
-          const timeoutMs = k % 3 === 0 ? 300 : 800;
+          const timeoutMs = k % 13 === 0 ? 1 : k % 3 === 0 ? 300 : 800;
           const payload = `${id} ${'x'.repeat(k % 7 === 0 ? 64 * 1024 : 16)}`;
           const start = performance.now();
           const outcome: Outcome = { id, idempotent, timeoutMs, ms: 0, result: 'hung' };

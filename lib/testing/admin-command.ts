@@ -8,6 +8,7 @@ export interface AdminTarget {
   readonly requestCount: number;
   readonly pingCount: number;
   readonly badInputCount: number;
+  readonly compressedFrameCount: number;
   readonly openConnectionCount: number;
   readonly connectionIds: readonly number[];
   readonly faultStats: FaultStats;
@@ -66,6 +67,7 @@ export function adminCommand(target: AdminTarget, payload: Uint8Array): Uint8Arr
         requestCount: target.requestCount,
         pingCount: target.pingCount,
         badInputCount: target.badInputCount,
+        compressedFrames: target.compressedFrameCount,
         openConnections: target.openConnectionCount,
         connectionIds: target.connectionIds,
         fault: target.faultStats.fault ?? null,

@@ -1,5 +1,6 @@
 import type net from 'node:net';
 import type { FrameDecoder } from '../wire/frame-decoder.js';
+import type { FrameFlags } from './frame-flags.js';
 import type { ReplyWriter } from './reply-writer.js';
 
 /** One accepted connection, as the server saw it. */
@@ -18,6 +19,8 @@ export interface ConnectionState {
   requests: number;
   decoder: FrameDecoder;
   writer: ReplyWriter;
+  /** Counts the compressed frames received. */
+  flags: FrameFlags;
   /** Stopped reading by a `never-read` fault. */
   neverRead: boolean;
 }

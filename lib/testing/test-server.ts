@@ -11,6 +11,7 @@ import type { Fault } from './fault.js';
 import { FaultInjector } from './fault-injector.js';
 import type { FaultStats } from './fault-stats.js';
 import { allFeatures, type Feature } from './feature-negotiation.js';
+import { FrameFlags } from './frame-flags.js';
 import { listenTcp } from './listen-tcp.js';
 import { ReplyWriter } from './reply-writer.js';
 import type { ConnectionState, ServerConnection } from './server-connection.js';
@@ -141,6 +142,11 @@ export class TestServer {
     return this.requests;
   }
 
+  /** Frames received LZ4-compressed (flag 1), on every connection since start: did the client compress? */
+  get compressedFrameCount(): number {
+    return this.history.reduce((sum, c) => sum + c.flags.compressed, 0);
+  }
+
   /** Pings answered. */
   get pingCount(): number {
     return this.pings;
@@ -267,6 +273,7 @@ export class TestServer {
       requests: 0,
       decoder: new FrameDecoder({ maxMessageBytes: this.maxMessageBytes }),
       writer: new ReplyWriter(socket),
+      flags: new FrameFlags(),
       neverRead: false,
     };
     this.connections.set(state.id, state);
@@ -282,6 +289,7 @@ export class TestServer {
   }
 
   private receive(state: ConnectionState, chunk: Uint8Array): void {
+    state.flags.push(chunk);
     let messages: Message[];
     try {
       messages = state.decoder.push(chunk);

@@ -466,6 +466,24 @@ describe('TestServer faults (setFault / clearFault), on the wire', () => {
     expect(s.executionStats).toEqual({ executions: 3, repeated: 1, evicted: 0 });
   });
 
+  it('counts the frames it received LZ4-compressed (did the client compress?)', async () => {
+    const s = await server();
+    const c = await ByteClient.connect(s.address);
+    const message = {
+      sender: 0,
+      recipient: 1,
+      sequence: 1,
+      timestamp: 0,
+      type: MessageType.Data,
+      payload: new Uint8Array(4000),
+    };
+    c.socket.write(encodeFrame(message, { compressAboveBytes: 100 }));
+    c.socket.write(encodeFrame({ ...message, sequence: 2 }));
+    await c.waitBytes(2 * 4000);
+    expect(c.decode().messages.map((m) => m.sequence)).toEqual([1, 2]);
+    expect(s.compressedFrameCount).toBe(1);
+  });
+
   it('answers FeatureNegotiation with its features, encoded as the reference client encodes them', async () => {
     const all = await server();
     const some = await server({ features: [Feature.Heartbeat] });

@@ -1,5 +1,4 @@
 import type net from 'node:net';
-import type tls from 'node:tls';
 import type { WebSocketServer } from 'ws';
 import { encodeFrame } from '../wire/encode.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
@@ -15,7 +14,7 @@ import { FrameFlags } from './frame-flags.js';
 import { listenTcp } from './listen-tcp.js';
 import { ReplyWriter } from './reply-writer.js';
 import type { ConnectionState, ServerConnection } from './server-connection.js';
-import type { DataHandler, TestServerOptions } from './test-server-options.js';
+import type { TestServerOptions } from './test-server-options.js';
 import { listenWebSocket } from './ws-server-socket.js';
 
 export type { ServerConnection } from './server-connection.js';
@@ -38,10 +37,6 @@ export class TestServer {
   readonly nodeId: number;
   private portNumber: number;
   private server: net.Server | undefined;
-  private readonly handler: DataHandler;
-  private readonly maxMessageBytes: number;
-  private readonly tlsOptions: tls.TlsOptions | undefined;
-  private readonly websocket: boolean;
   private wsPortNumber: number;
   private wss: WebSocketServer | undefined;
   private readonly connections = new Map<number, ConnectionState>();
@@ -62,15 +57,11 @@ export class TestServer {
   readonly features: readonly Feature[];
   private readonly context: AnswerContext;
 
-  private constructor(options: TestServerOptions) {
+  private constructor(private readonly options: TestServerOptions) {
     this.host = options.host ?? '127.0.0.1';
     this.portNumber = options.port ?? 0;
     this.nodeId = options.nodeId ?? 1;
-    this.handler = options.handler ?? ((request) => request.payload);
     this.failuresLeft = options.failures ?? 0;
-    this.maxMessageBytes = options.maxMessageBytes ?? 1024 * 1024;
-    this.tlsOptions = options.tls;
-    this.websocket = options.websocket ?? false;
     this.wsPortNumber = options.wsPort ?? 0;
     this.features = options.features ?? allFeatures;
     this.random = options.random ?? Math.random;
@@ -84,7 +75,7 @@ export class TestServer {
       features: this.features,
       executions: this.counter,
       admin: this,
-      handler: this.handler,
+      handler: options.handler ?? ((request) => request.payload),
       takeData: () => this.failuresLeft > 0 && this.failuresLeft-- > 0,
       countPing: () => void this.pings++,
     };
@@ -113,7 +104,7 @@ export class TestServer {
 
   /** `ws://127.0.0.1:PORT/` when started with `websocket: true`. */
   get wsUrl(): string {
-    if (!this.websocket) throw new Error('this TestServer was started without { websocket: true }');
+    if (!this.options.websocket) throw new Error('this TestServer was started without { websocket: true }');
     return `ws://${this.host}:${this.wsPortNumber}/`;
   }
 
@@ -254,11 +245,11 @@ export class TestServer {
   }
 
   private async listen(): Promise<void> {
-    this.server = await listenTcp(this.host, this.portNumber, this.tlsOptions, (socket) =>
+    this.server = await listenTcp(this.host, this.portNumber, this.options.tls, (socket) =>
       this.accept(socket),
     );
     this.portNumber = (this.server.address() as net.AddressInfo).port;
-    if (!this.websocket) return;
+    if (!this.options.websocket) return;
     this.wss = await listenWebSocket(this.host, this.wsPortNumber, (s) =>
       this.accept(s as unknown as net.Socket),
     );
@@ -271,7 +262,7 @@ export class TestServer {
       socket,
       open: true,
       requests: 0,
-      decoder: new FrameDecoder({ maxMessageBytes: this.maxMessageBytes }),
+      decoder: new FrameDecoder({ maxMessageBytes: this.options.maxMessageBytes ?? 1024 * 1024 }),
       writer: new ReplyWriter(socket),
       flags: new FrameFlags(),
       neverRead: false,

@@ -386,16 +386,33 @@ describe('TestServer faults (setFault / clearFault), on the wire', () => {
     expect((await fresh.waitFor(1))[0]!.sequence).toBe(2);
   });
 
-  it('never-read fills the TCP window: the client can no longer write', async () => {
+  it('never-read fills the TCP window: past the kernel buffers, writes stay queued in the client', async () => {
     const s = await server();
     s.setFault({ kind: 'never-read' });
     const c = await ByteClient.connect(s.address);
-    const chunk = Buffer.alloc(64 * 1024);
+    // valid frames, so that a server which did read would not close the connection for bad input
+    const frame = encodeFrame({
+      sender: 0,
+      recipient: 1,
+      sequence: 1,
+      timestamp: 0,
+      type: MessageType.Heartbeat,
+      payload: new Uint8Array(64 * 1024),
+    });
     let written = 0;
-    while (c.socket.write(chunk) && written < 256 * 1024 * 1024) written += chunk.length;
+    while (c.socket.writableLength < 1024 * 1024 && written < 64 * 1024 * 1024) {
+      c.socket.write(frame);
+      written += frame.length;
+      await new Promise((r) => setImmediate(r));
+    }
     await sleep(200);
-    expect(c.socket.writableLength).toBeGreaterThan(0); // the kernel buffers are full: bytes wait in the socket
+    // the kernel buffers (a few MiB on loopback) filled up, then the bytes stayed in the socket
+    expect(c.socket.writableLength).toBeGreaterThanOrEqual(1024 * 1024);
+    expect(written).toBeLessThan(64 * 1024 * 1024);
     expect(c.ended).toBe('open');
+    expect(s.requestCount + s.pingCount).toBe(0);
+    s.clearFault(); // reads again: everything queued drains
+    await expect.poll(() => c.socket.writableLength, { timeout: 10_000 }).toBe(0);
   });
 
   it('close-on-accept closes open connections at once and new ones as soon as they are accepted', async () => {

@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliProcess, freePorts, nodeProcessesOn } from '../support/cli-process.js';
+import { chromiumPath } from './chromium-setup.js';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshots = new URL('../../test-results/', import.meta.url).pathname;
 
 let browser: Browser;
@@ -21,10 +21,10 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
 });
 
+// cleanup only: an assertion here would hide the failure that left things running (the tests assert the exit)
 afterAll(async () => {
   await browser?.close();
-  if (demo && demo.child.exitCode === null) expect(await demo.interrupt()).toBe(0);
-  expect(await nodeProcessesOn(ports)).toBe('');
+  if (demo && demo.child.exitCode === null) await demo.interrupt();
 });
 
 const statuses = () =>
@@ -54,6 +54,7 @@ describe('the dashboard page in real Chromium', () => {
 
   it('reconnects the feed after the server goes away', async () => {
     expect(await demo.interrupt()).toBe(0);
+    expect(await nodeProcessesOn(ports)).toBe('');
     await expect.poll(() => page.locator('#feed').textContent(), { timeout: 10_000 }).toMatch(/feed lost/);
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { benchAvailable, benchCommand, benchUsage } from './bench-command.js';
 import { clusterCommand, clusterUsage } from './cluster-command.js';
 import { demoCommand, demoUsage } from './demo-command.js';
+import { exitWithParent } from './exit-with-parent.js';
 import { nodeCommand, nodeUsage } from './node-command.js';
 import { pingCommand, pingUsage } from './ping-command.js';
 import { UsageError } from './usage-error.js';
@@ -44,12 +45,18 @@ async function main(argv: string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   const command = commands[name];
+  // a node spawned by `demo` or `cluster` ends with its parent, however the parent was stopped
+  if (name === 'node') exitWithParent();
   if (!command) {
     console.error(`qdb-router: unknown command ${JSON.stringify(name)}\n\n${usage}`);
     return 2;
   }
   if (args.includes('--help') || args.includes('-h')) {
     console.log(command.usage);
+    return 0;
+  }
+  if (args.includes('--version')) {
+    console.log(version());
     return 0;
   }
   try {

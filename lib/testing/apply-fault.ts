@@ -41,7 +41,7 @@ export function applyFault(fault: ActiveFault, reply: Message, random: () => num
     case FaultKind.BadErrorJson:
       return one({ ...reply, type: MessageType.Error, payload: notJson });
     case FaultKind.WrongSequence:
-      return one({ ...reply, sequence: (reply.sequence + sequenceShift) % Number.MAX_SAFE_INTEGER });
+      return one({ ...reply, sequence: (Number(reply.sequence) + sequenceShift) % Number.MAX_SAFE_INTEGER });
     case FaultKind.Garbage: {
       const frame = encodeFrame(reply);
       for (let i = 4; i < frame.length; i++) frame[i] = Math.floor(random() * 256);

@@ -108,7 +108,7 @@ export async function adversarialRun(makeFaulty: () => Promise<FaultyNode>): Pro
           outcomes.push(outcome);
           const request = r.request(payload, { timeoutMs, idempotent }).then(
             (reply) => {
-              outcome.node = reply.sender;
+              outcome.node = Number(reply.sender);
               const right =
                 reply.type === MessageType.Data && new TextDecoder().decode(reply.payload) === payload;
               outcome.result = right ? 'ok' : 'wrong-reply';

@@ -6,11 +6,11 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { BehaviorSubject, Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../../../lib/router/validate-config.js';
 import { instrumentRouter } from '../../../lib/observability/instrument-router.js';
 import { MetricName } from '../../../lib/observability/metric-name.js';
 import type { RouterEvent } from '../../../lib/router/router-event.js';
 import type { Router } from '../../../lib/router/router-types.js';
+import { validateConfig } from '../../../lib/router/validate-config.js';
 import type { PoolStats } from '../../../lib/transport/pool-types.js';
 import type { ClusterHealth, NodeHealth } from '../../../lib/types.js';
 

@@ -3,6 +3,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ProcessCluster } from 'qdb-router/testing';
 import { perConnectionPool, rawClient, routerClient } from './clients.mjs';
@@ -10,7 +12,11 @@ import { measure } from './measure.mjs';
 import { failover, memory, pickCost, tail } from './scenarios.mjs';
 
 const started = performance.now();
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, json: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean' }, json: { type: 'boolean' }, out: { type: 'string' } },
+});
+// --out DIR: where the results go (tests pass a temporary folder so the tracked results stay as they are)
+const outDir = values.out ? pathToFileURL(`${resolve(values.out)}/`) : new URL('./results/', import.meta.url);
 const quick = values.quick ?? false;
 const cellMs = quick ? 700 : 3000;
 const log = (...args) => console.error(`[${((performance.now() - started) / 1000).toFixed(1)}s]`, ...args);
@@ -175,8 +181,8 @@ ${results.memory.bytesPerInFlightRequest.toFixed(0)} B per request with ${result
 Run time ${results.durationS.toFixed(1)} s.
 `;
 console.log(report);
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+mkdirSync(outDir, { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-writeFileSync(new URL(`./results/${stamp}.json`, import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(new URL('./results/latest.md', import.meta.url), report);
+writeFileSync(new URL(`${stamp}.json`, outDir), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(new URL('latest.md', outDir), report);
 if (values.json) console.log(JSON.stringify(results));

@@ -14,6 +14,13 @@ export type {
 export { configDefaults, maxTimeoutMs } from './config.js';
 export type { ErrorCode as ErrorCodeValue, RouterErrorOptions } from './errors.js';
 export { ConfigError, ErrorCode, isRetryable, RemoteError, RouterError } from './errors.js';
+export type { InstrumentOptions } from './observability/instrument-router.js';
+export { instrumentRouter } from './observability/instrument-router.js';
+export { MetricName } from './observability/metric-name.js';
+export { observeRouter } from './observability/observe-router.js';
+export { TraceChannel } from './observability/trace-channel.js';
+export type { TraceOptions } from './observability/trace-router.js';
+export { traceRouter } from './observability/trace-router.js';
 export type { Backoff, BackoffPolicy, JitterMode } from './operators/backoff.js';
 export { backoff } from './operators/backoff.js';
 export { decodeFrames } from './operators/decode-frames.js';

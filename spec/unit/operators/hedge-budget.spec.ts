@@ -38,12 +38,15 @@ describe('HedgeBudget', () => {
     for (const op of ops) {
       now += op.dt;
       if (op.hedge) {
-        if (budget.tryWithdraw()) log.push({ at: now, hedge: true });
+        if (!budget.tryWithdraw()) continue;
+        log.push({ at: now, hedge: true });
       } else {
         budget.deposit();
         log.push({ at: now, hedge: false });
+        continue;
       }
-      // the budget's own window is bucketed (1 s): it can only forget early, never count a hedge twice
+      // Checked when a hedge is paid (a window slides: a request that paid for a hedge may leave it before the
+      // hedge does). The budget's own window is bucketed (1 s): it can only forget early, never count twice.
       const recent = log.filter((e) => e.at > now - 9000);
       const requests = log.filter((e) => !e.hedge && e.at > now - 10_000).length;
       const hedges = recent.filter((e) => e.hedge).length;

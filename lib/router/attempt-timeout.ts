@@ -12,6 +12,8 @@ export interface AttemptTimeoutInput {
   readonly canRetry: boolean;
   /** Time left before the request's deadline. */
   readonly remainingMs: number;
+  /** The node's pool is full: the attempt will first queue for a connection (our wait, not the node's). */
+  readonly queued?: boolean;
 }
 
 /**
@@ -20,12 +22,14 @@ export interface AttemptTimeoutInput {
  * what a ping gets, and a slow-but-working node four times its usual reply time — capped at half the request's
  * `timeoutMs` when a retry is possible, so a silent node costs a request at most one attempt timeout and leaves
  * at least half the deadline for another node; when no retry is possible the attempt keeps the whole deadline
- * (abandoning it early would only turn a late answer into a certain failure).
+ * (abandoning it early would only turn a late answer into a certain failure). An attempt that must first queue
+ * for a connection (the node's pool is full) keeps the whole deadline too, unless configured: the per-attempt
+ * timeout bounds a node's silence, and Pool.send's one deadline covers the queueing as well.
  */
 export function attemptTimeout(input: AttemptTimeoutInput): number {
   let ms: number;
   if (input.configuredMs !== undefined) ms = input.configuredMs;
-  else if (!input.canRetry) ms = input.remainingMs;
+  else if (!input.canRetry || input.queued) ms = input.remainingMs;
   else
     ms = Math.min(
       Math.max(input.healthTimeoutMs, input.latencyMs > 0 ? 4 * input.latencyMs : 0),

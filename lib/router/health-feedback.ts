@@ -54,6 +54,8 @@ const refused = new Set<string>([ErrorCode.ConnectRefused, ErrorCode.ConnectFail
 export class HealthFeedback {
   private readonly subject = new Subject<HealthSignal>();
   private readonly incidents = new Set<NodeId>();
+  private readonly answeredAt = new Map<NodeId, number>();
+  private readonly now: () => number;
   private readonly policy: HealthPolicy;
   private readonly latencyMs: (id: NodeId) => number;
   private readonly health: (id: NodeId) => NodeHealth | undefined;
@@ -62,7 +64,9 @@ export class HealthFeedback {
     policy: HealthPolicy,
     latencyMs: (id: NodeId) => number,
     health: (id: NodeId) => NodeHealth | undefined,
+    now: () => number = () => 0,
   ) {
+    this.now = now;
     this.policy = policy;
     this.latencyMs = latencyMs;
     this.health = health;
@@ -79,9 +83,20 @@ export class HealthFeedback {
     return Math.max(this.policy.timeoutMs / 2, latency > 0 ? 4 * latency : 0);
   }
 
+  /**
+   * Whether node `id` answered a request within the last `ms`: the router's heartbeat uses it instead of a ping
+   * when the node's pool is full (a ping would queue behind requests, and its timeout would say nothing of the
+   * node — a client-side wait).
+   */
+  answeredWithin(id: NodeId, ms: number): boolean {
+    const at = this.answeredAt.get(id);
+    return at !== undefined && this.now() - at <= ms;
+  }
+
   /** The outcome of one attempt of `request` on node `id`, which was given `attemptTimeoutMs`. */
   attempt(id: NodeId, err: unknown, attemptTimeoutMs: number, request: RequestHealth): void {
     if (err === undefined || (err instanceof RemoteError && !err.retryable)) {
+      this.answeredAt.set(id, this.now());
       this.good(id);
       return;
     }

@@ -1,4 +1,4 @@
-import { firstValueFrom, lastValueFrom, type Observable, type ObservableInput, Subject } from 'rxjs';
+import { firstValueFrom, lastValueFrom, type Observable, type ObservableInput, of, Subject } from 'rxjs';
 import { type RouterConfig, resolveRequestOptions } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { executeWithRetry } from '../operators/execute-with-retry.js';
@@ -57,11 +57,21 @@ export function createRouter(input: RouterConfig): Router {
     const ms = nodes.get(id)!.pool.latencyMs;
     return ms >= 0 ? ms : (latest?.nodes.get(id)?.rttMs ?? -1);
   };
-  const feedback = new HealthFeedback(config.health, latencyOf, (id) => latest?.nodes.get(id));
+  const feedback = new HealthFeedback(
+    config.health,
+    latencyOf,
+    (id) => latest?.nodes.get(id),
+    () => scheduler.now(),
+  );
+  const capacity = config.pool.maxConnections * config.pool.maxInFlightPerConnection;
   const health$ = life.guard(
     clusterHealth({
       nodeCount: addresses.length,
-      ping: (id) => probe(nodes.get(id)!.pool, id, config.health.timeoutMs, scheduler, emit),
+      // A full pool would queue the ping behind requests: the node's recent answers stand in for it then.
+      ping: (id) =>
+        nodes.get(id)!.pool.load >= capacity && feedback.answeredWithin(id, config.health.timeoutMs)
+          ? of(true)
+          : probe(nodes.get(id)!.pool, id, config.health.timeoutMs, scheduler, emit),
       signals$: feedback.signals$,
       policy: config.health,
       scheduler,
@@ -111,6 +121,7 @@ export function createRouter(input: RouterConfig): Router {
         requestTimeoutMs,
         canRetry,
         remainingMs,
+        queued: nodes.get(id)!.pool.load >= capacity,
       }),
     select,
     hedge: hedging,

@@ -18,8 +18,10 @@ describe('attemptTimeout', () => {
     expect(attemptTimeout({ ...base, requestTimeoutMs: 600, remainingMs: 600 })).toBe(300);
   });
 
-  it('without a possible retry the attempt keeps the whole remaining deadline', () => {
+  it('without a possible retry, or queued behind a full pool, the attempt keeps the whole remaining deadline', () => {
     expect(attemptTimeout({ ...base, canRetry: false, remainingMs: 4200 })).toBe(4200);
+    expect(attemptTimeout({ ...base, queued: true, remainingMs: 4200 })).toBe(4200);
+    expect(attemptTimeout({ ...base, configuredMs: 300, queued: true, remainingMs: 4200 })).toBe(300);
   });
 
   it('a configured value wins, always cut to the deadline', () => {

@@ -98,4 +98,23 @@ describe('HealthFeedback', () => {
     suspect.feedback.attempt(1, undefined, 1000, { hardFailures: 0 });
     expect(suspect.signals).toEqual([{ nodeId: 1, kind: 'request', ok: true }]);
   });
+
+  it('remembers when a node last answered (stands in for a ping queued behind a full pool)', () => {
+    let now = 0;
+    const feedback = new HealthFeedback(
+      configDefaults.health,
+      () => 1,
+      () => undefined,
+      () => now,
+    );
+    expect(feedback.answeredWithin(1, 1000)).toBe(false);
+    now = 50;
+    feedback.attempt(1, undefined, 1000, { hardFailures: 0 });
+    now = 1000;
+    expect(feedback.answeredWithin(1, 1000)).toBe(true);
+    now = 1051;
+    expect(feedback.answeredWithin(1, 1000)).toBe(false);
+    feedback.attempt(1, err(ErrorCode.RequestTimeout), 1000, { hardFailures: 0 });
+    expect(feedback.answeredWithin(1, 1000)).toBe(false);
+  });
 });

@@ -255,7 +255,9 @@ describe('Transport bounds (issue #13)', () => {
     });
     await new Promise<void>((r) => deaf.listen(0, '127.0.0.1', () => r()));
     cleanup.push(() => new Promise((r) => deaf.close(r)));
-    cleanup.push(() => sockets.forEach((s) => s.destroy()));
+    cleanup.push(() => {
+      for (const s of sockets) s.destroy();
+    });
     const conn = await connect(`127.0.0.1:${(deaf.address() as net.AddressInfo).port}`);
     const payload = new Uint8Array(1024 * 1024 - 1024); // under maxMessageBytes
     let maxBuffered = 0;
@@ -278,7 +280,9 @@ describe('Transport bounds (issue #13)', () => {
     const silent = net.createServer((s) => accepted.push(s.resume()));
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
     cleanup.push(() => new Promise((r) => silent.close(r)));
-    cleanup.push(() => accepted.forEach((s) => s.destroy()));
+    cleanup.push(() => {
+      for (const s of accepted) s.destroy();
+    });
     const port = (silent.address() as net.AddressInfo).port;
     const count = () =>
       process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'Timeout');

@@ -33,6 +33,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['spec/browser/**/*.browser.spec.ts'],
+          // finds Debian's Chromium, or installs it (root with apt-get), or fails at once saying what to run
+          globalSetup: ['spec/browser/chromium-setup.ts'],
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 60_000,

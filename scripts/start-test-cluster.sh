@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Starts a local test cluster in the background: one `qdb-router node` process per port.
-# Ports: $TEST_SERVER_PORTS (default 7000,7001,7002). Pids and logs go to $QDB_RUN_DIR (default .run/test-cluster).
+# Ports: $TEST_SERVER_PORTS (default 7000,7001,7002). Pids and logs go to $QDB_RUN_DIR (default .run/test-cluster
+# in a checkout, ${TMPDIR:-/tmp}/qdb-router-UID/test-cluster when installed under node_modules).
 # Returns once every node answers a ping; a port already in use is an error naming it, with nothing left running.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ports=${TEST_SERVER_PORTS:-7000,7001,7002}
-run_dir=${QDB_RUN_DIR:-$root/.run/test-cluster}
+# the default run folder: .run/ in a source checkout; outside node_modules when run from the installed package
+case "$root" in
+*/node_modules/*) default_run_dir="${TMPDIR:-/tmp}/qdb-router-$(id -u)/test-cluster" ;;
+*) default_run_dir="$root/.run/test-cluster" ;;
+esac
+run_dir=${QDB_RUN_DIR:-$default_run_dir}
 cli="$root/bin/qdb-router.js"
 [ -f "$root/dist/cli/main.js" ] || (cd "$root" && npm run build --silent)
 mkdir -p "$run_dir"
@@ -49,7 +55,7 @@ for port in "${port_list[@]}"; do
   if [ -z "$ok" ]; then
     echo "start-test-cluster: node on port $port did not answer a ping; its log:" >&2
     sed 's/^/  /' "$run_dir/node-$port.log" >&2 || true
-    QDB_RUN_DIR="$run_dir" "$root/scripts/stop-test-cluster.sh" >/dev/null
+    QDB_RUN_DIR="$run_dir" bash "$root/scripts/stop-test-cluster.sh" >/dev/null
     exit 1
   fi
 done

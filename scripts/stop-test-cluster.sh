@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Stops exactly the nodes that start-test-cluster.sh recorded in $QDB_RUN_DIR (default .run/test-cluster).
+# Stops exactly the nodes that start-test-cluster.sh recorded in $QDB_RUN_DIR (default: as
+# start-test-cluster.sh chose it).
 # Safe to run twice: with nothing recorded it says so and exits 0.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-run_dir=${QDB_RUN_DIR:-$root/.run/test-cluster}
+# the default run folder: .run/ in a source checkout; outside node_modules when run from the installed package
+case "$root" in
+*/node_modules/*) default_run_dir="${TMPDIR:-/tmp}/qdb-router-$(id -u)/test-cluster" ;;
+*) default_run_dir="$root/.run/test-cluster" ;;
+esac
+run_dir=${QDB_RUN_DIR:-$default_run_dir}
 shopt -s nullglob
 pid_files=("$run_dir"/node-*.pid)
 if [ ${#pid_files[@]} -eq 0 ]; then

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ProcessCluster } from '../testing/process-cluster.js';
+import { parentPidVariable } from './exit-with-parent.js';
 import { parsePorts } from './parse-ports.js';
 
 export const clusterUsage = `qdb-router cluster [--ports 7000,7001,7002]
@@ -11,6 +12,8 @@ export async function clusterCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { ports: { type: 'string', default: '7000,7001,7002' } } });
   const ports = parsePorts(values.ports);
   console.log(`starting ${ports.length} nodes …`);
+  // the nodes end with this process however it is stopped (they watch its pid)
+  process.env[parentPidVariable] = String(process.pid);
   let cluster: ProcessCluster;
   try {
     cluster = await ProcessCluster.start(ports);

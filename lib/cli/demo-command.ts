@@ -1,16 +1,22 @@
 import { parseArgs } from 'node:util';
-import { startDashboard } from '../dashboard/dashboard-server.js';
+import { type Dashboard, startDashboard } from '../dashboard/dashboard-server.js';
 import { createRouter } from '../router/router.js';
+import type { Router } from '../router/router-types.js';
 import { ProcessCluster } from '../testing/process-cluster.js';
+import { checkPortFree } from './check-port-free.js';
 import { injectFault } from './demo-faults.js';
+import { parentPidVariable } from './exit-with-parent.js';
+import { listenError } from './listen-error.js';
 import { parsePorts } from './parse-ports.js';
+import { startSupervisor } from './start-supervisor.js';
 import { startTraffic } from './traffic.js';
 import { UsageError } from './usage-error.js';
 
 export const demoUsage = `qdb-router demo [--ports 7000,7001,7002] [--port N] [--rate 200] [--fault-every 10000]
   The one-command demo: a local cluster (one process per node), a router sending --rate requests/s, a fault every
   --fault-every ms (kill, pause, slow down, restart, in turn; 0 turns faults off) and the live dashboard
-  (URL printed; --port, default any free port). Ctrl-C stops everything it started.`;
+  (URL printed; --port, default 0: any free port). Ctrl-C (SIGINT), SIGTERM or SIGHUP stops everything it
+  started, at any moment; its node processes also end by themselves if the demo is killed outright.`;
 
 /** `qdb-router demo` (what `npm start` runs). */
 export async function demoCommand(args: string[]): Promise<number> {
@@ -33,69 +39,97 @@ export async function demoCommand(args: string[]): Promise<number> {
     throw new UsageError(`bad --fault-every ${values['fault-every']}`);
   const log = (line: string) => console.log(`${new Date().toLocaleTimeString()}  ${line}`);
 
-  log(`[1/3] starting ${ports.length} node processes on ports ${ports.join(', ')} …`);
-  let cluster: ProcessCluster;
+  // Stop requests are taken from the first moment: a signal during start-up stops what has started so far.
+  let stopRequested = false;
+  let wake: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => (wake = resolve));
+  const onSignal = () => {
+    stopRequested = true;
+    wake();
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const s of signals) process.on(s, onSignal);
+  let cluster: ProcessCluster | undefined;
+  let router: Router | undefined;
+  let dashboard: Dashboard | undefined;
+  // last resort (an exception escaping): no node process outlives this one
+  const killNodes = () => {
+    for (const n of cluster?.nodes ?? []) if (n.running) process.kill(n.pid, 'SIGKILL');
+  };
+  process.on('exit', killNodes);
+  const cleanUp = async () => {
+    await dashboard?.close();
+    await router?.close();
+    await cluster?.stop();
+  };
+
   try {
-    cluster = await ProcessCluster.start(ports);
-  } catch (err) {
-    console.error(`error: ${(err as Error).message}`);
-    return 1;
-  }
-  for (const n of cluster.nodes) log(`      node ${n.nodeId} ${n.address} pid ${n.pid}`);
-  log('[2/3] connecting the router …');
-  const router = createRouter({ hosts: cluster.addresses, health: { intervalMs: 500, timeoutMs: 500 } });
-  log('[3/3] starting the dashboard …');
-  const dashboard = await startDashboard(router, { port });
-  log(`dashboard: ${dashboard.url}`);
-  log(
-    `sending ${rate} requests/s; ${faultEvery > 0 ? `a fault every ${faultEvery / 1000} s` : 'no faults'}; Ctrl-C stops`,
-  );
-
-  const traffic = startTraffic(router, rate);
-  const statusSub = router.events$.subscribe((e) => {
-    if (e.type === 'nodeStatusChanged') log(`node ${e.nodeId}: ${e.previous} → ${e.status} (${e.reason})`);
-  });
-  // a node whose process died is started again (the demo's supervisor), so `kill -KILL <pid>` heals too
-  const dead = new Map<number, number>();
-  const supervisor = setInterval(() => {
-    for (const n of cluster.nodes) {
-      if (n.running || cluster.isRestarting(n.nodeId)) {
-        dead.delete(n.nodeId);
-        continue;
-      }
-      const since = dead.get(n.nodeId) ?? Date.now();
-      dead.set(n.nodeId, since);
-      if (Date.now() - since >= 3000) {
-        dead.delete(n.nodeId);
-        cluster.restart(n.nodeId).then(
-          () => log(`supervisor: node ${n.nodeId} restarted (pid ${cluster.nodes[n.nodeId - 1]!.pid})`),
-          () => {},
-        );
-      }
+    try {
+      await checkPortFree(port); // a busy --port is refused before any node starts
+    } catch (err) {
+      console.error(listenError(err, port));
+      return 1;
     }
-  }, 500);
-  let step = 0;
-  const faults =
-    faultEvery > 0
-      ? setInterval(() => {
-          injectFault(cluster, step++, faultEvery / 2, log).catch((err: unknown) =>
-            log(`fault failed: ${String(err)}`),
-          );
-        }, faultEvery)
-      : undefined;
+    log(`[1/3] starting ${ports.length} node processes on ports ${ports.join(', ')} …`);
+    // the nodes watch this pid and end with it, even when it is killed with SIGKILL
+    process.env[parentPidVariable] = String(process.pid);
+    try {
+      cluster = await ProcessCluster.start(ports);
+    } catch (err) {
+      console.error(`error: ${(err as Error).message.split('\n')[0]}`);
+      return 1;
+    }
+    if (stopRequested) return await stopAll(log, cleanUp);
+    for (const n of cluster.nodes) log(`      node ${n.nodeId} ${n.address} pid ${n.pid}`);
+    log('[2/3] connecting the router …');
+    router = createRouter({ hosts: cluster.addresses, health: { intervalMs: 500, timeoutMs: 500 } });
+    log('[3/3] starting the dashboard …');
+    try {
+      dashboard = await startDashboard(router, { port });
+    } catch (err) {
+      console.error(listenError(err, port));
+      await cleanUp();
+      return 1;
+    }
+    if (stopRequested) return await stopAll(log, cleanUp);
+    log(`dashboard: ${dashboard.url}`);
+    log(
+      `sending ${rate} requests/s; ${faultEvery > 0 ? `a fault every ${faultEvery / 1000} s` : 'no faults'}; Ctrl-C stops`,
+    );
 
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+    const traffic = startTraffic(router, rate);
+    const statusSub = router.events$.subscribe((e) => {
+      if (e.type === 'nodeStatusChanged') log(`node ${e.nodeId}: ${e.previous} → ${e.status} (${e.reason})`);
+    });
+    // the one place a dead node process is started again (`kill -KILL <pid>` heals too, and so does a kill fault)
+    const supervisor = startSupervisor(cluster, 3000, log);
+    let step = 0;
+    const c = cluster;
+    const faults =
+      faultEvery > 0
+        ? setInterval(() => {
+            injectFault(c, step++, faultEvery / 2, log).catch((err: unknown) =>
+              log(`fault failed: ${String(err)}`),
+            );
+          }, faultEvery)
+        : undefined;
+
+    await stopped;
+    clearInterval(faults);
+    supervisor.stop();
+    statusSub.unsubscribe();
+    await traffic.stop();
+    return await stopAll(log, cleanUp);
+  } finally {
+    for (const s of signals) process.off(s, onSignal);
+    process.off('exit', killNodes);
+    killNodes();
+  }
+}
+
+async function stopAll(log: (line: string) => void, cleanUp: () => Promise<void>): Promise<number> {
   log('stopping …');
-  clearInterval(faults);
-  clearInterval(supervisor);
-  statusSub.unsubscribe();
-  await traffic.stop();
-  await dashboard.close();
-  await router.close();
-  await cluster.stop();
+  await cleanUp();
   log('stopped');
   return 0;
 }

@@ -5,8 +5,9 @@ import { sendAdmin } from './send-admin.js';
 export const demoFaults = ['kill', 'pause', 'slow', 'restart'] as const;
 
 /**
- * Injects fault `step` (0, 1, 2 …) into a process cluster and returns a line describing it; the fault undoes
- * itself after `healMs` (a killed node is restarted, a paused one continued, a slow one sped up).
+ * Injects fault `step` (0, 1, 2 …) into a process cluster and logs a line describing it; a paused node is
+ * continued and a slow one sped up after `healMs`. A killed node is left to the demo's supervisor, the one place
+ * that restarts dead nodes (two restarters would restart it twice: a second outage).
  */
 export async function injectFault(
   cluster: ProcessCluster,
@@ -26,9 +27,8 @@ export async function injectFault(
     }, healMs).unref();
   switch (kind) {
     case 'kill':
-      log(`fault: SIGKILL node ${nodeId} (pid ${node.pid})`);
+      log(`fault: SIGKILL node ${nodeId} (pid ${node.pid}); the supervisor starts it again`);
       cluster.signal(nodeId, 'SIGKILL');
-      heal('restarted', () => cluster.restart(nodeId));
       break;
     case 'pause':
       log(`fault: SIGSTOP node ${nodeId} (pid ${node.pid}) — a hung process`);
@@ -41,8 +41,9 @@ export async function injectFault(
       heal('back to full speed', () => sendAdmin(node.address, { command: 'setLatency', ms: 0 }));
       break;
     case 'restart':
-      log(`fault: restart node ${nodeId} (SIGKILL, then a new process on port ${node.port})`);
+      log(`fault: restart node ${nodeId} (SIGKILL pid ${node.pid}, then a new process on port ${node.port})`);
       await cluster.restart(nodeId);
+      log(`      node ${nodeId} restarted (pid ${cluster.nodes[nodeId - 1]!.pid})`);
       break;
   }
 }

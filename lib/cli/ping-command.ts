@@ -1,13 +1,30 @@
 import { parseArgs } from 'node:util';
 import { firstValueFrom } from 'rxjs';
-import { validateConfig } from '../config.js';
 import type { RouterError } from '../errors.js';
+import { validateConfig } from '../router/validate-config.js';
 import { Connection } from '../transport/connection.js';
 import { connectSocket } from '../transport/connector.js';
+import { describePeer } from './describe-peer.js';
 import { UsageError } from './usage-error.js';
 
-export const pingUsage = `qdb-router ping HOST:PORT [--count N] [--interval MS] [--timeout MS]
-  Sends Pings over one connection and prints round-trip times, like ping(8). Exits 0 when every ping was answered.`;
+export const pingUsage = `qdb-router ping HOST:PORT [-c COUNT] [-i MS] [-W MS]
+  Sends Pings over one connection and prints round-trip times, like ping(8); Ctrl-C stops early and prints the
+  statistics. IPv6 hosts in brackets: [::1]:7000. Exit status 0 when every ping was answered (after Ctrl-C: when
+  any was), 1 when not or when the peer is no qdb node, 2 on a usage error.
+  -c, --count N       pings to send (default 4)
+  -i, --interval MS   wait between pings (default 1000)
+  -W, --timeout MS    bound on connecting and on each ping (default 1000); so the whole run takes at most
+                      timeout × (count + 1) + interval × (count − 1)`;
+
+/** A positive whole number (or >= 0 with `zero`) from an option, else a UsageError naming the value. */
+function whole(name: string, text: string, zero = false): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || (!zero && n < 1) || n > 2 ** 31 - 1)
+    throw new UsageError(
+      `${name} needs a whole number ${zero ? '>= 0' : '>= 1'}, got ${JSON.stringify(text)}`,
+    );
+  return n;
+}
 
 /** `qdb-router ping`. */
 export async function pingCommand(args: string[]): Promise<number> {
@@ -20,56 +37,96 @@ export async function pingCommand(args: string[]): Promise<number> {
       timeout: { type: 'string', short: 'W', default: '1000' },
     },
   });
-  if (positionals.length !== 1) throw new UsageError('ping needs exactly one HOST:PORT');
-  const count = Number(values.count);
-  const interval = Number(values.interval);
-  const timeoutMs = Number(values.timeout);
-  for (const [name, v] of [
-    ['--count', count],
-    ['--interval', interval],
-    ['--timeout', timeoutMs],
-  ] as const) {
-    if (!Number.isFinite(v) || v < 0 || (name !== '--interval' && v < 1)) throw new UsageError(`bad ${name}`);
-  }
+  if (positionals.length !== 1)
+    throw new UsageError(`ping needs exactly one HOST:PORT, got ${positionals.length || 'none'}`);
+  const count = whole('--count', values.count);
+  const interval = whole('--interval', values.interval, true);
+  const timeoutMs = whole('--timeout', values.timeout);
   let address: ReturnType<typeof validateConfig>['addresses'][number];
   try {
     address = validateConfig({ hosts: positionals }).addresses[0]!;
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  let connection: Connection;
-  try {
-    connection = new Connection(await connectSocket(address, { timeoutMs }), 1, {
-      requestTimeoutMs: timeoutMs,
-    });
-  } catch (err) {
-    console.error(`ping ${address.label}: ${(err as RouterError).code}: ${(err as Error).message}`);
-    return 1;
-  }
-  let answered = 0;
-  const times: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = performance.now();
-    try {
-      await firstValueFrom(connection.ping$(timeoutMs));
-      const ms = performance.now() - start;
-      times.push(ms);
-      answered++;
-      console.log(`pong from ${address.label}: seq=${i} time=${ms.toFixed(3)} ms`);
-    } catch (err) {
-      console.log(`no pong from ${address.label}: seq=${i} ${(err as RouterError).code}`);
-    }
-    if (i < count - 1) await new Promise((resolve) => setTimeout(resolve, interval));
-  }
-  await connection.close();
-  const loss = (((count - answered) / count) * 100).toFixed(0);
-  console.log(`--- ${address.label} ping statistics ---`);
-  console.log(`${count} sent, ${answered} received, ${loss}% loss`);
-  if (times.length > 0) {
-    const avg = times.reduce((a, b) => a + b, 0) / times.length;
-    console.log(
-      `rtt min/avg/max = ${Math.min(...times).toFixed(3)}/${avg.toFixed(3)}/${Math.max(...times).toFixed(3)} ms`,
+  } catch {
+    throw new UsageError(
+      `bad address ${JSON.stringify(positionals[0])}: expected HOST:PORT, with IPv6 in brackets ([::1]:7000)`,
     );
   }
-  return answered === count ? 0 : 1;
+  const label = address.label;
+
+  // Ctrl-C (or SIGTERM) ends the run early, as ping(8) does: the statistics are printed all the same
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const aborted = new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve()));
+  try {
+    let connection: Connection;
+    const first: Uint8Array[] = [];
+    let firstBytes = 0;
+    try {
+      const socket = await Promise.race([connectSocket(address, { timeoutMs }), aborted]);
+      if (!socket) return 1;
+      socket.on('data', (chunk: Uint8Array) => {
+        if (firstBytes < 64) {
+          first.push(chunk);
+          firstBytes += chunk.length;
+        }
+      });
+      connection = new Connection(socket, 1, { requestTimeoutMs: timeoutMs });
+    } catch (err) {
+      console.error(`ping ${label}: ${(err as RouterError).code ?? 'error'}: ${(err as Error).message}`);
+      return 1;
+    }
+    const times: number[] = [];
+    let sent = 0;
+    let notQdb: string | undefined;
+    try {
+      for (let i = 0; i < count && !stop.signal.aborted; i++) {
+        const start = performance.now();
+        sent++;
+        try {
+          const pong = await Promise.race([firstValueFrom(connection.ping$(timeoutMs)), aborted]);
+          if (pong === undefined) {
+            sent--; // interrupted before an answer could come: not counted, as ping(8) does
+            break;
+          }
+          const ms = performance.now() - start;
+          times.push(ms);
+          console.log(`pong from ${label}: seq=${i} time=${ms.toFixed(3)} ms`);
+        } catch (err) {
+          const code = (err as RouterError).code ?? 'error';
+          if (firstBytes > 0 || code.startsWith('ERR_WIRE') || code === 'ERR_PROTOCOL') {
+            const bytes = new Uint8Array(Buffer.concat(first));
+            notQdb = `${label} is not a qdb node: it looks like ${describePeer(bytes)}`;
+            console.error(`ping ${notQdb}`);
+            break;
+          }
+          console.log(`no pong from ${label}: seq=${i} ${code}`);
+        }
+        if (i < count - 1 && !stop.signal.aborted) {
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, interval))), aborted]);
+          clearTimeout(timer);
+        }
+      }
+    } finally {
+      connection.destroy(); // never wait for a hung peer to acknowledge a close
+    }
+    if (notQdb) return 1;
+    const received = times.length;
+    const loss = sent === 0 ? 0 : ((sent - received) / sent) * 100;
+    console.log(`--- ${label} ping statistics ---`);
+    console.log(`${sent} sent, ${received} received, ${loss.toFixed(0)}% loss`);
+    if (received > 0) {
+      const avg = times.reduce((a, b) => a + b, 0) / received;
+      const mdev = Math.sqrt(times.reduce((a, t) => a + (t - avg) ** 2, 0) / received);
+      console.log(
+        `rtt min/avg/max/mdev = ${Math.min(...times).toFixed(3)}/${avg.toFixed(3)}/${Math.max(...times).toFixed(3)}/${mdev.toFixed(3)} ms`,
+      );
+    }
+    if (stop.signal.aborted) return received > 0 ? 0 : 1;
+    return received === count ? 0 : 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }

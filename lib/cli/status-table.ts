@@ -1,6 +1,14 @@
-import type { FeedHealth, FeedStats } from '../dashboard/feed-types.js';
+import type { FeedHealth, FeedNode, FeedStats } from '../dashboard/feed-types.js';
 
 const colours: Record<string, string> = { up: '32', suspect: '33', down: '31', probation: '34' };
+
+/** `— (last seen 12 s ago)` for a down node's stale RTT, the RTT otherwise, with `slow ×N` for a degraded node. */
+function rttCell(n: FeedNode, now: number): string {
+  if (n.rttMs !== null)
+    return `${n.rttMs.toFixed(2)}${n.degraded ? ` slow ×${n.slowFactor!.toFixed(0)}` : ''}`;
+  if (n.lastSeenAt === null) return '—';
+  return `— (seen ${Math.round((now - n.lastSeenAt) / 1000)} s ago)`;
+}
 
 /** The terminal view of `watch`: one row per node, coloured status, RTT, in-flight, requests/s; recent events. */
 export function statusTable(
@@ -8,18 +16,19 @@ export function statusTable(
   stats: FeedStats | undefined,
   events: string[],
   colour: boolean,
+  now = Date.now(),
 ): string {
   const paint = (text: string, code: string | undefined) =>
     colour && code ? `\x1b[${code}m${text}\x1b[0m` : text;
   const rows = [
-    `${'node'.padEnd(6)}${'address'.padEnd(24)}${'status'.padEnd(12)}${'rtt ms'.padStart(9)}${'in flight'.padStart(11)}${'req/s'.padStart(9)}`,
+    `${'node'.padEnd(6)}${'address'.padEnd(24)}${'status'.padEnd(12)}${'rtt ms'.padEnd(24)}${'in flight'.padStart(10)}${'req/s'.padStart(9)}  why`,
   ];
   for (const n of health?.nodes ?? []) {
     const s = stats?.nodes.find((x) => x.nodeId === n.nodeId);
     rows.push(
       `${String(n.nodeId).padEnd(6)}${n.address.padEnd(24)}${paint(n.status.padEnd(12), colours[n.status])}` +
-        `${(n.rttMs >= 0 ? n.rttMs.toFixed(2) : '-').padStart(9)}${String(s?.inFlight ?? '-').padStart(11)}` +
-        `${(s ? s.requestsPerSecond.toFixed(0) : '-').padStart(9)}`,
+        `${rttCell(n, now).padEnd(24)}${String(s?.inFlight ?? '—').padStart(10)}` +
+        `${(s ? s.requestsPerSecond.toFixed(0) : '—').padStart(9)}  ${n.why}`,
     );
   }
   const summary = stats

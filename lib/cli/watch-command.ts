@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { startDashboard } from '../dashboard/dashboard-server.js';
 import type { FeedHealth, FeedStats } from '../dashboard/feed-types.js';
 import { createRouter } from '../router/router.js';
+import { checkPortFree } from './check-port-free.js';
+import { listenError } from './listen-error.js';
 import { statusTable } from './status-table.js';
 import { startTraffic } from './traffic.js';
 import { UsageError } from './usage-error.js';
@@ -23,13 +25,28 @@ export async function watchCommand(args: string[]): Promise<number> {
   const rate = Number(values.rate);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`bad --port ${values.port}`);
   if (!Number.isFinite(rate) || rate < 0) throw new UsageError(`bad --rate ${values.rate}`);
+  try {
+    // a busy --port is refused before anything starts
+    await checkPortFree(port);
+  } catch (err) {
+    console.error(listenError(err, port));
+    return 1;
+  }
   let router: ReturnType<typeof createRouter>;
   try {
     router = createRouter({ hosts: positionals, health: { intervalMs: 500, timeoutMs: 500 } });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const dashboard = await startDashboard(router, { port });
+  let dashboard: Awaited<ReturnType<typeof startDashboard>>;
+  try {
+    dashboard = await startDashboard(router, { port });
+  } catch (err) {
+    // taken between the check and now: close what started, one line, non-zero
+    await router.close();
+    console.error(listenError(err, port));
+    return 1;
+  }
   console.log(`dashboard: ${dashboard.url}`);
   const traffic = startTraffic(router, rate);
   const tty = process.stdout.isTTY === true;

@@ -2,41 +2,40 @@ import type { RouterEvent } from '../router/router-event.js';
 import type { Router } from '../router/router-types.js';
 import type { ClusterHealth } from '../types.js';
 import type { FeedHealth, FeedStats } from './feed-types.js';
+import { findDegraded } from './find-degraded.js';
+import { healthWords } from './health-words.js';
 
 /**
- * Counts what a router does (from `events$` and `health$`) for the dashboard feed and for Prometheus.
- * `tick()` closes one stats interval and returns per-second rates for it.
+ * Counts what a router does (from `events$` and `health$`) for the dashboard feed and `watch`: rates per stats
+ * interval (`tick()`), the last `historyLength` intervals (sent to a page when it loads), and each node's health
+ * with a stale RTT marked, a last-seen time, a slow node flagged and the reason in words.
  */
 export class DashboardMetrics {
+  /** The last stats intervals, oldest first. */
+  readonly history: FeedStats[] = [];
   private readonly router: Router;
-  private readonly requests: number[];
-  private failures = 0;
-  private retries = 0;
+  private readonly historyLength: number;
   private readonly intervalRequests: number[];
   private intervalFailures = 0;
   private intervalRetries = 0;
   private lastTick: number;
   private health: ClusterHealth | undefined;
+  private readonly lastSeenAt = new Map<number, number>();
 
-  constructor(router: Router, now: number) {
+  /** `now` is wall-clock ms; `historyLength` intervals are kept. @defaultValue historyLength 300 */
+  constructor(router: Router, now: number, historyLength = 300) {
     this.router = router;
-    this.requests = router.addresses.map(() => 0);
+    this.historyLength = historyLength;
     this.intervalRequests = router.addresses.map(() => 0);
     this.lastTick = now;
   }
 
-  /** Feed one router event. */
-  record(event: RouterEvent): void {
-    if (event.type === 'requestSucceeded') {
-      this.requests[event.nodeId - 1]! += 1;
-      this.intervalRequests[event.nodeId - 1]! += 1;
-    } else if (event.type === 'requestFailed') {
-      this.failures++;
-      this.intervalFailures++;
-    } else if (event.type === 'retryScheduled') {
-      this.retries++;
-      this.intervalRetries++;
-    }
+  /** Feed one router event; `now` is wall-clock ms. */
+  record(event: RouterEvent, now = Date.now()): void {
+    if (event.type === 'requestSucceeded') this.intervalRequests[event.nodeId - 1]! += 1;
+    else if (event.type === 'requestFailed') this.intervalFailures++;
+    else if (event.type === 'retryScheduled') this.intervalRetries++;
+    else if (event.type === 'heartbeatSucceeded') this.lastSeenAt.set(event.nodeId, now);
   }
 
   /** Feed one health snapshot; returns it as feed JSON. */
@@ -48,16 +47,24 @@ export class DashboardMetrics {
   healthJson(): FeedHealth | undefined {
     const h = this.health;
     if (!h) return undefined;
+    const nodes = [...h.nodes.values()];
+    const fresh = new Map(nodes.map((n) => [n.nodeId, n.status !== 'down' && n.rttMs >= 0 ? n.rttMs : null]));
+    const slow = findDegraded(fresh);
     return {
       at: h.at,
       eligible: h.eligible,
       panic: h.panic,
-      nodes: [...h.nodes.values()].map((n) => ({
+      nodes: nodes.map((n) => ({
         nodeId: n.nodeId,
         address: this.router.addresses[n.nodeId - 1]!.label,
         status: n.status,
         reason: n.reason,
-        rttMs: n.rttMs,
+        why: healthWords(n.status, n.reason, n.consecutiveFailures, n.manual),
+        rttMs: fresh.get(n.nodeId) ?? null,
+        lastRttMs: n.rttMs >= 0 ? n.rttMs : null,
+        lastSeenAt: this.lastSeenAt.get(n.nodeId) ?? null,
+        degraded: slow.get(n.nodeId)?.degraded ?? false,
+        slowFactor: slow.get(n.nodeId)?.slowFactor ?? null,
         consecutiveFailures: n.consecutiveFailures,
         since: n.since,
         manual: n.manual,
@@ -65,7 +72,7 @@ export class DashboardMetrics {
     };
   }
 
-  /** Rates since the previous tick. */
+  /** Closes one stats interval: rates since the previous tick, also kept in `history`. */
   tick(now: number): FeedStats {
     const seconds = Math.max(0.001, (now - this.lastTick) / 1000);
     const pools = this.router.poolStats();
@@ -85,67 +92,8 @@ export class DashboardMetrics {
     this.intervalFailures = 0;
     this.intervalRetries = 0;
     this.lastTick = now;
+    this.history.push(stats);
+    if (this.history.length > this.historyLength) this.history.shift();
     return stats;
-  }
-
-  /** The Prometheus text exposition format (version 0.0.4). */
-  prometheus(): string {
-    const lines: string[] = [];
-    const metric = (name: string, type: string, help: string, samples: Array<[string, number]>) => {
-      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-      for (const [labels, value] of samples)
-        lines.push(`${name}${labels} ${Number.isFinite(value) ? value : 0}`);
-    };
-    const label = (i: number, extra = '') =>
-      `{node="${i + 1}",address="${this.router.addresses[i]!.label}"${extra}}`;
-    const nodes = this.router.addresses.map((_, i) => i);
-    const health = this.health;
-    metric(
-      'qdb_node_up',
-      'gauge',
-      'Whether the node is eligible for requests (1) or not (0).',
-      nodes.map((i) => [label(i), health?.eligible.includes(i + 1) ? 1 : 0]),
-    );
-    metric(
-      'qdb_node_status',
-      'gauge',
-      'The node health status, one series per status (1 for the current one).',
-      nodes.flatMap((i) =>
-        ['up', 'suspect', 'down', 'probation'].map((s): [string, number] => [
-          label(i, `,status="${s}"`),
-          health?.nodes.get(i + 1)?.status === s ? 1 : 0,
-        ]),
-      ),
-    );
-    metric(
-      'qdb_node_rtt_ms',
-      'gauge',
-      'Smoothed heartbeat round-trip time in milliseconds (-1 before any).',
-      nodes.map((i) => [label(i), health?.nodes.get(i + 1)?.rttMs ?? -1]),
-    );
-    metric(
-      'qdb_requests_total',
-      'counter',
-      'Requests that succeeded, by the node that answered.',
-      nodes.map((i) => [label(i), this.requests[i]!]),
-    );
-    metric('qdb_request_failures_total', 'counter', 'Requests that failed after every retry.', [
-      ['', this.failures],
-    ]);
-    metric('qdb_retries_total', 'counter', 'Retries scheduled.', [['', this.retries]]);
-    const pools = this.router.poolStats();
-    metric(
-      'qdb_connections_open',
-      'gauge',
-      'Open connections per node.',
-      nodes.map((i) => [label(i), pools[i]!.open]),
-    );
-    metric(
-      'qdb_requests_in_flight',
-      'gauge',
-      'Requests in flight per node.',
-      nodes.map((i) => [label(i), pools[i]!.inFlight]),
-    );
-    return `${lines.join('\n')}\n`;
   }
 }

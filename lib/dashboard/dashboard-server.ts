@@ -2,6 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { instrumentRouter } from '../observability/instrument-router.js';
+import { MetricName } from '../observability/metric-name.js';
 import type { RouterEvent } from '../router/router-event.js';
 import type { Router } from '../router/router-types.js';
 import { DashboardMetrics } from './dashboard-metrics.js';
@@ -36,17 +40,40 @@ const forwarded = new Set<RouterEvent['type']>([
   'nodeStatusChanged',
   'retryScheduled',
   'requestFailed',
+  'nodeEjected' as RouterEvent['type'],
 ]);
-const scripts = ['app.js', 'feed-client.js', 'parse-sse.js'];
+const scripts = ['app.js', 'feed-events.js', 'draw-chart.js', 'health-words.js'];
+const favicon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#1d232b"/><circle cx="9" cy="16" r="4" fill="#1f9d55"/><circle cx="23" cy="9" r="4" fill="#1f9d55"/><circle cx="23" cy="23" r="4" fill="#d69e2e"/><path d="M9 16L23 9M9 16L23 23" stroke="#c9d1da" stroke-width="2"/></svg>`;
 const maxEventsPerSecond = 20;
 
 /**
- * Serves the web dashboard of a router on 127.0.0.1: `/` (the page), `/events` (Server-Sent Events: `health`
- * on every change, `stats` every second, notable router `event`s, at most 20 a second), `/metrics`
- * (Prometheus text format) and `/health.json`.
+ * Serves the web dashboard of a router on 127.0.0.1: `/` (the page), `/events` (Server-Sent Events: `history`
+ * (the last 5 minutes of stats) and `health` on connect, `health` on every change, `stats` every second, notable
+ * router `event`s, at most 20 a second), `/metrics` (Prometheus text format, by the OpenTelemetry Prometheus
+ * exporter over the router's OpenTelemetry instruments) and `/health.json`.
  */
 export async function startDashboard(router: Router, options: DashboardOptions = {}): Promise<Dashboard> {
   const metrics = new DashboardMetrics(router, Date.now());
+  // /metrics: the same OpenTelemetry instruments a library user gets, through a private SDK and its exporter
+  const exporter = new PrometheusExporter({
+    preventServerStart: true,
+    withoutScopeInfo: true,
+    withoutTargetInfo: true,
+  });
+  // Prometheus names carry their unit: `_seconds` (this exporter version does not add it by itself)
+  const views: Array<{ instrumentName: string; name: string }> = [
+    MetricName.OperationDuration,
+    MetricName.ConnectionCreateTime,
+    MetricName.ConnectionWaitTime,
+    MetricName.ConnectionUseTime,
+    MetricName.NodeRtt,
+  ].map((name) => ({ instrumentName: name, name: `${name}_seconds` }));
+  views.push({
+    instrumentName: MetricName.NodeLastSeen,
+    name: `${MetricName.NodeLastSeen}_timestamp_seconds`,
+  });
+  const meterProvider = new MeterProvider({ readers: [exporter], views });
+  const instruments = instrumentRouter(router, { meterProvider });
   const clients = new Set<http.ServerResponse>();
   const send = (res: http.ServerResponse, event: string, data: unknown) =>
     res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -85,15 +112,15 @@ export async function startDashboard(router: Router, options: DashboardOptions =
         connection: 'keep-alive',
       });
       res.write('retry: 1000\n\n');
+      send(res, 'history', metrics.history);
       const health = metrics.healthJson();
       if (health) send(res, 'health', health);
-      send(res, 'stats', lastStats);
       clients.add(res);
       req.on('close', () => clients.delete(res));
     } else if (path === '/metrics') {
-      res
-        .writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
-        .end(metrics.prometheus());
+      exporter.getMetricsRequestHandler(req, res);
+    } else if (path === '/favicon.svg' || path === '/favicon.ico') {
+      res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'max-age=86400' }).end(favicon);
     } else if (path === '/health.json') {
       res
         .writeHead(200, { 'content-type': 'application/json' })
@@ -104,10 +131,22 @@ export async function startDashboard(router: Router, options: DashboardOptions =
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
+  const stopFeeds = async () => {
+    clearInterval(ticker);
+    healthSub.unsubscribe();
+    eventSub.unsubscribe();
+    instruments.stop();
+    await meterProvider.shutdown();
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    });
+  } catch (err) {
+    await stopFeeds(); // nothing of this dashboard keeps running when its port is taken
+    throw err;
+  }
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}/`,
@@ -116,9 +155,7 @@ export async function startDashboard(router: Router, options: DashboardOptions =
       return lastStats;
     },
     async close() {
-      clearInterval(ticker);
-      healthSub.unsubscribe();
-      eventSub.unsubscribe();
+      await stopFeeds();
       for (const res of clients) res.end();
       clients.clear();
       server.closeAllConnections();

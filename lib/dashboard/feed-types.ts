@@ -1,11 +1,22 @@
-/** The dashboard feed's JSON shapes (SSE `health`, `stats` and `event` messages). Browser-safe. */
+/** The dashboard feed's JSON shapes (SSE `health`, `stats`, `history` and `event` messages). Browser-safe. */
 
 export interface FeedNode {
   readonly nodeId: number;
   readonly address: string;
   readonly status: string;
   readonly reason: string;
-  readonly rttMs: number;
+  /** The status and its reason in words ("heartbeat pings go unanswered"). */
+  readonly why: string;
+  /** Smoothed heartbeat RTT; null before any sample and while the node is down (the last one is stale). */
+  readonly rttMs: number | null;
+  /** The last RTT measured, kept for display as stale while the node is down; null before any. */
+  readonly lastRttMs: number | null;
+  /** Wall-clock ms of the last answered heartbeat; null before any. */
+  readonly lastSeenAt: number | null;
+  /** Answers much slower than the other nodes (see `slowFactor`). */
+  readonly degraded: boolean;
+  /** RTT over the median RTT of the other nodes that are not down; null when there is nothing to compare. */
+  readonly slowFactor: number | null;
   readonly consecutiveFailures: number;
   readonly since: number;
   readonly manual: boolean;
@@ -26,6 +37,7 @@ export interface FeedNodeStats {
 }
 
 export interface FeedStats {
+  /** Wall-clock ms at the end of the interval. */
   readonly at: number;
   readonly requestsPerSecond: number;
   readonly failuresPerSecond: number;
@@ -36,5 +48,7 @@ export interface FeedStats {
 export interface FeedEvent {
   readonly type: string;
   readonly at: number;
+  /** Wall-clock ms when the dashboard saw it. */
+  readonly wallTime?: number;
   readonly [key: string]: unknown;
 }

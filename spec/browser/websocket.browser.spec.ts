@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestServer } from '../../lib/testing/test-server.js';
+import { chromiumPath } from './chromium-setup.js';
 
 const dist = new URL('../../dist/browser/', import.meta.url);
 const page = `<!doctype html><meta charset="utf-8"><title>qdb-router in a browser</title>
@@ -48,7 +49,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', () => resolve()));
   base = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`;
   browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: chromiumPath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
 });
@@ -56,7 +57,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   site?.close();
-  await Promise.all(servers.map((s) => s.stop()));
+  await Promise.all((servers ?? []).map((s) => s.stop()));
 });
 
 describe('the browser build in real Chromium', () => {

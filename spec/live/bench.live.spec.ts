@@ -1,10 +1,19 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CliProcess } from '../support/cli-process.js';
 
 describe('qdb-router bench --quick --json (the benchmark tool works; its numbers are not asserted)', () => {
   it('runs every scenario and ends with one JSON line holding every figure and ratio', async () => {
-    const bench = CliProcess.start(['bench', '--quick', '--json']);
-    expect(await bench.exited).toBe(0);
+    // results go to a temporary folder: the tracked bench/results/latest.md stays as it is
+    const out = mkdtempSync(join(tmpdir(), 'qdb-bench-'));
+    const bench = CliProcess.start(['bench', '--quick', '--json', '--out', out]);
+    const code = await bench.exited;
+    const wrote = existsSync(join(out, 'latest.md'));
+    rmSync(out, { recursive: true, force: true });
+    expect(code).toBe(0);
+    expect(wrote).toBe(true);
     const last = bench.output.trim().split('\n').at(-1)!;
     const result = JSON.parse(last) as {
       throughput: Array<{ client: string; failed: number; requests: number }>;

@@ -1,5 +1,5 @@
+import { createParser } from 'eventsource-parser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SseParser } from '../../lib/dashboard/parse-sse.js';
 import { ProcessCluster } from '../../lib/testing/process-cluster.js';
 import { CliProcess, freePorts, nodeProcessesOn } from '../support/cli-process.js';
 
@@ -13,12 +13,16 @@ async function readFeed(url: string, type: string, count = 1) {
   const controller = new AbortController();
   const response = await fetch(`${url}events`, { signal: controller.signal });
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  const parser = new SseParser();
   const found: unknown[] = [];
+  const parser = createParser({
+    onEvent: (e) => {
+      if (e.event === type) found.push(JSON.parse(e.data));
+    },
+  });
   while (found.length < count) {
     const { value, done } = await reader.read();
     if (done) break;
-    for (const e of parser.push(value)) if (e.event === type) found.push(JSON.parse(e.data));
+    parser.feed(value);
   }
   controller.abort();
   return found;
@@ -27,13 +31,20 @@ async function readFeed(url: string, type: string, count = 1) {
 async function checkServes(url: string) {
   const page = await (await fetch(url)).text();
   expect(page).toContain('<title>qdb-router dashboard</title>');
-  const app = await fetch(`${url}app.js`);
-  expect(app.headers.get('content-type')).toContain('javascript');
+  for (const script of ['app.js', 'feed-events.js', 'draw-chart.js', 'health-words.js']) {
+    const res = await fetch(`${url}${script}`);
+    expect(res.headers.get('content-type'), script).toContain('javascript');
+  }
+  expect((await fetch(`${url}favicon.svg`)).headers.get('content-type')).toBe('image/svg+xml');
   const [health] = (await readFeed(url, 'health')) as Array<{ nodes: unknown[] }>;
   expect(health!.nodes).toHaveLength(3);
+  const [history] = (await readFeed(url, 'history')) as Array<unknown[]>;
+  expect(Array.isArray(history)).toBe(true);
   const metrics = await (await fetch(`${url}metrics`)).text();
-  expect(metrics).toContain('# TYPE qdb_node_up gauge');
-  expect(metrics.match(/^qdb_node_up\{/gm)).toHaveLength(3);
+  expect(metrics).toContain('# TYPE qdb_router_node_eligible gauge');
+  expect(metrics.match(/^qdb_router_node_eligible\{/gm)).toHaveLength(3);
+  expect(metrics).toContain('# TYPE db_client_connection_count gauge');
+  expect(metrics).not.toMatch(/ -1$/m);
   expect((await fetch(`${url}nope`)).status).toBe(404);
 }
 
@@ -57,6 +68,9 @@ describe('qdb-router demo', () => {
     await demo.waitFor(/fault: SIGKILL node 1/, 10_000);
     const stats = (await readFeed(url!, 'stats', 2)) as Array<{ requestsPerSecond: number }>;
     expect(stats.some((s) => s.requestsPerSecond > 0)).toBe(true);
+    const metrics = await (await fetch(`${url}metrics`)).text();
+    expect(metrics).toContain('# TYPE db_client_operation_duration_seconds histogram');
+    expect(metrics).toMatch(/^db_client_operation_duration_seconds_bucket\{.*le="0\.005"\} \d+$/m);
     expect(await demo.interrupt()).toBe(0);
     expect(demo.output).toContain('stopped');
     expect(await nodeProcessesOn(ports)).toBe('');
@@ -71,7 +85,7 @@ describe('qdb-router demo', () => {
 });
 
 describe('qdb-router watch', () => {
-  it('watches a running cluster: page, feed, /metrics; SIGINT stops it and leaves the cluster alone', async () => {
+  it('watches a running cluster: page, feed, /metrics; a down node has no RTT; SIGINT leaves the cluster alone', async () => {
     const cluster = await ProcessCluster.start(await freePorts(3));
     cleanup.push(() => cluster.stop());
     const watch = CliProcess.start(['watch', ...cluster.addresses, '--rate', '50']);
@@ -82,6 +96,17 @@ describe('qdb-router watch', () => {
     await checkServes(url!);
     cluster.signal(2, 'SIGKILL');
     await watch.waitFor(/node 2 up → down/, 10_000);
+    // the stale RTT of a down node is not reported as if it were current
+    const health = (await (await fetch(`${url}health.json`)).json()) as {
+      nodes: Array<{ status: string; rttMs: number | null; lastRttMs: number | null; why: string }>;
+    };
+    expect(health.nodes[1]).toMatchObject({ status: 'down', rttMs: null });
+    expect(health.nodes[1]!.lastRttMs).toBeGreaterThan(0);
+    expect(health.nodes[1]!.why).not.toMatch(/^(probe|passive|initial)$/);
+    const metrics = await (await fetch(`${url}metrics`)).text();
+    expect(metrics).toMatch(/^qdb_router_node_rtt_seconds\{.*qdb_node_id="2"\} NaN$/m);
+    expect(metrics.match(/^qdb_router_node_rtt_seconds\{.*\} \d[\d.e-]*$/gm)).toHaveLength(2);
+    expect(metrics).toMatch(/^qdb_router_node_status\{.*qdb_node_id="2",qdb_node_status="down"\} 1$/m);
     expect(await watch.interrupt()).toBe(0);
     expect(cluster.nodes.filter((n) => n.running)).toHaveLength(2);
   });

@@ -22,12 +22,21 @@ export async function freePorts(n: number): Promise<number[]> {
 
 /** A `qdb-router` command running as a user would run it, with its output collected. */
 export class CliProcess {
+  /** stdout and stderr interleaved as they came */
   output = '';
+  stdout = '';
+  stderr = '';
   readonly exited: Promise<number | null>;
 
   private constructor(readonly child: ChildProcess) {
-    child.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => {
+      this.output += d.toString();
+      this.stdout += d.toString();
+    });
+    child.stderr!.on('data', (d: Buffer) => {
+      this.output += d.toString();
+      this.stderr += d.toString();
+    });
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 

@@ -1,0 +1,96 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ProcessCluster } from '../../lib/testing/process-cluster.js';
+import { TestServer } from '../../lib/testing/test-server.js';
+import { CliProcess, freePorts } from '../support/cli-process.js';
+
+const cleanup: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+async function server(): Promise<TestServer> {
+  const s = await TestServer.start();
+  cleanup.push(() => s.stop());
+  return s;
+}
+
+describe('qdb-router ping', () => {
+  it('prints replies and ping(8)-style statistics; exits 0 when all were answered', async () => {
+    const s = await server();
+    const ping = CliProcess.start(['ping', s.address, '-c', '2', '-i', '50']);
+    expect(await ping.exited).toBe(0);
+    expect(ping.output).toMatch(/pong from 127\.0\.0\.1:\d+: seq=0 time=[\d.]+ ms/);
+    expect(ping.output).toContain('2 sent, 2 received, 0% loss');
+    expect(ping.output).toMatch(/rtt min\/avg\/max\/mdev = [\d.]+\/[\d.]+\/[\d.]+\/[\d.]+ ms/);
+  });
+
+  it('Ctrl-C (SIGINT) stops it early, prints the statistics and exits 0 when a reply came', async () => {
+    const s = await server();
+    const ping = CliProcess.start(['ping', s.address, '-c', '1000', '-i', '100']);
+    await ping.waitFor(/seq=2 /);
+    const started = Date.now();
+    expect(await ping.interrupt()).toBe(0);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(ping.output).toMatch(/--- 127\.0\.0\.1:\d+ ping statistics ---/);
+    expect(ping.output).toMatch(/(\d+) sent, \1 received, 0% loss/);
+  });
+
+  it('--timeout bounds each probe and the whole run against a hung node (SIGSTOP)', async () => {
+    const cluster = await ProcessCluster.start(await freePorts(1));
+    cleanup.push(() => cluster.stop());
+    cluster.signal(1, 'SIGSTOP');
+    const started = Date.now();
+    const ping = CliProcess.start(['ping', cluster.addresses[0]!, '--count', '1', '--timeout', '1000']);
+    expect(await ping.exited).toBe(1);
+    // connect (the kernel answers for a stopped process) + one 1000 ms probe; 3.5 s leaves room for a busy CI
+    expect(Date.now() - started).toBeLessThan(3500);
+    expect(ping.output).toMatch(/no pong from 127\.0\.0\.1:\d+: seq=0 ERR_\w+/);
+    expect(ping.output).toContain('1 sent, 0 received, 100% loss');
+  });
+
+  it('reports a peer that is not a qdb node (an HTTP server) as such', async () => {
+    const web = http.createServer((_req, res) => res.end('hello'));
+    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', () => resolve()));
+    cleanup.push(() => new Promise((resolve) => web.close(resolve)));
+    const port = (web.address() as AddressInfo).port;
+    const ping = CliProcess.start(['ping', `127.0.0.1:${port}`, '-c', '1']);
+    expect(await ping.exited).toBe(1);
+    expect(ping.output).toContain(`127.0.0.1:${port} is not a qdb node: it looks like an HTTP server`);
+    expect(ping.output).not.toContain('ERR_WIRE_FRAME_TOO_LARGE');
+  });
+
+  it('brackets IPv6 addresses', async () => {
+    const s = await TestServer.start({ host: '::1' });
+    cleanup.push(() => s.stop());
+    const port = s.address.split(':').at(-1);
+    const ping = CliProcess.start(['ping', `[::1]:${port}`, '-c', '1']);
+    expect(await ping.exited).toBe(0);
+    expect(ping.output).toContain(`pong from [::1]:${port}: seq=0`);
+    expect(ping.output).toContain(`--- [::1]:${port} ping statistics ---`);
+  });
+
+  it('lists defaults and short flags in --help, prints --version, and names a bad value on stderr', async () => {
+    const help = CliProcess.start(['ping', '--help']);
+    expect(await help.exited).toBe(0);
+    for (const flag of [
+      '-c, --count N',
+      '(default 4)',
+      '-i, --interval MS',
+      '(default 1000)',
+      '-W, --timeout MS',
+    ])
+      expect(help.output).toContain(flag);
+    const version = CliProcess.start(['--version']);
+    expect(await version.exited).toBe(0);
+    expect(version.output.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const bad = CliProcess.start(['ping', '127.0.0.1:1', '--count', 'lots']);
+    expect(await bad.exited).toBe(2);
+    expect(bad.stderr).toContain('--count needs a whole number >= 1, got "lots"');
+    expect(bad.stdout).toBe('');
+    const address = CliProcess.start(['ping', '127.0.0.1:99999']);
+    expect(await address.exited).toBe(2);
+    expect(address.stderr).toContain('bad address "127.0.0.1:99999"');
+  });
+});

@@ -168,7 +168,7 @@ describe('bad payloads fail alone, whatever the pool is doing', () => {
         await Promise.all([1, 2, 3, 4, 5, 6].map(() => router.request('warm')));
         await sleep(200);
       }
-      if (state === 'busy') for (const n of cluster.nodes) n.setLatency(150);
+      if (state === 'busy') for (const n of cluster.nodes) n.setLatency(40); // one request at a time per node: a queue
       const good = (i: number) =>
         router.request(`good ${i}`).then(
           (m) => Buffer.from(m.payload).toString(),
@@ -195,8 +195,11 @@ describe('bad payloads fail alone, whatever the pool is doing', () => {
         ...Array.from({ length: 9 }, (_, i) => `good ${100 + i}`),
       ]);
       await sleep(300);
-      expect(eligible.every((e) => e.length === 3)).toBe(true);
-      expect(events.filter((e) => e.type === 'nodeStatusChanged')).toEqual([]);
+      // nodes start unknown and become eligible as probes answer; once all three are, none ever leaves
+      const full = eligible.findIndex((e) => e.length === 3);
+      expect(full).toBeGreaterThanOrEqual(0);
+      expect(eligible.slice(full).every((e) => e.length === 3)).toBe(true);
+      expect(events.filter((e) => e.type === 'nodeStatusChanged' && e.status !== 'up')).toEqual([]);
       expect(events.filter((e) => e.type === 'connectionClosed')).toEqual([]);
     },
   );

@@ -2,6 +2,7 @@ import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
 import { ErrorCode, RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
 import { encodeFrame } from '../wire/encode.js';
+import { featureList } from '../wire/feature-list.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import { type Message, MessageType } from '../wire/message.js';
 import { payloadBytes } from '../wire/payload-bytes.js';
@@ -80,6 +81,8 @@ export class Connection {
   private blocked = false;
   private flushScheduled = false;
   private readonly options: ConnectionOptions;
+  /** What `encodeFrame` gets: compression stays off until the node has advertised it. */
+  private encodeOptions: { maxMessageBytes?: number; compressAboveBytes?: number };
   private nextSequence = 1;
   private state: 'open' | 'closing' | 'closed' = 'open';
   private reason: CloseReason = 'lost';
@@ -99,6 +102,7 @@ export class Connection {
     this.decoder = new FrameDecoder({ maxMessageBytes: options.maxMessageBytes });
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     this.timer = new DeadlineTimer(this.scheduler, (now) => this.expire(now));
+    this.encodeOptions = { maxMessageBytes: options.maxMessageBytes };
     socket.on('data', (chunk: Uint8Array) => this.receive(chunk));
     socket.on('drain', () => {
       this.blocked = false;
@@ -109,6 +113,20 @@ export class Connection {
       if (error instanceof RouterError) this.socketError = error;
     });
     socket.on('close', () => this.onSocketClose());
+    const compressAbove = options.compressAboveBytes ?? Number.POSITIVE_INFINITY;
+    if (compressAbove < Number.POSITIVE_INFINITY) this.negotiate(compressAbove);
+  }
+
+  /** Asks the node for its features; compression is turned on only if it lists Compression. */
+  private negotiate(compressAboveBytes: number): void {
+    const ours = featureList.encode([featureList.compression, featureList.heartbeat]);
+    const deadline = this.scheduler.now() + (this.options.requestTimeoutMs ?? 5000);
+    this.send(MessageType.FeatureNegotiation, ours, deadline, (err, reply) => {
+      if (err || reply?.type !== MessageType.FeatureNegotiation) return;
+      if (featureList.decode(reply.payload)?.includes(featureList.compression)) {
+        this.encodeOptions = { maxMessageBytes: this.options.maxMessageBytes, compressAboveBytes };
+      }
+    });
   }
 
   /** Requests awaiting a reply. */
@@ -155,7 +173,7 @@ export class Connection {
       const bytes = payload instanceof Uint8Array ? payload : payloadBytes(payload);
       frame = encodeFrame(
         { sender: 0, recipient: this.nodeId, sequence, timestamp: now, type, payload: bytes },
-        this.options,
+        this.encodeOptions,
       );
     } catch (err) {
       done(asRouterError(err));

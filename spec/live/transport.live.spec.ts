@@ -298,3 +298,20 @@ describe('Transport bounds (issue #13)', () => {
     expect(count().length).toBeLessThanOrEqual(before);
   });
 });
+
+describe('FeatureNegotiation: LZ4 only to nodes that advertise compression', () => {
+  it('compresses to a node listing Compression, never to one that does not; replies are right either way', async () => {
+    const lz4 = await TestServer.start();
+    const plain = await TestServer.start({ features: [] });
+    cleanup.push(() => lz4.stop());
+    cleanup.push(() => plain.stop());
+    for (const server of [lz4, plain]) {
+      const router = createRouter({ hosts: [server.address], compressAboveBytes: 64 });
+      cleanup.push(() => router.close());
+      const payload = 'compress me '.repeat(200);
+      for (let i = 0; i < 5; i++) expect(text(await router.request(payload))).toBe(payload);
+    }
+    expect(lz4.compressedFrameCount).toBeGreaterThan(0);
+    expect(plain.compressedFrameCount).toBe(0);
+  });
+});

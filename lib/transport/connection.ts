@@ -190,7 +190,7 @@ export class Connection {
       );
       return noop;
     }
-    if (deadline <= now) {
+    if (deadline <= now || Number.isNaN(deadline)) {
       done(this.timeoutError(sequence, deadline, now));
       return noop;
     }

@@ -315,3 +315,22 @@ describe('FeatureNegotiation: LZ4 only to nodes that advertise compression', () 
     expect(plain.compressedFrameCount).toBe(0);
   });
 });
+
+describe('Cancelled before written: never on the wire', () => {
+  it('20,000 subscribe-then-unsubscribe pairs through the router in one tick reach the node as nothing', async () => {
+    const server = await TestServer.start();
+    cleanup.push(() => server.stop());
+    const router = createRouter({ hosts: [server.address], pool: { maxInFlightPerConnection: 100_000 } });
+    cleanup.push(() => router.close());
+    expect(text(await router.request('warm'))).toBe('warm'); // a connection is open and idle
+    const before = server.requestCount;
+    for (let i = 0; i < 20_000; i++)
+      router
+        .request$(`cancelled ${i}`)
+        .subscribe({ error: () => {} })
+        .unsubscribe();
+    expect(text(await router.request('after'))).toBe('after');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(server.requestCount - before).toBe(1);
+  });
+});

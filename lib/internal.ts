@@ -19,6 +19,8 @@ export type { RouterNode } from './router/nodes.js';
 export { Nodes } from './router/nodes.js';
 export { probe } from './router/probe.js';
 export { requestBytes } from './router/request-bytes.js';
+export type { RouteParts } from './router/route-context.js';
+export { routeContext } from './router/route-context.js';
 export { routeHedging } from './router/route-hedging.js';
 export type { RouteContext, RouteHedging } from './router/route-request.js';
 export { routeRequest } from './router/route-request.js';

@@ -1,36 +1,30 @@
 import { firstValueFrom, lastValueFrom, type Observable, type ObservableInput, of, Subject } from 'rxjs';
-import { type RouterConfig, resolveRequestOptions } from '../config.js';
+import type { RouterConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { executeWithRetry } from '../operators/execute-with-retry.js';
-import type { RetryBackoffConfig } from '../operators/retry-backoff.js';
-import { RetryBudget } from '../operators/retry-budget.js';
 import { clusterHealth } from '../streams/cluster-health.js';
 import { eligible } from '../streams/eligible.js';
 import type { PoolEvent } from '../transport/pool-types.js';
 import type { ClusterHealth, NodeId } from '../types.js';
 import type { Message } from '../wire/message.js';
-import { attemptTimeout } from './attempt-timeout.js';
-import { balancers } from './balancers.js';
 import { HealthFeedback } from './health-feedback.js';
 import { Lifecycle } from './lifecycle.js';
 import { NoEligibleNodeError } from './no-eligible-node-error.js';
 import { Nodes } from './nodes.js';
 import { probe } from './probe.js';
-import { requestBytes } from './request-bytes.js';
-import { routeHedging } from './route-hedging.js';
-import { type RouteContext, routeRequest } from './route-request.js';
+import { routeContext } from './route-context.js';
+import { routeRequest } from './route-request.js';
 import type { RouterEvent } from './router-event.js';
 import type { Router } from './router-types.js';
-import { selectNode } from './select-node.js';
 import { statusChanges } from './status-changes.js';
-import { configError, validateConfig } from './validate-config.js';
+import { validateConfig } from './validate-config.js';
 import { waitForNode } from './wait-for-node.js';
 
 /**
  * Creates a router: resolves the whole config once (a `ConfigError` names the bad field), opens a pool per
  * node, starts the heartbeats, and routes each `request$()` to an eligible node within one deadline, retrying
- * elsewhere with backoff. Wiring only: the parts are `Nodes`, `selectNode`, `HealthFeedback`, `Lifecycle`,
- * `routeRequest` and `statusChanges`.
+ * elsewhere with backoff. Wiring only: the parts are `Nodes`, `HealthFeedback`, `Lifecycle`,
+ * `statusChanges`, and `routeRequest` over `routeContext` (`selectNode`, `attemptTimeout`, `routeHedging`).
  *
  * ```ts
  * const router = createRouter({ hosts: ['127.0.0.1:7000', '127.0.0.1:7001'] });
@@ -41,7 +35,7 @@ import { waitForNode } from './wait-for-node.js';
  */
 export function createRouter(input: RouterConfig): Router {
   const { config, addresses } = validateConfig(input);
-  const { scheduler, random } = config;
+  const { scheduler } = config;
   const events = new Subject<RouterEvent>();
   const emit = (event: () => RouterEvent) => events.observed && events.next(event());
   const life = new Lifecycle();
@@ -87,59 +81,17 @@ export function createRouter(input: RouterConfig): Router {
     .stats$()
     .subscribe((stats) => emit(() => ({ type: 'poolStats', at: scheduler.now(), stats })));
 
-  const pick = balancers[config.balancer];
-  let cursor = 0;
-  const candidate = (id: NodeId) => ({
-    nodeId: id,
-    load: nodes.get(id)!.pool.load,
-    rttMs: latencyOf(id),
-    recoveredAt: latest!.nodes.get(id)!.recoveredAt,
-  });
-  const select = (tried: ReadonlySet<NodeId>, now = scheduler.now(), busy?: ReadonlySet<NodeId>) =>
-    selectNode(
-      latest?.eligible ?? [],
-      tried,
-      pick,
-      candidate,
-      { random, now, slowStartMs: config.slowStartMs, cursor: cursor++ },
-      busy,
-    );
-  const { budget: budgetOptions, attemptTimeoutMs: configuredMs, ...policy } = config.retry;
-  const budget =
-    budgetOptions === false ? undefined : new RetryBudget({ ...budgetOptions, now: () => scheduler.now() });
-  const retry: RetryBackoffConfig = { ...policy, budget, scheduler, random };
-  let requestIds = 0;
-  const hedging = routeHedging(config.hedge, scheduler, () => latest?.eligible ?? [], budget);
-  const ctx: RouteContext = {
-    scheduler,
-    retry,
-    attemptTimeoutMs: (id, requestTimeoutMs, canRetry, remainingMs) =>
-      attemptTimeout({
-        configuredMs,
-        healthTimeoutMs: config.health.timeoutMs,
-        latencyMs: latencyOf(id),
-        requestTimeoutMs,
-        canRetry,
-        remainingMs,
-        queued: nodes.get(id)!.pool.load >= capacity,
-      }),
-    select,
-    hedge: hedging,
-    changes$: health$,
-    send: (id, type, payload, deadline, done) => nodes.send(id, type, payload, deadline, done),
+  const ctx = routeContext({
+    config,
+    nodes,
     feedback,
-    listening: () => events.observed,
-    emit: (event) => events.next(event),
-    validate: (payload, options) => ({
-      options: resolveRequestOptions(options, config.timeoutMs, configError),
-      bytes: requestBytes(payload, config.maxMessageBytes),
-    }),
-    enter: () => life.enter(),
-    closing$: life.closing$,
-    isClosing: () => life.closing,
-    closedError: () => life.closedError(),
-    nextRequestId: () => ++requestIds,
-  };
+    life,
+    events,
+    health$,
+    latest: () => latest,
+    latencyOf,
+  });
+  const select = (tried: ReadonlySet<NodeId>) => ctx.select(tried, scheduler.now());
 
   const request$ = (payload: unknown, options?: unknown): Observable<Message> =>
     routeRequest(ctx, payload, options);
@@ -172,7 +124,7 @@ export function createRouter(input: RouterConfig): Router {
       checkNode(id);
       feedback.manual(id, true);
     },
-    executeWithRetry: <T>(operation: () => ObservableInput<T>) => executeWithRetry(operation, retry),
+    executeWithRetry: <T>(operation: () => ObservableInput<T>) => executeWithRetry(operation, ctx.retry),
     poolStats: () => nodes.stats(),
     close: () =>
       life.close(scheduler, config.timeoutMs, {

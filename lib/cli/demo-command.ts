@@ -54,7 +54,7 @@ export async function demoCommand(args: string[]): Promise<number> {
   let dashboard: Dashboard | undefined;
   // last resort (an exception escaping): no node process outlives this one
   const killNodes = () => {
-    for (const n of cluster?.nodes ?? []) if (n.running) process.kill(n.pid, 'SIGKILL');
+    for (const n of cluster?.nodes ?? []) if (n.running && n.pid > 1) process.kill(n.pid, 'SIGKILL');
   };
   process.on('exit', killNodes);
   const cleanUp = async () => {

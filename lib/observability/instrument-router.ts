@@ -36,7 +36,8 @@ type Loose = RouterEvent & {
 /**
  * Reports a router's work as OpenTelemetry metrics (see {@link MetricName}), from `router.events$`,
  * `router.health$` and `router.poolStats()`. With no SDK installed (the global MeterProvider is the API's no-op)
- * it subscribes to nothing and costs nothing: per-request events are not even built. Returns `stop()`.
+ * it subscribes to nothing and costs nothing: per-request events are not even built. It stops by itself when
+ * the router closes (`health$` completes); `stop()` ends it sooner.
  *
  * ```ts
  * instrumentRouter(router);                            // the global provider, e.g. from NodeSDK
@@ -171,8 +172,20 @@ export function instrumentRouter(router: Router, options: InstrumentOptions = {}
     r.attemptAt = undefined;
   };
 
-  const healthSub = router.health$.subscribe((h) => (health = h));
-  const eventSub = router.events$.subscribe((event) => onEvent(event as Loose));
+  // health$ completes when the router closes: the instruments stop by themselves then
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    eventSub?.unsubscribe();
+    healthSub?.unsubscribe();
+    meter.removeBatchObservableCallback(collect, observed);
+  };
+  let eventSub: { unsubscribe(): void } | undefined;
+  let healthSub: { unsubscribe(): void } | undefined;
+  healthSub = router.health$.subscribe({ next: (h) => (health = h), complete: stop });
+  if (stopped) return { stop };
+  eventSub = router.events$.subscribe((event) => onEvent(event as Loose));
   // request events per the helpers' contract (requestId, nodeId …); fields a router does not send yet are skipped
   function onEvent(e: Loose): void {
     const kind = e.type as string;
@@ -216,11 +229,5 @@ export function instrumentRouter(router: Router, options: InstrumentOptions = {}
         createTime.record(took / 1000, pool(e.nodeId));
     }
   }
-  return {
-    stop() {
-      eventSub.unsubscribe();
-      healthSub.unsubscribe();
-      meter.removeBatchObservableCallback(collect, observed);
-    },
-  };
+  return { stop };
 }

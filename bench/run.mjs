@@ -117,6 +117,10 @@ for (const size of [32, 4096]) {
     cell('qdb-router', size, 64).rps / cell('pool, 1 request/connection', size, 64).rps;
 }
 results.ratios.pickCost1000Over3 = results.pickCost[1].usPerRequest / results.pickCost[0].usPerRequest;
+// CPU per request, router over the raw pipelined client, 32 B at 256 in flight (issue #14's goal: <= 1.5):
+// the throughput ratios are bounded by three server processes sharing the cores, CPU per request is not.
+results.routerCpuOverRaw =
+  cell('qdb-router', 32, 256).cpuUsPerRequest / cell('raw socket', 32, 256).cpuUsPerRequest;
 results.durationS = (performance.now() - started) / 1000;
 
 const table = [
@@ -141,6 +145,7 @@ ${table}
 
 Ratios:
 ${ratios}
+- routerCpuOverRaw (CPU per request, 32 B, 256 in flight): ${results.routerCpuOverRaw.toFixed(2)}
 
 Picking: ${results.pickCost.map((p) => `${p.nodes} nodes ${p.usPerRequest.toFixed(2)} µs/request`).join(', ')}.
 Failover: ${f.requests} requests, ${f.failed} failed, worst latency ${f.worstLatencyMs.toFixed(0)} ms, killed node out of

@@ -1,6 +1,7 @@
 // Benchmark scenarios beyond raw throughput: picking cost, failover, memory.
 
-import { Connection, connectSocket, createRouter, MessageType, validateConfig } from 'qdb-router';
+import { createRouter, MessageType, validateConfig } from 'qdb-router';
+import { Connection, connectSocket } from 'qdb-router/internal';
 import { memoryConnector } from 'qdb-router/testing';
 import { asapScheduler, filter, firstValueFrom } from 'rxjs';
 import { measure } from './measure.mjs';

@@ -3,7 +3,7 @@
  * `dist/browser/qdb-router.js`): the router over `ws://` / `wss://` nodes, plus the wire codec, the retry
  * operator and the health streams, all unchanged. TCP and TLS are not available in a browser.
  */
-export { validateConfig } from './config.js';
+
 export { ConfigError, ErrorCode, isRetryable, RemoteError, RouterError } from './errors.js';
 export { backoff } from './operators/backoff.js';
 export { executeWithRetry } from './operators/execute-with-retry.js';
@@ -11,6 +11,7 @@ export { retryBackoff } from './operators/retry-backoff.js';
 export { RetryBudget } from './operators/retry-budget.js';
 export { balancers } from './router/balancers.js';
 export { createRouter } from './router/router.js';
+export { validateConfig } from './router/validate-config.js';
 export { clusterHealth } from './streams/cluster-health.js';
 export { eligible } from './streams/eligible.js';
 export { heartbeat } from './streams/heartbeat.js';

@@ -1,5 +1,4 @@
-import type { SchedulerLike } from 'rxjs';
-import { ConfigError } from './errors.js';
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { JitterMode } from './operators/backoff.js';
 import type { RetryBudgetOptions } from './operators/retry-budget.js';
 import type { HealthPolicy } from './streams/health-policy.js';
@@ -7,8 +6,9 @@ import type { WebSocketConstructor } from './transport/connect-websocket.js';
 import type { TlsOptions } from './transport/connector.js';
 import type { PoolConnection } from './transport/pool-connection.js';
 import type { PoolOptions } from './transport/pool-types.js';
-import { rankAddresses } from './transport/rank-addresses.js';
 import type { NodeAddress, Protocol } from './types.js';
+
+// Only types are imported above: this module has no runtime dependency on the rest of qdb-router.
 
 /** Balancing strategies; see `router/balancers.ts`. */
 export type BalancerName = 'p2c' | 'round-robin' | 'least-outstanding';
@@ -27,6 +27,21 @@ export interface RetryOptions {
   readonly jitter?: JitterMode;
   /** A retry budget shared by all requests (Finagle's 20 % + 10/s), or false for none. @defaultValue {} */
   readonly budget?: Omit<RetryBudgetOptions, 'now'> | false;
+  /**
+   * Per-attempt timeout (Envoy's `per_try_timeout`): an attempt unanswered this long is abandoned and, when the
+   * request may be retried, retried on another node within the request's deadline. Unset, it is derived per
+   * attempt: `max(health.timeoutMs, 4 × the node's smoothed reply time)`, at most half the request's
+   * `timeoutMs` when a retry is possible (so a silent node costs at most one attempt timeout and leaves time for
+   * another node), else the whole remaining deadline. Always cut to the request's deadline.
+   * @defaultValue derived (see above)
+   */
+  readonly attemptTimeoutMs?: number;
+}
+
+/** Pool options as the router takes them (`PoolOptions` plus the write-buffer bound). */
+export interface RouterPoolOptions extends PoolOptions {
+  /** Bytes a connection may buffer unwritten before new requests fail retryably as not sent. @defaultValue 4194304 */
+  readonly maxBufferedBytesPerConnection?: number;
 }
 
 /** The configuration of `createRouter`. Only `hosts` is required. */
@@ -38,9 +53,12 @@ export interface RouterConfig {
    * falls back to the next when a connect fails.
    */
   readonly hosts: readonly (string | readonly string[])[];
-  /** Connect timeout and the default bound on a whole request, retries included. @defaultValue 5000 */
+  /**
+   * Connect timeout and the default deadline of a whole request: from its subscription to its end, waiting
+   * for a node or a connection, every attempt and every backoff included. @defaultValue 5000
+   */
   readonly timeoutMs?: number;
-  readonly pool?: PoolOptions;
+  readonly pool?: RouterPoolOptions;
   readonly retry?: RetryOptions;
   readonly health?: Partial<HealthPolicy>;
   /** @defaultValue 'p2c' */
@@ -60,8 +78,74 @@ export interface RouterConfig {
   /** The WebSocket constructor for `ws://` hosts. @defaultValue globalThis.WebSocket, else the `ws` package */
   readonly WebSocket?: WebSocketConstructor;
   /** Replaces the TCP/TLS connector (e.g. `memoryConnector` in tests and benchmarks). */
-  readonly connect?: (address: NodeAddress) => Promise<PoolConnection>;
+  readonly connect?: (address: NodeAddress, signal: AbortSignal) => Promise<PoolConnection>;
 }
+
+/** A configuration with every default filled in; see {@link resolveConfig}. */
+export interface ResolvedConfig {
+  /** Each node's addresses as written (unranked; `alternatives` empty). */
+  readonly hosts: readonly (readonly NodeAddress[])[];
+  readonly timeoutMs: number;
+  readonly pool: Required<RouterPoolOptions>;
+  readonly retry: Required<Omit<RetryOptions, 'attemptTimeoutMs' | 'budget'>> & {
+    readonly budget: Omit<RetryBudgetOptions, 'now'> | false;
+    /** Undefined: derived per attempt. */
+    readonly attemptTimeoutMs: number | undefined;
+  };
+  readonly health: HealthPolicy;
+  readonly balancer: BalancerName;
+  readonly slowStartMs: number;
+  readonly tls: TlsOptions | undefined;
+  readonly maxMessageBytes: number;
+  readonly compressAboveBytes: number;
+  readonly scheduler: SchedulerLike;
+  readonly random: () => number;
+  readonly WebSocket: WebSocketConstructor | undefined;
+  readonly connect: ((address: NodeAddress, signal: AbortSignal) => Promise<PoolConnection>) | undefined;
+}
+
+/** The longest duration a timer can hold (2^31 − 1 ms, about 24.8 days); longer ones fire at once in Node. */
+export const maxTimeoutMs = 2 ** 31 - 1;
+
+/** Every default of qdb-router, in one table. */
+export const configDefaults = {
+  timeoutMs: 5000,
+  pool: {
+    minConnections: 1,
+    maxConnections: 4,
+    maxInFlightPerConnection: 256,
+    idleTimeoutMs: 60_000,
+    maxLifetimeMs: 1_800_000,
+    maxConnecting: 2,
+    maxBufferedBytesPerConnection: 4 * 1024 * 1024,
+  },
+  retry: {
+    maxRetries: 3,
+    initialBackoffMs: 100,
+    maxBackoffMs: 5000,
+    backoffMultiplier: 2,
+    jitter: 'none' as JitterMode,
+  },
+  health: {
+    intervalMs: 1000,
+    timeoutMs: 1000,
+    fall: 2,
+    rise: 2,
+    passiveFall: 5,
+    maxIntervalMs: 4000,
+    ejectionMs: 30_000,
+    maxEjectionMs: 300_000,
+    maxEjectionPercent: 10,
+  } satisfies HealthPolicy as HealthPolicy,
+  balancer: 'p2c' as BalancerName,
+  slowStartMs: 10_000,
+  maxMessageBytes: 1024 * 1024,
+  compressAboveBytes: Number.POSITIVE_INFINITY,
+  request: { type: 2 /* MessageType.Data */, idempotent: true },
+} as const;
+
+/** Builds the error for a bad value (the router passes `ConfigError`'s constructor). */
+export type InvalidConfig = (field: string, value: unknown, expected: string) => Error;
 
 const topKeys = [
   'hosts',
@@ -79,159 +163,235 @@ const topKeys = [
   'connect',
   'WebSocket',
 ];
-const poolKeys = [
-  'minConnections',
-  'maxConnections',
-  'maxInFlightPerConnection',
-  'idleTimeoutMs',
-  'maxLifetimeMs',
-  'maxConnecting',
-  'acquireTimeoutMs',
-];
-const retryKeys = ['maxRetries', 'initialBackoffMs', 'maxBackoffMs', 'backoffMultiplier', 'jitter', 'budget'];
-const healthKeys = ['intervalMs', 'timeoutMs', 'fall', 'rise', 'passiveFall', 'maxIntervalMs'];
+const poolKeys = [...Object.keys(configDefaults.pool), 'acquireTimeoutMs'];
+const retryKeys = [...Object.keys(configDefaults.retry), 'budget', 'attemptTimeoutMs'];
+const healthKeys = Object.keys(configDefaults.health);
+const requestKeys = ['type', 'timeoutMs', 'idempotent'];
 const hostPattern =
   /^(?:(tcp|tls|ws|wss):\/\/)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::(\d+))?(\/[^\s?#]*)?$/;
 
 /**
- * Validates a whole configuration before anything connects: the first bad value throws a {@link ConfigError}
- * naming its field (`hosts[2]`, `pool.maxConnections` …) and the value. Returns the parsed node addresses.
+ * Validates a whole configuration before anything connects and fills in every default from
+ * {@link configDefaults}: the first bad value throws `invalid(field, value, expected)` naming its field
+ * (`hosts[2]`, `pool.maxConnections` …). Durations must be finite, positive and at most 2^31 − 1 ms.
  */
-export function validateConfig(config: unknown): { config: RouterConfig; addresses: NodeAddress[] } {
-  if (typeof config !== 'object' || config === null) throw new ConfigError('config', config, 'an object');
-  const c = config as Record<string, unknown>;
-  knownKeys(c, topKeys, '');
-  if (!Array.isArray(c.hosts) || c.hosts.length === 0)
-    throw new ConfigError('hosts', c.hosts, 'a non-empty array');
+export function resolveConfig(input: unknown, invalid: InvalidConfig): Readonly<ResolvedConfig> {
+  const check = checker(invalid);
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw invalid('config', input, 'an object');
+  const c = input as Record<string, unknown>;
+  check.knownKeys(c, topKeys, '');
+  if (!Array.isArray(c.hosts) || c.hosts.length === 0) throw invalid('hosts', c.hosts, 'a non-empty array');
   const seen = new Map<string, string>();
-  const addresses = c.hosts.map((entry: unknown, i: number) => {
+  const hosts = c.hosts.map((entry: unknown, i: number) => {
     const list = Array.isArray(entry) ? entry : [entry];
-    if (list.length === 0)
-      throw new ConfigError(`hosts[${i}]`, entry, 'an address or a non-empty list of addresses');
-    const parsed = list.map((host, j) => {
+    if (list.length === 0) throw invalid(`hosts[${i}]`, entry, 'an address or a non-empty list of addresses');
+    return list.map((host, j) => {
       const field = Array.isArray(entry) ? `hosts[${i}][${j}]` : `hosts[${i}]`;
-      const address = parseHost(host, i, field);
+      const address = parseHost(host, i, field, invalid);
       const key = `${address.host}:${address.port}`;
-      if (seen.has(key)) throw new ConfigError(field, host, `no duplicate (same as ${seen.get(key)})`);
+      if (seen.has(key)) throw invalid(field, host, `no duplicate (same as ${seen.get(key)})`);
       seen.set(key, field);
       return address;
     });
-    const ranked = rankAddresses(parsed);
-    if (ranked.length === 0) {
-      throw new ConfigError(
-        `hosts[${i}]`,
-        entry,
-        'an address with a protocol this runtime supports (ws:// or wss:// in a browser)',
-      );
-    }
-    const best = ranked[0]!;
-    return { ...best, alternatives: ranked };
   });
-  positive(c, 'timeoutMs', '');
-  positive(c, 'slowStartMs', '', true);
-  positive(c, 'maxMessageBytes', '');
-  positive(c, 'compressAboveBytes', '', true);
-  if (
-    c.balancer !== undefined &&
-    !['p2c', 'round-robin', 'least-outstanding'].includes(c.balancer as string)
-  ) {
-    throw new ConfigError('balancer', c.balancer, "'p2c', 'round-robin' or 'least-outstanding'");
-  }
+  check.duration(c, 'timeoutMs', '');
+  check.duration(c, 'slowStartMs', '', true);
+  check.positive(c, 'maxMessageBytes', '');
+  check.positive(c, 'compressAboveBytes', '', true);
+  if (c.balancer !== undefined && !['p2c', 'round-robin', 'least-outstanding'].includes(c.balancer as string))
+    throw invalid('balancer', c.balancer, "'p2c', 'round-robin' or 'least-outstanding'");
   for (const key of ['random', 'connect', 'WebSocket'] as const) {
-    if (c[key] !== undefined && typeof c[key] !== 'function')
-      throw new ConfigError(key, c[key], 'a function');
+    if (c[key] !== undefined && typeof c[key] !== 'function') throw invalid(key, c[key], 'a function');
   }
-  const pool = section(c, 'pool', poolKeys);
-  for (const k of ['minConnections'] as const) whole(pool, k, 'pool.', 0);
+  if (c.scheduler !== undefined && typeof (c.scheduler as SchedulerLike | null)?.schedule !== 'function')
+    throw invalid('scheduler', c.scheduler, 'an RxJS SchedulerLike');
+
+  const pool = check.section(c, 'pool', poolKeys);
+  check.whole(pool, 'minConnections', 'pool.', 0);
   for (const k of ['maxConnections', 'maxInFlightPerConnection', 'maxConnecting'] as const)
-    whole(pool, k, 'pool.', 1);
-  for (const k of ['idleTimeoutMs', 'maxLifetimeMs', 'acquireTimeoutMs'] as const) positive(pool, k, 'pool.');
+    check.whole(pool, k, 'pool.', 1);
+  for (const k of ['idleTimeoutMs', 'maxLifetimeMs', 'acquireTimeoutMs'] as const)
+    check.duration(pool, k, 'pool.');
+  check.whole(pool, 'maxBufferedBytesPerConnection', 'pool.', 1);
+  const maxConnections = (pool.maxConnections as number | undefined) ?? configDefaults.pool.maxConnections;
   if (
     (pool.minConnections as number | undefined) !== undefined &&
-    (pool.minConnections as number) > ((pool.maxConnections as number | undefined) ?? 4)
-  ) {
-    throw new ConfigError(
+    (pool.minConnections as number) > maxConnections
+  )
+    throw invalid(
       'pool.minConnections',
       pool.minConnections,
-      `at most pool.maxConnections (${(pool.maxConnections as number | undefined) ?? 4})`,
+      `at most pool.maxConnections (${maxConnections})`,
     );
-  }
-  const retry = section(c, 'retry', retryKeys);
-  whole(retry, 'maxRetries', 'retry.', 0);
-  positive(retry, 'initialBackoffMs', 'retry.', true);
-  positive(retry, 'maxBackoffMs', 'retry.', true);
+
+  const retry = check.section(c, 'retry', retryKeys);
+  check.whole(retry, 'maxRetries', 'retry.', 0);
+  check.duration(retry, 'initialBackoffMs', 'retry.', true);
+  check.duration(retry, 'maxBackoffMs', 'retry.', true);
+  check.duration(retry, 'attemptTimeoutMs', 'retry.');
   if (
     retry.backoffMultiplier !== undefined &&
-    !(typeof retry.backoffMultiplier === 'number' && retry.backoffMultiplier >= 1)
-  ) {
-    throw new ConfigError('retry.backoffMultiplier', retry.backoffMultiplier, 'a number >= 1');
-  }
+    !(
+      typeof retry.backoffMultiplier === 'number' &&
+      Number.isFinite(retry.backoffMultiplier) &&
+      retry.backoffMultiplier >= 1
+    )
+  )
+    throw invalid('retry.backoffMultiplier', retry.backoffMultiplier, 'a finite number >= 1');
   if (
     retry.jitter !== undefined &&
     !['none', 'full', 'equal', 'decorrelated'].includes(retry.jitter as string)
-  ) {
-    throw new ConfigError('retry.jitter', retry.jitter, "'none', 'full', 'equal' or 'decorrelated'");
-  }
+  )
+    throw invalid('retry.jitter', retry.jitter, "'none', 'full', 'equal' or 'decorrelated'");
+  const initialBackoffMs =
+    (retry.initialBackoffMs as number | undefined) ?? configDefaults.retry.initialBackoffMs;
   if (
     (retry.maxBackoffMs as number | undefined) !== undefined &&
-    (retry.maxBackoffMs as number) < ((retry.initialBackoffMs as number | undefined) ?? 100)
-  ) {
-    throw new ConfigError('retry.maxBackoffMs', retry.maxBackoffMs, 'at least retry.initialBackoffMs');
-  }
-  const health = section(c, 'health', healthKeys);
-  for (const k of ['intervalMs', 'timeoutMs', 'maxIntervalMs'] as const) positive(health, k, 'health.');
-  for (const k of ['fall', 'rise', 'passiveFall'] as const) whole(health, k, 'health.', 1);
-  return { config: c as unknown as RouterConfig, addresses };
+    (retry.maxBackoffMs as number) < initialBackoffMs
+  )
+    throw invalid('retry.maxBackoffMs', retry.maxBackoffMs, 'at least retry.initialBackoffMs');
+  if (
+    retry.budget !== undefined &&
+    retry.budget !== false &&
+    (typeof retry.budget !== 'object' || retry.budget === null)
+  )
+    throw invalid('retry.budget', retry.budget, 'an object or false');
+
+  const health = check.section(c, 'health', healthKeys);
+  for (const k of ['intervalMs', 'timeoutMs', 'maxIntervalMs', 'ejectionMs', 'maxEjectionMs'] as const)
+    check.duration(health, k, 'health.');
+  for (const k of ['fall', 'rise', 'passiveFall'] as const) check.whole(health, k, 'health.', 1);
+  const pct = health.maxEjectionPercent;
+  if (pct !== undefined && !(typeof pct === 'number' && pct >= 0 && pct <= 100))
+    throw invalid('health.maxEjectionPercent', pct, 'a number from 0 to 100');
+
+  const timeoutMs = (c.timeoutMs as number | undefined) ?? configDefaults.timeoutMs;
+  const given = <T>(o: Record<string, unknown>) => o as Partial<T>;
+  return Object.freeze({
+    hosts,
+    timeoutMs,
+    pool: Object.freeze({
+      ...configDefaults.pool,
+      acquireTimeoutMs: timeoutMs,
+      ...given<RouterPoolOptions>(pool),
+    }) as Required<RouterPoolOptions>,
+    retry: Object.freeze({
+      ...configDefaults.retry,
+      budget: {},
+      attemptTimeoutMs: undefined,
+      ...given<RetryOptions>(retry),
+    }) as ResolvedConfig['retry'],
+    health: Object.freeze({ ...configDefaults.health, ...given<HealthPolicy>(health) }),
+    balancer: (c.balancer as BalancerName | undefined) ?? configDefaults.balancer,
+    slowStartMs: (c.slowStartMs as number | undefined) ?? configDefaults.slowStartMs,
+    tls: c.tls as TlsOptions | undefined,
+    maxMessageBytes: (c.maxMessageBytes as number | undefined) ?? configDefaults.maxMessageBytes,
+    compressAboveBytes: (c.compressAboveBytes as number | undefined) ?? configDefaults.compressAboveBytes,
+    scheduler: (c.scheduler as SchedulerLike | undefined) ?? asyncScheduler,
+    random: (c.random as (() => number) | undefined) ?? Math.random,
+    WebSocket: c.WebSocket as WebSocketConstructor | undefined,
+    connect: c.connect as ResolvedConfig['connect'],
+  });
 }
 
-function parseHost(value: unknown, index: number, field: string): NodeAddress {
-  if (typeof value !== 'string') throw new ConfigError(field, value, "a string like '127.0.0.1:7000'");
+/** One request's options, resolved: see {@link resolveRequestOptions}. */
+export interface ResolvedRequestOptions {
+  readonly type: number;
+  readonly timeoutMs: number;
+  readonly idempotent: boolean;
+}
+
+/**
+ * Validates one request's options (`undefined` means none; `null`, an array or anything not a plain object is
+ * invalid) and fills in the defaults: `timeoutMs` from the config, type Data, idempotent true.
+ */
+export function resolveRequestOptions(
+  options: unknown,
+  defaultTimeoutMs: number,
+  invalid: InvalidConfig,
+): ResolvedRequestOptions {
+  if (options === undefined)
+    return { type: configDefaults.request.type, timeoutMs: defaultTimeoutMs, idempotent: true };
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw invalid('options', options, 'an object or undefined');
+  const o = options as Record<string, unknown>;
+  const check = checker(invalid);
+  check.knownKeys(o, requestKeys, 'options.');
+  check.duration(o, 'timeoutMs', 'options.');
+  if (
+    o.type !== undefined &&
+    !(Number.isInteger(o.type) && (o.type as number) >= 0 && (o.type as number) < 12)
+  )
+    throw invalid('options.type', o.type, 'a MessageType (a whole number from 0 to 11)');
+  if (o.idempotent !== undefined && typeof o.idempotent !== 'boolean')
+    throw invalid('options.idempotent', o.idempotent, 'true or false');
+  return {
+    type: (o.type as number | undefined) ?? configDefaults.request.type,
+    timeoutMs: (o.timeoutMs as number | undefined) ?? defaultTimeoutMs,
+    idempotent: (o.idempotent as boolean | undefined) ?? configDefaults.request.idempotent,
+  };
+}
+
+function parseHost(value: unknown, index: number, field: string, invalid: InvalidConfig): NodeAddress {
+  if (typeof value !== 'string') throw invalid(field, value, "a string like '127.0.0.1:7000'");
   const match = hostPattern.exec(value.trim());
   if (!match)
-    throw new ConfigError(
-      field,
-      value,
-      "'host:port' with an optional tcp://, tls://, ws:// or wss:// scheme",
-    );
+    throw invalid(field, value, "'host:port' with an optional tcp://, tls://, ws:// or wss:// scheme");
   const protocol = (match[1] ?? 'tcp') as Protocol;
   const host = match[2]!.replace(/^\[|\]$/g, '');
   const port = match[3] === undefined ? 7000 : Number(match[3]);
   if (!Number.isInteger(port) || port < 1 || port > 65535)
-    throw new ConfigError(field, value, 'a port from 1 to 65535');
+    throw invalid(field, value, 'a port from 1 to 65535');
   const isWs = protocol === 'ws' || protocol === 'wss';
   if (match[4] !== undefined && !isWs)
-    throw new ConfigError(field, value, 'no path: only ws:// and wss:// addresses take one');
+    throw invalid(field, value, 'no path: only ws:// and wss:// addresses take one');
   const hostPart = host.includes(':') ? `[${host}]` : host;
   const path = isWs ? (match[4] ?? '/') : undefined;
   const label = `${protocol === 'tcp' ? '' : `${protocol}://`}${hostPart}:${port}${isWs && path !== '/' ? path : ''}`;
   return { id: index + 1, host, port, protocol, label, ...(path ? { path } : {}), alternatives: [] };
 }
 
-function section(c: Record<string, unknown>, key: string, keys: string[]): Record<string, unknown> {
-  const value = c[key];
-  if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null) throw new ConfigError(key, value, 'an object');
-  knownKeys(value as Record<string, unknown>, key === 'retry' ? keys : keys, `${key}.`);
-  return value as Record<string, unknown>;
-}
-
-function knownKeys(o: Record<string, unknown>, keys: string[], prefix: string): void {
-  for (const k of Object.keys(o)) {
-    if (!keys.includes(k))
-      throw new ConfigError(`${prefix}${k}`, o[k], `a known option (${keys.join(', ')})`);
-  }
-}
-
-function positive(o: Record<string, unknown>, key: string, prefix: string, zeroOk = false): void {
-  const v = o[key];
-  if (v === undefined) return;
-  const ok = typeof v === 'number' && !Number.isNaN(v) && (zeroOk ? v >= 0 : v > 0);
-  if (!ok) throw new ConfigError(`${prefix}${key}`, v, zeroOk ? 'a number >= 0' : 'a number > 0');
-}
-
-function whole(o: Record<string, unknown>, key: string, prefix: string, min: number): void {
-  const v = o[key];
-  if (v === undefined) return;
-  if (!Number.isSafeInteger(v) || (v as number) < min)
-    throw new ConfigError(`${prefix}${key}`, v, `a whole number >= ${min}`);
+function checker(invalid: InvalidConfig) {
+  const knownKeys = (o: Record<string, unknown>, keys: string[], prefix: string): void => {
+    for (const k of Object.keys(o)) {
+      if (!keys.includes(k)) throw invalid(`${prefix}${k}`, o[k], `a known option (${keys.join(', ')})`);
+    }
+  };
+  return {
+    knownKeys,
+    section(c: Record<string, unknown>, key: string, keys: string[]): Record<string, unknown> {
+      const value = c[key];
+      if (value === undefined) return {};
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        throw invalid(key, value, 'an object');
+      knownKeys(value as Record<string, unknown>, keys, `${key}.`);
+      return value as Record<string, unknown>;
+    },
+    positive(o: Record<string, unknown>, key: string, prefix: string, zeroOk = false): void {
+      const v = o[key];
+      if (v === undefined) return;
+      const ok = typeof v === 'number' && !Number.isNaN(v) && (zeroOk ? v >= 0 : v > 0);
+      if (!ok) throw invalid(`${prefix}${key}`, v, zeroOk ? 'a number >= 0' : 'a number > 0');
+    },
+    /** A duration in ms: finite, positive (or zero when `zeroOk`), at most 2^31 − 1. */
+    duration(o: Record<string, unknown>, key: string, prefix: string, zeroOk = false): void {
+      const v = o[key];
+      if (v === undefined) return;
+      const ok =
+        typeof v === 'number' && Number.isFinite(v) && (zeroOk ? v >= 0 : v > 0) && v <= maxTimeoutMs;
+      if (!ok)
+        throw invalid(
+          `${prefix}${key}`,
+          v,
+          `a finite number of ms ${zeroOk ? '>= 0' : '> 0'} and at most ${maxTimeoutMs} (2^31 − 1)`,
+        );
+    },
+    whole(o: Record<string, unknown>, key: string, prefix: string, min: number): void {
+      const v = o[key];
+      if (v === undefined) return;
+      if (!Number.isSafeInteger(v) || (v as number) < min)
+        throw invalid(`${prefix}${key}`, v, `a whole number >= ${min}`);
+    },
+  };
 }

@@ -28,6 +28,12 @@ export const ErrorCode = {
   Remote: 'ERR_REMOTE',
   NoEligibleNode: 'ERR_NO_ELIGIBLE_NODE',
   RouterClosed: 'ERR_ROUTER_CLOSED',
+  /** A request payload that is not a Uint8Array, a string or an ArrayBufferView (not retryable, nothing sent). */
+  InvalidPayload: 'ERR_INVALID_PAYLOAD',
+  /** A node broke the protocol (a reply of the wrong type, an unknown sequence, a malformed Error payload). */
+  Protocol: 'ERR_PROTOCOL',
+  /** A connection's write buffer is full (`maxBufferedBytes`); the request was not sent (retryable). */
+  Backpressure: 'ERR_BACKPRESSURE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,6 +1,16 @@
-/** qdb-router: the public API (DESIGN §4). Every public name is listed here explicitly. */
-export type { BalancerName, RetryOptions, RouterConfig } from './config.js';
-export { validateConfig } from './config.js';
+/**
+ * qdb-router: the public API (DESIGN §4). Every public name is listed here explicitly; the parts the router is
+ * built from (transport, health streams, router internals) are in `qdb-router/internal` (lib/internal.ts),
+ * which may change in any release.
+ */
+export type {
+  BalancerName,
+  ResolvedConfig,
+  RetryOptions,
+  RouterConfig,
+  RouterPoolOptions,
+} from './config.js';
+export { configDefaults, maxTimeoutMs } from './config.js';
 export type { ErrorCode as ErrorCodeValue, RouterErrorOptions } from './errors.js';
 export { ConfigError, ErrorCode, isRetryable, RemoteError, RouterError } from './errors.js';
 export type { InstrumentOptions } from './observability/instrument-router.js';
@@ -18,39 +28,17 @@ export type { RetryBackoffConfig, RetryInfo } from './operators/retry-backoff.js
 export { retryBackoff } from './operators/retry-backoff.js';
 export type { RetryBudgetOptions } from './operators/retry-budget.js';
 export { RetryBudget } from './operators/retry-budget.js';
-export type { Balancer, Candidate, PickContext } from './router/balancers.js';
-export { balancers } from './router/balancers.js';
-export { classifyError } from './router/classify-error.js';
-export type { RouteContext } from './router/route-request.js';
-export { routeRequest } from './router/route-request.js';
+export { NoEligibleNodeError } from './router/no-eligible-node-error.js';
 export { createRouter } from './router/router.js';
 export type { RouterEvent } from './router/router-event.js';
 export type { RequestOptions, Router } from './router/router-types.js';
-export type { ClusterHealthOptions } from './streams/cluster-health.js';
-export { clusterHealth } from './streams/cluster-health.js';
-export { eligible } from './streams/eligible.js';
+export { validateConfig } from './router/validate-config.js';
 export type { HealthPolicy } from './streams/health-policy.js';
-export { defaultHealthPolicy } from './streams/health-policy.js';
-export type { HealthSignal } from './streams/health-signal.js';
-export type { HeartbeatOptions, ProbeSample } from './streams/heartbeat.js';
-export { heartbeat } from './streams/heartbeat.js';
-export { isHardFailure } from './streams/is-hard-failure.js';
-export { nodeHealth } from './streams/node-health.js';
-export { NodeMap } from './streams/node-map.js';
-export type { ByteStream } from './transport/byte-stream.js';
-export type { WebSocketConnectOptions, WebSocketConstructor } from './transport/connect-websocket.js';
-export { connectWebSocket, webSocketUrl } from './transport/connect-websocket.js';
-export type { CloseReason, ConnectionOptions } from './transport/connection.js';
-export { Connection } from './transport/connection.js';
-export type { ConnectOptions, Connector, TlsOptions } from './transport/connector.js';
-export { connectSocket } from './transport/connector.js';
-export { Pool } from './transport/pool.js';
+export type { WebSocketConstructor } from './transport/connect-websocket.js';
+export type { CloseReason } from './transport/connection.js';
+export type { TlsOptions } from './transport/connector.js';
 export type { PoolConnection } from './transport/pool-connection.js';
-export type { PoolEvent, PoolOptions, PoolStats } from './transport/pool-types.js';
-export { protocolPriority, rankAddresses, supportedProtocols } from './transport/rank-addresses.js';
-export type { WebSocketLike } from './transport/ws-byte-stream.js';
-export { WsByteStream } from './transport/ws-byte-stream.js';
-export { wsCloseError } from './transport/ws-close-error.js';
+export type { PoolOptions, PoolStats } from './transport/pool-types.js';
 export type { ClusterHealth, HealthReason, NodeAddress, NodeHealth, NodeId, Protocol } from './types.js';
 export { HealthStatus } from './types.js';
 export type { EncodeOptions } from './wire/encode.js';

@@ -22,12 +22,15 @@ export interface NodeAddress {
 
 /**
  * A node's health status.
+ * - `unknown`: no probe or connect has answered yet; not eligible (a node is not trusted before any contact).
  * - `up`: eligible for requests.
  * - `suspect`: recent failures, not yet down; still eligible (hysteresis: one blip must not flap it out).
- * - `down`: not eligible; re-probed on a backoff schedule.
+ * - `down`: not eligible; re-probed on a backoff schedule. A node ejected by passive health (see
+ *   `ejectedUntil`) stays down until its ejection ends, whatever its probes say.
  * - `probation`: a down node whose probes succeed again; not eligible until `rise` successes in a row.
  */
 export const HealthStatus = {
+  Unknown: 'unknown',
   Up: 'up',
   Suspect: 'suspect',
   Down: 'down',
@@ -36,15 +39,21 @@ export const HealthStatus = {
 export type HealthStatus = (typeof HealthStatus)[keyof typeof HealthStatus];
 
 /** Why a node has its status. */
-export type HealthReason = 'initial' | 'probe' | 'passive' | 'manual';
+export type HealthReason = 'initial' | 'connect' | 'probe' | 'passive' | 'manual';
 
 /** One node's health, as a dashboard shows it. */
 export interface NodeHealth {
   readonly nodeId: NodeId;
   readonly status: HealthStatus;
   readonly reason: HealthReason;
-  /** Consecutive failures (probes or requests) since the last success. */
+  /** Consecutive failed probes (or hard failures) since the last success. */
   readonly consecutiveFailures: number;
+  /** Consecutive failed requests (passive signals) since the last successful request; probes never reset it. */
+  readonly passiveFailures: number;
+  /** Times this node was ejected by passive health (reset after a quiet `maxEjectionMs`). */
+  readonly ejections: number;
+  /** Scheduler time until which the node is ejected (a good probe does not cancel it), or -1. */
+  readonly ejectedUntil: number;
   /** Consecutive successes since the last failure. */
   readonly consecutiveSuccesses: number;
   /** Scheduler time of the last probe or request outcome, or -1 before any. */
@@ -66,7 +75,7 @@ export interface ClusterHealth {
   readonly nodes: ReadonlyMap<NodeId, NodeHealth>;
   /** Ids of the nodes that may receive requests, ascending. */
   readonly eligible: readonly NodeId[];
-  /** True when no node is eligible: requests wait (bounded by their timeout) for one to come back. */
+  /** True when no node is eligible: requests wait (bounded by their deadline) for one to come back. */
   readonly panic: boolean;
   /** Ids of the nodes whose health changed in this snapshot (every id in the first one). */
   readonly changed: readonly NodeId[];

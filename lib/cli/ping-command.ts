@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { firstValueFrom } from 'rxjs';
-import { validateConfig } from '../config.js';
 import type { RouterError } from '../errors.js';
+import { validateConfig } from '../router/validate-config.js';
 import { Connection } from '../transport/connection.js';
 import { connectSocket } from '../transport/connector.js';
 import { describePeer } from './describe-peer.js';

@@ -24,7 +24,7 @@ export interface InstrumentOptions {
 const secondsBuckets = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10];
 const typeNames = new Map<number, string>(Object.entries(MessageType).map(([name, n]) => [n, name]));
 const noopMeter = createNoopMeter();
-const statuses = ['up', 'suspect', 'down', 'probation'] as const;
+const statuses = ['unknown', 'up', 'suspect', 'down', 'probation'] as const;
 
 type Loose = RouterEvent & {
   readonly requestId?: number;

@@ -3,6 +3,7 @@ import {
   type MonoTypeOperatorFunction,
   Observable,
   type SchedulerLike,
+  Subscriber,
   type Subscription,
 } from 'rxjs';
 import { isRetryable } from '../errors.js';
@@ -35,6 +36,16 @@ export interface RetryBackoffConfig {
   readonly resetAfterMs?: number;
   /** Shared budget; when it cannot pay for a retry the error goes through at once. @defaultValue none */
   readonly budget?: RetryBudget;
+  /**
+   * Whether each subscription deposits one request into `budget`. Pass false when the caller already deposited
+   * for this request (the router does, once per request, on its fast path). @defaultValue true
+   */
+  readonly depositOnSubscribe?: boolean;
+  /**
+   * Absolute scheduler time (`scheduler.now()` based) by which everything must end: a retry whose wait would
+   * end at or after it is not made, and the error goes through at once. @defaultValue none
+   */
+  readonly deadline?: number;
   /** Told of each retry before its wait. */
   readonly onRetry?: (info: RetryInfo) => void;
   /** @defaultValue asyncScheduler */
@@ -46,7 +57,12 @@ export interface RetryBackoffConfig {
 /**
  * Resubscribes to the source after a retryable error, waiting `min(initial × multiplier^(k-1), max)` before
  * retry k (jittered when asked); after `maxRetries` the last error is delivered as it is (its code intact).
- * Built on the structure of RxJS 7's `retry({ delay })` — `retryWhen` is deprecated.
+ * Built on the structure of RxJS 7's `retry({ delay })` — `retryWhen` is deprecated — and behaves like it where
+ * they overlap: each attempt's subscriber is tied to the outer subscriber before the source runs, so a
+ * synchronous source stops as soon as the consumer unsubscribes (`take(n)` downstream); an error thrown by
+ * `shouldRetry` or `onRetry` is delivered to the subscriber.
+ *
+ * The retry decision — count, `shouldRetry`, `deadline`, `budget`, in that order — is made here and nowhere else.
  *
  * A source that always fails, with the defaults (100 ms, × 2, 3 retries), in ms:
  * ```
@@ -54,6 +70,8 @@ export interface RetryBackoffConfig {
  * time:                  0   100  300    700
  * output:                ----------------#      (the 4th attempt's error, at 700)
  * ```
+ * With `deadline: 250` the third attempt (due at 300) is not made: the error of the second goes through at 100.
+ *
  * `resetAfterMs`: the counter resets only when a resubscription has stayed error-free that long — not on every
  * value (RxJS's `resetOnSuccess` trap, where a source that emits once and dies retries forever).
  * A number is shorthand for `{ maxRetries: n }`.
@@ -70,60 +88,87 @@ export function retryBackoff<T>(config: RetryBackoffConfig | number = {}): MonoT
   const shouldRetry = options.shouldRetry ?? isRetryable;
   const scheduler = options.scheduler ?? asyncScheduler;
   const random = options.random ?? Math.random;
-  const { budget, onRetry, resetAfterMs } = options;
+  const { budget, onRetry, resetAfterMs, deadline } = options;
+  const deposit = options.depositOnSubscribe ?? true;
 
   return (source) =>
     new Observable<T>((subscriber) => {
       let state: Backoff = backoff.initial();
-      let inner: Subscription | undefined;
       let wait: Subscription | undefined;
       let reset: Subscription | undefined;
-      budget?.deposit();
+      if (deposit) budget?.deposit();
+
+      /** The next backoff point, or undefined when this error ends the sequence. May throw (user callbacks). */
+      const decide = (error: unknown): Backoff | undefined => {
+        if (state.attempt >= maxRetries) return undefined;
+        const next = backoff.next(state, policy, random);
+        if (!shouldRetry(error, next.attempt)) return undefined;
+        if (deadline !== undefined && scheduler.now() + next.delayMs >= deadline) return undefined;
+        if (budget && !budget.tryWithdraw()) return undefined;
+        onRetry?.({ attempt: next.attempt, delayMs: next.delayMs, error });
+        return next;
+      };
+
+      const onError = (error: unknown) => {
+        reset?.unsubscribe();
+        reset = undefined;
+        let next: Backoff | undefined;
+        try {
+          next = decide(error);
+        } catch (thrown) {
+          subscriber.error(thrown);
+          return;
+        }
+        if (!next) {
+          subscriber.error(error);
+          return;
+        }
+        state = next;
+        wait = scheduler.schedule(attempt, next.delayMs);
+      };
+      const onComplete = () => {
+        reset?.unsubscribe();
+        subscriber.complete();
+      };
 
       const attempt = () => {
         wait = undefined;
-        let errored = false;
         if (resetAfterMs !== undefined && state.attempt > 0) {
           reset = scheduler.schedule(() => {
             state = backoff.initial();
             reset = undefined;
           }, resetAfterMs);
         }
-        const sub = source.subscribe({
-          next: (value) => subscriber.next(value),
-          complete: () => {
-            reset?.unsubscribe();
-            subscriber.complete();
-          },
-          error: (error: unknown) => {
-            errored = true;
-            reset?.unsubscribe();
-            reset = undefined;
-            const next = backoff.next(state, policy, random);
-            if (
-              state.attempt >= maxRetries ||
-              !shouldRetry(error, next.attempt) ||
-              (budget && !budget.tryWithdraw())
-            ) {
-              subscriber.error(error);
-              return;
-            }
-            state = next;
-            onRetry?.({ attempt: next.attempt, delayMs: next.delayMs, error });
-            inner?.unsubscribe();
-            inner = undefined;
-            wait = scheduler.schedule(attempt, next.delayMs);
-          },
-        });
-        // A synchronous error has already scheduled the next attempt; keep no handle to a dead subscription.
-        if (!errored) inner = sub;
+        // Added to `subscriber` by its constructor: unsubscribing downstream closes it, even mid-subscribe.
+        source.subscribe(new AttemptSubscriber<T>(subscriber, onError, onComplete));
       };
 
       attempt();
       return () => {
-        inner?.unsubscribe();
         wait?.unsubscribe();
         reset?.unsubscribe();
       };
     });
+}
+
+/** One attempt's subscriber: values go straight through, an error or completion goes to the operator. */
+class AttemptSubscriber<T> extends Subscriber<T> {
+  private readonly onError: (error: unknown) => void;
+  private readonly onDone: () => void;
+
+  constructor(destination: Subscriber<T>, onError: (error: unknown) => void, onDone: () => void) {
+    super(destination);
+    this.onError = onError;
+    this.onDone = onDone;
+  }
+
+  protected override _error(error: unknown): void {
+    this.unsubscribe();
+    this.onError(error);
+  }
+
+  protected override _complete(): void {
+    this.unsubscribe();
+    this.onDone();
+  }
 }

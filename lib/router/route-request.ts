@@ -1,169 +1,256 @@
-import {
-  defer,
-  Observable as Obs,
-  type Observable,
-  type SchedulerLike,
-  switchMap,
-  throwError,
-  timeout,
-} from 'rxjs';
-import { ErrorCode, isRetryable, RouterError } from '../errors.js';
+import { defer, Observable, type SchedulerLike, type Subscriber, type Subscription, throwError } from 'rxjs';
+import type { ResolvedRequestOptions } from '../config.js';
+import { isRetryable, type RouterError } from '../errors.js';
 import { type RetryBackoffConfig, retryBackoff } from '../operators/retry-backoff.js';
-import { sendAsObservable } from '../transport/send-as-observable.js';
 import type { NodeId } from '../types.js';
 import type { Message, MessageType } from '../wire/message.js';
 import { classifyError } from './classify-error.js';
+import { type HealthFeedback, poisonAfter, type RequestHealth } from './health-feedback.js';
+import { NoEligibleNodeError } from './no-eligible-node-error.js';
 import type { RouterEvent } from './router-event.js';
+import { waitForNode } from './wait-for-node.js';
 
 type Done = (err: RouterError | undefined, reply?: Message) => void;
 
 /** What one request needs from its router. */
 export interface RouteContext {
   readonly scheduler: SchedulerLike;
+  /** The retry policy (count, backoff, jitter, budget, random); the deadline and decision hooks are added here. */
   readonly retry: RetryBackoffConfig;
+  /** The timeout of one attempt on `nodeId` (see `attemptTimeout`). */
+  attemptTimeoutMs(nodeId: NodeId, requestTimeoutMs: number, canRetry: boolean, remainingMs: number): number;
   /** An eligible node, preferring those not yet tried; undefined when none is eligible. */
-  chooseNode(tried: ReadonlySet<NodeId>): NodeId | undefined;
-  /** Waits for an eligible node; `waiting.now` is true meanwhile. Errors with ERR_ROUTER_CLOSED on close. */
-  waitForNode(tried: ReadonlySet<NodeId>, waiting: { now: boolean }): Observable<NodeId>;
-  /** Sends on the node's pool and reports the outcome to node health. */
-  sendOn(nodeId: NodeId, type: MessageType, payload: Uint8Array, timeoutMs: number, done: Done): () => void;
-  /** Emits an event when anyone listens. */
-  emit(event: () => RouterEvent): void;
+  select(tried: ReadonlySet<NodeId>, now: number): NodeId | undefined;
+  /** Emits (and replays) whenever the eligible set may have changed. */
+  readonly changes$: Observable<unknown>;
+  /** Sends on the node's pool; `done` is called by `deadline` (scheduler time). Returns a cancel function. */
+  send(nodeId: NodeId, type: MessageType, payload: Uint8Array, deadline: number, done: Done): () => void;
+  readonly feedback: HealthFeedback;
+  /** Whether anyone listens to `events$` (events are built only then). */
+  listening(): boolean;
+  /** Emits an event. */
+  emit(event: RouterEvent): void;
+  /** Validates a request before anything else: its payload as bytes and its options (throws typed errors). */
+  validate(payload: unknown, options: unknown): { bytes: Uint8Array; options: ResolvedRequestOptions };
+  /** Counts a request in (for `close()`'s drain); the returned function counts it out. */
+  enter(): () => void;
   /** Emits once when the router starts closing. */
   readonly closing$: Observable<void>;
+  isClosing(): boolean;
   /** The error of a request cut short by `close()`. */
   closedError(): RouterError;
+  nextRequestId(): number;
 }
 
 /**
- * One routed request. The first attempt runs straight on the chosen node's pool (no operator chain: the hot
- * path). When it fails retryably — or no node is eligible — the request continues through {@link retryBackoff}
- * (the first error counts as attempt 1, so the delays are exactly the policy's), each retry preferring a node
- * not yet tried, and the whole request, waiting included, is bounded by `limitMs`.
+ * One routed request: `defer(attempt).pipe(retryBackoff(policy))` bounded by ONE absolute deadline, computed
+ * when the request is subscribed (`now + timeoutMs`) and passed down to every wait: for an eligible node (a
+ * timer at the deadline, then `ERR_NO_ELIGIBLE_NODE` with each node's last error), for a connection and a reply
+ * (`Pool.send`'s deadline: the earlier of the request's deadline and the attempt's timeout), and for a backoff
+ * (`retryBackoff`'s `deadline`: no retry whose wait would reach it).
+ *
+ * The first attempt runs straight on the chosen node's pool (no operator chain: the hot path, measured in the
+ * benchmark). Its error — like every later one — goes through `retryBackoff`, which alone decides whether to
+ * retry (count, `shouldRetry`, deadline, budget), so both paths reach the same decision code.
+ *
+ * ```
+ * timeoutMs 1000, node 1 silent, node 2 answers in 5 ms (attempt timeout 500, backoff 100):
+ * attempts:  1@node1 ^----------------!  2@node2 ^----!
+ * time:      0                        500      600   605
+ * output:    ------------------------------------------(r|)
+ * ```
+ * Retried: errors `isRetryable` says may help, when the request is idempotent or its bytes cannot have reached
+ * the node (see `classifyError`), never after `close()` began, never after it broke connections on
+ * {@link poisonAfter} nodes (a poison request fails alone, `requestFailed.poison` set).
  */
-export function routeRequest(
-  ctx: RouteContext,
-  payload: Uint8Array,
-  type: MessageType,
-  limitMs: number,
-  idempotent: boolean,
-): Observable<Message> {
-  return new Obs<Message>((subscriber) => {
-    const { scheduler } = ctx;
-    const start = scheduler.now();
-    const tried = new Set<NodeId>();
-    let attempts = 0;
-    let lastNode = 0;
-    const succeed = (reply: Message) => {
-      ctx.emit(() => ({
-        type: 'requestSucceeded',
-        at: scheduler.now(),
-        nodeId: lastNode,
-        durationMs: scheduler.now() - start,
-        attempts,
-      }));
-      subscriber.next(reply);
-      subscriber.complete();
-    };
-    const fail = (err: RouterError) => {
-      ctx.emit(() => ({
-        type: 'requestFailed',
-        at: scheduler.now(),
-        code: err.code ?? 'ERR_UNKNOWN',
-        attempts,
-      }));
-      subscriber.error(err);
-    };
-    const retryable = (err: unknown) => isRetryable(err) && (idempotent || !classifyError(err).maybeSent);
-    // The shared budget is paid here, once per retry actually made; every request earns it once, below.
-    const { budget, ...policy } = ctx.retry;
-    const shouldRetry = (err: unknown) => retryable(err) && (budget?.tryWithdraw() ?? true);
-    budget?.deposit();
-
-    const slowPath = (firstError: RouterError | undefined) => {
-      const waiting = { now: false };
-      let sending = false;
-      let closing = false;
-      const attempt$ = defer(() => {
-        if (firstError) {
-          const err = firstError;
-          firstError = undefined;
-          return throwError(() => err);
-        }
-        attempts++;
-        const picked = ctx.chooseNode(tried);
-        const node$ = picked === undefined ? ctx.waitForNode(tried, waiting) : [picked];
-        return defer(() => node$).pipe(
-          switchMap((nodeId) => {
-            tried.add(nodeId);
-            lastNode = nodeId;
-            const left = Math.max(1, start + limitMs - scheduler.now());
-            return sendAsObservable((done) => {
-              sending = true;
-              return ctx.sendOn(nodeId, type, payload, left, (err, reply) => {
-                sending = false;
-                done(err, reply);
-              });
-            });
-          }),
-        );
-      });
-      // close() drains requests in flight; one waiting for a node or for its next retry ends at once.
-      const closed = ctx.closing$.subscribe(() => {
-        closing = true;
-        if (!sending) {
-          pipeline.unsubscribe();
-          fail(ctx.closedError());
-        }
-      });
-      const pipeline = attempt$
-        .pipe(
-          retryBackoff<Message>({
-            ...policy,
-            shouldRetry: (err) => !closing && shouldRetry(err),
-            onRetry: (r) =>
-              ctx.emit(() => ({
-                type: 'retryScheduled',
-                at: scheduler.now(),
-                attempt: r.attempt,
-                delayMs: r.delayMs,
-                code: (r.error as RouterError).code ?? 'ERR_UNKNOWN',
-              })),
-          }),
-          timeout({
-            first: Math.max(0, start + limitMs - scheduler.now()),
-            scheduler,
-            with: () =>
-              throwError(() =>
-                waiting.now
-                  ? new RouterError(ErrorCode.NoEligibleNode, `no eligible node within ${limitMs} ms`, {
-                      retryable: true,
-                    })
-                  : new RouterError(ErrorCode.RequestTimeout, `request timed out after ${limitMs} ms`, {
-                      retryable: true,
-                    }),
-              ),
-          }),
-        )
-        .subscribe({ next: succeed, error: fail });
-      pipeline.add(closed);
-      return pipeline;
-    };
-
-    const first = ctx.chooseNode(tried);
-    if (first === undefined) return slowPath(undefined);
-    attempts = 1;
-    tried.add(first);
-    lastNode = first;
-    let rest: { unsubscribe(): void } | undefined;
-    const cancel = ctx.sendOn(first, type, payload, limitMs, (err, reply) => {
-      if (!err) return succeed(reply!);
-      if (retryable(err) && (policy.maxRetries ?? 3) > 0) rest = slowPath(err);
-      else fail(err);
-    });
+export function routeRequest(ctx: RouteContext, payload: unknown, options?: unknown): Observable<Message> {
+  return new Observable<Message>((subscriber) => {
+    if (ctx.isClosing()) return subscriber.error(ctx.closedError());
+    let bytes: Uint8Array;
+    let resolved: ResolvedRequestOptions;
+    try {
+      ({ bytes, options: resolved } = ctx.validate(payload, options));
+    } catch (err) {
+      return subscriber.error(err);
+    }
+    const leave = ctx.enter();
+    const teardown = run(
+      ctx,
+      subscriber,
+      bytes,
+      resolved.type as MessageType,
+      resolved.timeoutMs,
+      resolved.idempotent,
+    );
     return () => {
-      cancel();
-      rest?.unsubscribe();
+      teardown();
+      leave();
     };
   });
+}
+
+/** One request's pipeline, once validated; returns its teardown. */
+function run(
+  ctx: RouteContext,
+  subscriber: Subscriber<Message>,
+  payload: Uint8Array,
+  type: MessageType,
+  timeoutMs: number,
+  idempotent: boolean,
+): () => void {
+  const { scheduler } = ctx;
+  const start = scheduler.now();
+  const deadline = start + timeoutMs;
+  const requestId = ctx.nextRequestId();
+  const tried = new Set<NodeId>();
+  const lastErrors = new Map<NodeId, unknown>();
+  const health: RequestHealth = { hardFailures: 0 };
+  const canRetry = idempotent && (ctx.retry.maxRetries ?? 3) > 0;
+  let attempts = 0;
+  let lastNode: NodeId | undefined;
+  let sending = false;
+  if (ctx.listening())
+    ctx.emit({ type: 'requestStarted', at: start, requestId, messageType: type, idempotent, timeoutMs });
+
+  const succeed = (reply: Message) => {
+    if (ctx.listening()) {
+      const at = scheduler.now();
+      ctx.emit({
+        type: 'requestSucceeded',
+        at,
+        requestId,
+        nodeId: lastNode!,
+        durationMs: at - start,
+        attempts,
+      });
+    }
+    subscriber.next(reply);
+    subscriber.complete();
+  };
+  const fail = (err: unknown) => {
+    if (ctx.listening()) {
+      const at = scheduler.now();
+      ctx.emit({
+        type: 'requestFailed',
+        at,
+        requestId,
+        ...(lastNode === undefined ? {} : { nodeId: lastNode }),
+        code: (err as RouterError).code ?? 'ERR_UNKNOWN',
+        durationMs: at - start,
+        attempts,
+        ...(health.hardFailures >= poisonAfter ? { poison: true as const } : {}),
+      });
+    }
+    subscriber.error(err);
+  };
+
+  const attempt = (nodeId: NodeId, now: number, done: Done): (() => void) => {
+    attempts++;
+    tried.add(nodeId);
+    lastNode = nodeId;
+    if (ctx.listening()) ctx.emit({ type: 'attemptStarted', at: now, requestId, nodeId, attempt: attempts });
+    const ms = ctx.attemptTimeoutMs(nodeId, timeoutMs, canRetry, deadline - now);
+    sending = true;
+    return ctx.send(nodeId, type, payload, Math.min(deadline, now + ms), (err, reply) => {
+      sending = false;
+      ctx.feedback.attempt(nodeId, err, ms, health);
+      if (err) {
+        lastErrors.delete(nodeId);
+        lastErrors.set(nodeId, err);
+      }
+      done(err, reply);
+    });
+  };
+
+  /** One attempt as an Observable: waits (by the deadline) for an eligible node, then sends. */
+  const attempt$ = new Observable<Message>((sub) => {
+    let cancel: (() => void) | undefined;
+    const go = (nodeId: NodeId) => {
+      cancel = attempt(nodeId, scheduler.now(), (err, reply) => {
+        cancel = undefined;
+        if (err) return sub.error(err);
+        sub.next(reply!);
+        sub.complete();
+      });
+    };
+    const picked = ctx.select(tried, scheduler.now());
+    if (picked !== undefined) go(picked);
+    else {
+      const noNode = () => new NoEligibleNodeError(scheduler.now() - start, lastErrors);
+      sub.add(
+        waitForNode(
+          () => ctx.select(tried, scheduler.now()),
+          ctx.changes$,
+          scheduler,
+          deadline,
+          noNode,
+        ).subscribe({
+          next: go,
+          error: (err) => sub.error(err),
+        }),
+      );
+    }
+    return () => cancel?.();
+  });
+
+  const shouldRetry = (err: unknown) =>
+    !ctx.isClosing() &&
+    health.hardFailures < poisonAfter &&
+    isRetryable(err) &&
+    (idempotent || !classifyError(err).maybeSent);
+
+  const slowPath = (firstError: RouterError | undefined): Subscription => {
+    let pending = firstError;
+    const pipeline = defer(() => {
+      if (pending === undefined) return attempt$;
+      const err = pending;
+      pending = undefined;
+      return throwError(() => err);
+    })
+      .pipe(
+        retryBackoff<Message>({
+          ...ctx.retry,
+          deadline,
+          depositOnSubscribe: false,
+          shouldRetry,
+          onRetry: (r) => {
+            if (!ctx.listening()) return;
+            ctx.emit({
+              type: 'retryScheduled',
+              at: scheduler.now(),
+              requestId,
+              nodeId: lastNode!,
+              attempt: r.attempt,
+              delayMs: r.delayMs,
+              code: (r.error as RouterError).code ?? 'ERR_UNKNOWN',
+            });
+          },
+        }),
+      )
+      .subscribe({ next: succeed, error: fail });
+    // close() drains requests in flight; one waiting for a node or for its next retry ends at once.
+    const closing = ctx.closing$.subscribe(() => {
+      if (sending) return;
+      pipeline.unsubscribe();
+      fail(ctx.closedError());
+    });
+    pipeline.add(closing);
+    return pipeline;
+  };
+
+  ctx.retry.budget?.deposit();
+  const first = ctx.select(tried, start);
+  if (first === undefined) {
+    const slow = slowPath(undefined);
+    return () => slow.unsubscribe();
+  }
+  let rest: Subscription | undefined;
+  const cancel = attempt(first, start, (err, reply) => {
+    if (!err) succeed(reply!);
+    else rest = slowPath(err);
+  });
+  return () => {
+    cancel();
+    rest?.unsubscribe();
+  };
 }

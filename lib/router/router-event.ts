@@ -4,7 +4,13 @@ import type { HealthReason, HealthStatus, NodeId } from '../types.js';
 
 /**
  * Everything a router reports on `events$`, modelled on MongoDB's CMAP/SDAM events. `at` is scheduler time.
- * Per-request events are built only while someone subscribes to `events$`.
+ * Every request event carries `requestId` (unique per router). Per-request events are built only while someone
+ * subscribes to `events$`.
+ *
+ * A request's events, in order: `requestStarted`, then per attempt `attemptStarted` (attempt 1 = first) and,
+ * when it failed and will be retried, `retryScheduled` (the node whose attempt failed, the wait, the code);
+ * finally `requestSucceeded` or `requestFailed` (the last node tried, if any; `poison: true` when the request
+ * broke connections on two nodes and was therefore not retried further and counted against no more nodes).
  */
 export type RouterEvent =
   | {
@@ -37,8 +43,35 @@ export type RouterEvent =
       readonly reason: HealthReason;
     }
   | {
+      /** Passive health ejected the node until `untilAt` (scheduler time); `times`: its ejections so far. */
+      readonly type: 'nodeEjected';
+      readonly at: number;
+      readonly nodeId: NodeId;
+      readonly untilAt: number;
+      readonly times: number;
+    }
+  | {
+      /** `messageType`: the request's MessageType number (`type` is the event's own discriminant). */
+      readonly type: 'requestStarted';
+      readonly at: number;
+      readonly requestId: number;
+      readonly messageType: number;
+      readonly idempotent: boolean;
+      readonly timeoutMs: number;
+    }
+  | {
+      readonly type: 'attemptStarted';
+      readonly at: number;
+      readonly requestId: number;
+      readonly nodeId: NodeId;
+      readonly attempt: number;
+    }
+  | {
       readonly type: 'retryScheduled';
       readonly at: number;
+      readonly requestId: number;
+      /** The node whose attempt failed. */
+      readonly nodeId: NodeId;
       readonly attempt: number;
       readonly delayMs: number;
       readonly code: string;
@@ -46,9 +79,21 @@ export type RouterEvent =
   | {
       readonly type: 'requestSucceeded';
       readonly at: number;
+      readonly requestId: number;
       readonly nodeId: NodeId;
       readonly durationMs: number;
       readonly attempts: number;
     }
-  | { readonly type: 'requestFailed'; readonly at: number; readonly code: string; readonly attempts: number }
+  | {
+      readonly type: 'requestFailed';
+      readonly at: number;
+      readonly requestId: number;
+      /** The last node tried, if any. */
+      readonly nodeId?: NodeId;
+      readonly code: string;
+      readonly durationMs: number;
+      readonly attempts: number;
+      /** Set when the request broke connections on two nodes (a suspected poison request). */
+      readonly poison?: true;
+    }
   | { readonly type: 'poolStats'; readonly at: number; readonly stats: PoolStats };

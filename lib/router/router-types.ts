@@ -29,10 +29,14 @@ export interface Router {
   readonly eligible$: Observable<readonly NodeId[]>;
   /** Connection, heartbeat, health, retry and request events. */
   readonly events$: Observable<RouterEvent>;
-  /** Cold: each subscription sends one request (retried per config); one reply then complete. */
-  request$(payload: Uint8Array | string, options?: RequestOptions): Observable<Message>;
+  /**
+   * Cold: each subscription sends one request (retried per config); one reply then complete. A payload that is
+   * not bytes or a string, a message above `maxMessageBytes`, or invalid options (`null`, an array, a bad
+   * `timeoutMs`) fail that subscription with a non-retryable error before any node is chosen.
+   */
+  request$(payload: Uint8Array | string | ArrayBufferView, options?: RequestOptions): Observable<Message>;
   /** `request$` as a promise. */
-  request(payload: Uint8Array | string, options?: RequestOptions): Promise<Message>;
+  request(payload: Uint8Array | string | ArrayBufferView, options?: RequestOptions): Promise<Message>;
   /** Leases a connection to an eligible node (the reference client's API). */
   getConnection(): Promise<PoolConnection>;
   /** Gives a leased connection back; it is handed out next while it stays the least loaded. */
@@ -44,6 +48,9 @@ export interface Router {
   executeWithRetry<T>(operation: () => ObservableInput<T>): Promise<T>;
   /** Pool counts per node, in id order. */
   poolStats(): PoolStats[];
-  /** Drains in-flight requests (bounded by timeoutMs), then closes every socket and timer. */
+  /**
+   * Drains in-flight requests (bounded by timeoutMs), then closes every socket and timer. Afterwards `health$`
+   * and `eligible$` complete at once for new subscribers (no heartbeat restarts).
+   */
   close(): Promise<void>;
 }

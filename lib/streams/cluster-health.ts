@@ -1,6 +1,7 @@
 import { EMPTY, map, merge, Observable, ReplaySubject, type SchedulerLike, share } from 'rxjs';
 import type { ClusterHealth, NodeHealth, NodeId } from '../types.js';
-import { defaultHealthPolicy, type HealthPolicy } from './health-policy.js';
+import { defaultHealthPolicy } from './default-health-policy.js';
+import type { HealthPolicy } from './health-policy.js';
 import type { HealthSignal } from './health-signal.js';
 import { heartbeat } from './heartbeat.js';
 import { isHardFailure } from './is-hard-failure.js';
@@ -28,12 +29,15 @@ export interface ClusterHealthOptions {
  *   timers) when the last subscriber leaves; a later subscriber starts afresh.
  * - Emits only when something a dashboard shows changed: a status, reason, manual flag, failure count, or the
  *   smoothed RTT (to 0.1 ms). A signal costs one node's update plus one 32-node chunk copy (not the cluster).
+ * - Nodes start `unknown` (not eligible) until a probe answers or a connection opens (a `connected` signal).
+ * - Passive ejection is capped (`maxEjectionPercent`, at least one node, computed as if the candidate were
+ *   ejected) and never takes out the last eligible node: at the cap a failing node stays `suspect`.
  * - No "panic" routing to down nodes: down means a probe or a refused connection said so; when no node is
- *   eligible, `panic` is true and the router makes requests wait (bounded by their timeout) for one to return.
+ *   eligible, `panic` is true and the router makes requests wait (bounded by their deadline) for one to return.
  *
  * ```
  * node 2 pings:  ok   ok   t/o  t/o       ok   ok
- * health$:       a---------b----c---------d----e     a: all up  b: 2 suspect  c: 2 down (eligible [1,3])
+ * health$:       a---------b----c---------d----e     a: all up (after their first pongs)  b: 2 suspect  c: 2 down
  *                                                    d: 2 probation           e: 2 up  (eligible [1,2,3])
  * ```
  */
@@ -43,14 +47,28 @@ export function clusterHealth(options: ClusterHealthOptions): Observable<Cluster
   return new Observable<ClusterHealth>((subscriber) => {
     const start = scheduler.now();
     let nodes = NodeMap.of(Array.from({ length: nodeCount }, (_, i) => nodeHealth.initial(i + 1, start)));
-    let eligible: readonly NodeId[] = [...nodes.keys()];
+    let eligible: readonly NodeId[] = [];
     const emit = (changed: readonly NodeId[]) =>
       subscriber.next({ at: scheduler.now(), nodes, eligible, panic: eligible.length === 0, changed });
+
+    const cap =
+      policy.maxEjectionPercent <= 0
+        ? 0
+        : Math.max(1, Math.floor((nodeCount * policy.maxEjectionPercent) / 100));
+    // Asked only when a node reaches passiveFall: the ejection cap, computed as if this node were ejected.
+    const canEject = (id: NodeId, now: number) => () => {
+      let ejected = 0;
+      for (const node of nodes.values()) if (node.ejectedUntil > now) ejected++;
+      const others = eligible.length - (eligible.includes(id) ? 1 : 0);
+      return ejected + 1 <= cap && others >= 1;
+    };
 
     const apply = (signal: HealthSignal) => {
       const previous = nodes.get(signal.nodeId);
       if (!previous) return;
-      const next = nodeHealth.reduce(previous, signal, scheduler.now(), policy);
+      const now = scheduler.now();
+      const next = nodeHealth.reduce(previous, signal, now, policy, canEject(signal.nodeId, now));
+      if (next === previous) return;
       nodes = nodes.with(next);
       const was = nodeHealth.isEligible(previous);
       const is = nodeHealth.isEligible(next);
@@ -94,6 +112,8 @@ function visiblyDiffers(a: NodeHealth, b: NodeHealth): boolean {
     a.reason !== b.reason ||
     a.manual !== b.manual ||
     a.consecutiveFailures !== b.consecutiveFailures ||
+    a.passiveFailures !== b.passiveFailures ||
+    a.ejectedUntil !== b.ejectedUntil ||
     Math.round(a.rttMs * 10) !== Math.round(b.rttMs * 10)
   );
 }

@@ -1,8 +1,10 @@
 import type { NodeId } from '../types.js';
 
 /**
- * What moves a node's health: a probe outcome (heartbeat), a request outcome (passive), or an operator's
- * override (manual). `hard` failures — a refused or reset connection — take a node out at once.
+ * What moves a node's health: a probe outcome (heartbeat), a request outcome (passive), a connection that
+ * opened (`connected`: first contact), or an operator's override (manual). `hard` failures — a refused
+ * connection — take a node out at once. The router's `health-feedback` is the only producer of request,
+ * connected and manual signals.
  */
 export type HealthSignal =
   | {
@@ -17,4 +19,5 @@ export type HealthSignal =
       readonly ok: false;
       readonly hard: boolean;
     }
+  | { readonly nodeId: NodeId; readonly kind: 'connected' }
   | { readonly nodeId: NodeId; readonly kind: 'manual'; readonly healthy: boolean };

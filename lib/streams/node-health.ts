@@ -8,25 +8,37 @@ const rttAlpha = 0.2;
  * The node health state machine, as pure functions (no time, no I/O: `at` is passed in).
  *
  * ```
- *            probe fail (< fall)          fall probe fails / passiveFall request fails / hard failure
- *   up ───────────────────────► suspect ─────────────────────────────────────────────────────► down
- *    ▲  ◄─────── any success ──────┘                                                            │
- *    │                                                                               probe ok   │
- *    └──────────── rise consecutive successes ────────── probation ◄────────────────────────────┘
+ *  unknown ── first probe ok / connection opened ──► up
+ *     └────── fall probe fails / hard failure ─────► down
+ *
+ *            probe fail (< fall), request fail         fall probe fails / hard failure
+ *   up ───────────────────────► suspect ──────────────────────────────────────────► down
+ *    ▲  ◄─────── any success ──────┘ └── passiveFall failed requests in a row ─► down (ejected until T)
+ *    │                                                                                  │ probe ok (after T)
+ *    └──────────── rise consecutive successes ────────── probation ◄────────────────────┘
  *                                                             └── any failure ──► down
  * ```
- * A hard failure (connection refused or reset) takes any status `down` at once. `markNodeUnhealthy`
- * (manual) holds a node `down` whatever its probes say, until `markNodeHealthy`, which makes it `up`.
+ * - Probe and passive (request) failures are counted apart: a good probe resets `consecutiveFailures`, never
+ *   `passiveFailures` (only a successful request does), so a gray node — answering pings, failing requests —
+ *   is still ejected.
+ * - A passive ejection lasts `ejectionMs` × times ejected (at most `maxEjectionMs`; the count restarts after a
+ *   quiet `maxEjectionMs`). Good probes during it change nothing; after it, `rise` good probes bring the node up.
+ * - `canEject` (the cluster's cap) false: the node stays `suspect`, its failures counted, instead of ejected.
+ * - A hard failure (connection refused) takes any status `down` at once. `markNodeUnhealthy` (manual) holds a
+ *   node `down` whatever its probes say, until `markNodeHealthy`, which makes it `up`.
  * Eligible for requests: `up` and `suspect` (one lost ping must not flap a node out).
  */
 export const nodeHealth = {
   initial(nodeId: NodeId, at: number): NodeHealth {
     return {
       nodeId,
-      status: HealthStatus.Up,
+      status: HealthStatus.Unknown,
       reason: 'initial',
       consecutiveFailures: 0,
       consecutiveSuccesses: 0,
+      passiveFailures: 0,
+      ejections: 0,
+      ejectedUntil: -1,
       lastCheckAt: -1,
       rttMs: -1,
       since: at,
@@ -40,42 +52,90 @@ export const nodeHealth = {
     return health.status === HealthStatus.Up || health.status === HealthStatus.Suspect;
   },
 
+  /** Whether a node is passively ejected at `at`. */
+  isEjected(health: NodeHealth, at: number): boolean {
+    return health.ejectedUntil > at;
+  },
+
   /** The next state after `signal` at time `at`. Returns `state` itself when nothing changed. */
-  reduce(state: NodeHealth, signal: HealthSignal, at: number, policy: HealthPolicy): NodeHealth {
+  reduce(
+    state: NodeHealth,
+    signal: HealthSignal,
+    at: number,
+    policy: HealthPolicy,
+    canEject: () => boolean = () => true,
+  ): NodeHealth {
     if (signal.kind === 'manual') {
       if (!signal.healthy) return move(state, { manual: true }, HealthStatus.Down, 'manual', at);
       if (!state.manual) return state;
       return move(
         state,
-        { manual: false, consecutiveFailures: 0, consecutiveSuccesses: 0 },
+        { manual: false, consecutiveFailures: 0, consecutiveSuccesses: 0, passiveFailures: 0 },
         HealthStatus.Up,
         'manual',
         at,
       );
     }
+    if (signal.kind === 'connected') {
+      if (state.status !== HealthStatus.Unknown) return state;
+      return move(state, { lastCheckAt: at }, HealthStatus.Up, 'connect', at);
+    }
     const reason: HealthReason = signal.kind === 'probe' ? 'probe' : 'passive';
+    const ejected = state.ejectedUntil > at;
     if (signal.ok) {
-      const successes = state.consecutiveSuccesses + 1;
       const rttMs =
         signal.rttMs === undefined
           ? state.rttMs
           : state.rttMs < 0
             ? signal.rttMs
             : ewma(state.rttMs, signal.rttMs);
-      const counts = { consecutiveSuccesses: successes, consecutiveFailures: 0, lastCheckAt: at, rttMs };
+      // While ejected, good probes earn nothing: probation starts from zero when the ejection ends.
+      const successes = ejected ? 0 : state.consecutiveSuccesses + 1;
+      const counts = {
+        consecutiveSuccesses: successes,
+        consecutiveFailures: 0,
+        lastCheckAt: at,
+        rttMs,
+        passiveFailures: signal.kind === 'request' ? 0 : state.passiveFailures,
+      };
       let next: HealthStatus = state.status;
-      if (state.status === HealthStatus.Suspect) next = HealthStatus.Up;
-      else if (state.status === HealthStatus.Down || state.status === HealthStatus.Probation) {
+      // A node suspect for failed requests stays suspect on good probes: only a good request clears that.
+      if (state.status === HealthStatus.Unknown) next = HealthStatus.Up;
+      else if (state.status === HealthStatus.Suspect && counts.passiveFailures === 0) next = HealthStatus.Up;
+      else if (!ejected && (state.status === HealthStatus.Down || state.status === HealthStatus.Probation)) {
         next = successes >= policy.rise ? HealthStatus.Up : HealthStatus.Probation;
+      }
+      if (
+        next === state.status &&
+        rttMs === state.rttMs &&
+        successes === state.consecutiveSuccesses &&
+        state.consecutiveFailures === 0 &&
+        counts.passiveFailures === state.passiveFailures
+      ) {
+        return state.lastCheckAt === at ? state : { ...state, lastCheckAt: at };
       }
       return move(state, counts, next, reason, at);
     }
-    const failures = state.consecutiveFailures + 1;
-    const counts = { consecutiveFailures: failures, consecutiveSuccesses: 0, lastCheckAt: at };
-    const limit = signal.kind === 'probe' ? policy.fall : policy.passiveFall;
-    let next: HealthStatus = state.status;
-    if (signal.hard || state.status === HealthStatus.Probation || failures >= limit) next = HealthStatus.Down;
-    else if (state.status === HealthStatus.Up) next = HealthStatus.Suspect;
+    if (signal.kind === 'probe' || signal.hard) {
+      const failures = state.consecutiveFailures + 1;
+      const counts = { consecutiveFailures: failures, consecutiveSuccesses: 0, lastCheckAt: at };
+      let next: HealthStatus = state.status;
+      if (signal.hard || state.status === HealthStatus.Probation || failures >= policy.fall)
+        next = HealthStatus.Down;
+      else if (state.status === HealthStatus.Up) next = HealthStatus.Suspect;
+      return move(state, counts, next, reason, at);
+    }
+    // A passive (request) failure.
+    const passive = state.passiveFailures + 1;
+    const counts = { passiveFailures: passive, consecutiveSuccesses: 0, lastCheckAt: at };
+    if (state.status === HealthStatus.Probation) return move(state, counts, HealthStatus.Down, reason, at);
+    if (nodeHealth.isEligible(state) && passive >= policy.passiveFall && canEject()) {
+      const times = at - state.ejectedUntil >= policy.maxEjectionMs ? 1 : state.ejections + 1;
+      const until = at + Math.min(policy.ejectionMs * times, policy.maxEjectionMs);
+      const patch = { ...counts, passiveFailures: 0, ejections: times, ejectedUntil: until };
+      return move(state, patch, HealthStatus.Down, reason, at);
+    }
+    const next = state.status === HealthStatus.Up ? HealthStatus.Suspect : state.status;
     return move(state, counts, next, reason, at);
   },
 };

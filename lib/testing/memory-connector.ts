@@ -1,161 +1,159 @@
-import type { Observable, SchedulerLike } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
 import { ErrorCode, RouterError } from '../errors.js';
-import type { CloseReason } from '../transport/connection.js';
-import type { PoolConnection } from '../transport/pool-connection.js';
-import { sendAsObservable } from '../transport/send-as-observable.js';
-import type { NodeId } from '../types.js';
+import { type CloseReason, Connection, type ConnectionOptions } from '../transport/connection.js';
+import type { NodeAddress, NodeId } from '../types.js';
+import { encodeFrame } from '../wire/encode.js';
+import { FrameDecoder } from '../wire/frame-decoder.js';
 import { type Message, MessageType } from '../wire/message.js';
+import { MemoryStream } from './memory-stream.js';
+
+/** A responder's answer to one request: a reply, or `undefined` for none (a node that swallows it). */
+export type MemoryReply = { readonly type: MessageType; readonly payload: Uint8Array } | undefined;
 
 /** Options of {@link memoryConnector}. */
 export interface MemoryConnectorOptions {
-  /** Time source for replies; replies come `latencyMs` after the request. */
+  /** Time source for everything: connects, bytes on the in-memory streams, replies, the Connection's timers. */
   readonly scheduler: SchedulerLike;
-  /** Reply delay per node. @defaultValue () => 0 */
+  /** Reply delay per node (scheduler ms after the request's bytes arrive). @defaultValue () => 0 */
   readonly latencyMs?: (nodeId: NodeId) => number;
-  /** Refuse connections to this node (a retryable `ERR_CONNECT_REFUSED`). @defaultValue () => false */
+  /** Refuse connections to this node at once (a retryable `ERR_CONNECT_REFUSED`). @defaultValue () => false */
   readonly refuse?: (nodeId: NodeId) => boolean;
+  /** How long a connect takes, in scheduler ms (0: the promise resolves at once). @defaultValue () => 0 */
+  readonly connectMs?: (nodeId: NodeId) => number;
+  /**
+   * The node's answer to a request. @defaultValue echo: Pong to Ping, the request's own type and payload to
+   * anything else (Data echoes its payload)
+   */
+  readonly respond?: (request: Message, nodeId: NodeId) => MemoryReply;
   /** Requests in flight per connection. @defaultValue 1024 */
   readonly maxInFlight?: number;
+  /** High-water mark of both stream ends. @defaultValue 16384 */
+  readonly highWaterMark?: number;
+  /** Record every chunk written on both ends (`client.written`, `server.written`). @defaultValue false */
+  readonly record?: boolean;
+  /** Further options of each Connection (maxBufferedBytes, maxMessageBytes …). @defaultValue {} */
+  readonly connection?: Omit<ConnectionOptions, 'scheduler' | 'maxInFlight'>;
 }
 
-type Done = (err: RouterError | undefined, reply?: Message) => void;
+/** The default responder: echo. */
+const echo = (request: Message): MemoryReply => ({
+  type: request.type === MessageType.Ping ? MessageType.Pong : request.type,
+  payload: request.payload,
+});
 
 /**
- * In-memory connections for unit tests and benchmarks: no sockets, replies echo the payload after
- * `latencyMs` of scheduler time. `opened` lists every connection made, so tests can count and close them.
+ * In-memory nodes for unit tests and benchmarks: each connect builds the REAL {@link Connection} over a
+ * {@link MemoryStream} pair in scheduler time, whose server end runs a responder (echo after `latencyMs` by
+ * default). Nothing of the connection is re-implemented. `opened` lists every connection made, so tests can
+ * count, inspect and close them. `connect` takes a node id or a `NodeAddress`, and an optional abort signal,
+ * so it plugs into the router as `connect: (address, signal) => memory.connect(address, signal)`.
  */
 export function memoryConnector(options: MemoryConnectorOptions) {
   const opened: MemoryConnection[] = [];
-  const connect = (nodeId: NodeId): Promise<PoolConnection> => {
-    if (options.refuse?.(nodeId)) {
-      return Promise.reject(
-        new RouterError(ErrorCode.ConnectRefused, `node ${nodeId} refused the connection`, {
+  const connect = (node: NodeId | NodeAddress, signal?: AbortSignal): Promise<MemoryConnection> => {
+    const nodeId = typeof node === 'number' ? node : node.id;
+    const make = (): MemoryConnection => {
+      if (options.refuse?.(nodeId)) {
+        throw new RouterError(ErrorCode.ConnectRefused, `node ${nodeId} refused the connection`, {
           retryable: true,
-        }),
-      );
+        });
+      }
+      const conn = new MemoryConnection(nodeId, options);
+      opened.push(conn);
+      return conn;
+    };
+    const delay = options.connectMs?.(nodeId) ?? 0;
+    if ((delay <= 0 || options.refuse?.(nodeId)) && !signal?.aborted) {
+      try {
+        return Promise.resolve(make());
+      } catch (err) {
+        return Promise.reject(err);
+      }
     }
-    const conn = new MemoryConnection(nodeId, options);
-    opened.push(conn);
-    return Promise.resolve(conn);
+    return new Promise((resolve, reject) => {
+      const aborted = () =>
+        new RouterError(ErrorCode.PoolClosed, `connect to node ${nodeId} aborted`, { retryable: true });
+      if (signal?.aborted) return reject(aborted());
+      const timer = options.scheduler.schedule(() => {
+        signal?.removeEventListener('abort', onAbort);
+        try {
+          resolve(make());
+        } catch (err) {
+          reject(err);
+        }
+      }, delay);
+      const onAbort = () => {
+        timer.unsubscribe();
+        reject(aborted());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   };
   return { connect, opened };
 }
 
-let nextId = 1;
-
-/** One in-memory connection; `drop()` simulates a lost socket. */
-export class MemoryConnection implements PoolConnection {
-  readonly id = nextId++;
-  readonly nodeId: NodeId;
-  readonly maxInFlight: number;
-  leases = 0;
+/**
+ * A real {@link Connection} over an in-memory stream, with the node's end at hand: `server` (pause it to stop
+ * reading), `requests` (how many requests the node received), `drop()` (the socket is lost) and `closeReason`.
+ */
+export class MemoryConnection extends Connection {
+  /** The node's end of the stream. */
+  readonly server: MemoryStream;
+  /** The client's end of the stream. */
+  readonly client: MemoryStream;
+  /** Requests the node has received. */
   requests = 0;
-  readonly closed: Promise<CloseReason>;
-  private readonly pending = new Map<number, { done: Done; cancel: () => void }>();
-  private readonly options: MemoryConnectorOptions;
-  private state: 'open' | 'closing' | 'closed' = 'open';
-  private nextSequence = 1;
-  private reason: CloseReason = 'closed';
-  private resolveClosed!: (reason: CloseReason) => void;
+  /** With `record`: every request the node has received, in arrival order. */
+  readonly received: Message[] = [];
+  /** Why it closed, once it has. */
+  closeReason: CloseReason | undefined;
 
   constructor(nodeId: NodeId, options: MemoryConnectorOptions) {
-    this.nodeId = nodeId;
-    this.options = options;
-    this.maxInFlight = options.maxInFlight ?? 1024;
-    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
-  }
-
-  get inFlight(): number {
-    return this.pending.size;
-  }
-
-  get isOpen(): boolean {
-    return this.state === 'open';
-  }
-
-  get closeReason(): CloseReason | undefined {
-    return this.state === 'closed' ? this.reason : undefined;
-  }
-
-  send(type: MessageType, payload: Uint8Array, _timeoutMs: number | undefined, done: Done): () => void {
-    if (this.state !== 'open') {
-      done(
-        new RouterError(ErrorCode.ConnectionClosed, `connection ${this.id} is closing`, { retryable: true }),
-      );
-      return () => {};
-    }
-    const sequence = this.nextSequence++;
-    this.requests++;
-    const delay = this.options.latencyMs?.(this.nodeId) ?? 0;
-    const sub = this.options.scheduler.schedule(() => {
-      this.pending.delete(sequence);
-      const replyType = type === MessageType.Ping ? MessageType.Pong : type;
-      done(undefined, {
-        sender: this.nodeId,
-        recipient: 0,
-        sequence,
-        timestamp: 0,
-        type: replyType,
-        payload,
-      });
-      this.maybeFinish();
-    }, delay);
-    this.pending.set(sequence, { done, cancel: () => sub.unsubscribe() });
-    return () => {
-      const entry = this.pending.get(sequence);
-      if (entry) {
-        entry.cancel();
-        this.pending.delete(sequence);
-        this.maybeFinish();
+    const [client, server] = MemoryStream.pair({
+      scheduler: options.scheduler,
+      highWaterMark: options.highWaterMark,
+      record: options.record,
+    });
+    super(client, nodeId, {
+      ...options.connection,
+      scheduler: options.scheduler,
+      maxInFlight: options.maxInFlight ?? 1024,
+    });
+    this.client = client;
+    this.server = server;
+    void this.closed.then((reason) => (this.closeReason = reason));
+    const decoder = new FrameDecoder({ maxMessageBytes: options.connection?.maxMessageBytes });
+    const respond = options.respond ?? echo;
+    server.on('data', (chunk: Uint8Array) => {
+      let messages: Message[];
+      try {
+        messages = decoder.push(chunk);
+      } catch {
+        server.destroy(); // a node resets a connection that sends garbage
+        return;
       }
-    };
-  }
-
-  request$(
-    payload: Uint8Array,
-    type: MessageType = MessageType.Data,
-    timeoutMs?: number,
-  ): Observable<Message> {
-    return sendAsObservable((done) => this.send(type, payload, timeoutMs, done));
-  }
-
-  close(reason: CloseReason = 'closed'): Promise<CloseReason> {
-    if (this.state === 'open') {
-      this.state = 'closing';
-      this.reason = reason;
-      this.maybeFinish();
-    }
-    return this.closed;
-  }
-
-  destroy(): void {
-    this.fail('destroyed', ErrorCode.ConnectionClosed);
+      for (const request of messages) {
+        this.requests++;
+        if (options.record) this.received.push(request);
+        const reply = respond(request, nodeId);
+        if (!reply) continue;
+        const frame = encodeFrame({
+          sender: nodeId,
+          recipient: 0,
+          sequence: request.sequence,
+          timestamp: options.scheduler.now(),
+          type: reply.type,
+          payload: reply.payload,
+        });
+        const delay = options.latencyMs?.(nodeId) ?? 0;
+        if (delay <= 0) server.write(frame);
+        else options.scheduler.schedule(() => server.write(frame), delay);
+      }
+    });
   }
 
   /** The socket is lost: in-flight requests fail with a retryable `ERR_CONNECTION_LOST`. */
   drop(): void {
-    this.fail('lost', ErrorCode.ConnectionLost);
-  }
-
-  private fail(reason: CloseReason, code: string): void {
-    if (this.state === 'closed') return;
-    this.reason = this.state === 'closing' ? this.reason : reason;
-    this.state = 'closed';
-    const entries = [...this.pending.values()];
-    this.pending.clear();
-    for (const e of entries) {
-      e.cancel();
-      e.done(
-        new RouterError(code, `connection ${this.id} to node ${this.nodeId} ${reason}`, { retryable: true }),
-      );
-    }
-    this.resolveClosed(this.reason);
-  }
-
-  private maybeFinish(): void {
-    if (this.state === 'closing' && this.pending.size === 0) {
-      this.state = 'closed';
-      this.resolveClosed(this.reason);
-    }
+    this.server.destroy();
   }
 }

@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Fault } from './fault.js';
+import { sendAdminCommand } from './send-admin-command.js';
+import { validateFault } from './validate-fault.js';
 
 /** One node process of a {@link ProcessCluster}. */
 export interface ProcessNode {
@@ -71,6 +74,36 @@ export class ProcessCluster {
   signal(nodeId: number, signal: NodeJS.Signals): void {
     const s = this.state(nodeId);
     if (s.running) s.child.kill(signal);
+  }
+
+  /** Sends an Admin command (docs/testing.md) to a node over a connection of its own; resolves with the reply. */
+  admin(nodeId: number, command: object, timeoutMs = 2000): Promise<unknown> {
+    return sendAdminCommand(`127.0.0.1:${this.state(nodeId).port}`, command, timeoutMs);
+  }
+
+  /** `server.setFault(fault)` in the node's process, through an Admin message; rejects for an invalid fault. */
+  async setFault(nodeId: number, fault: Fault): Promise<void> {
+    validateFault(fault);
+    const reply = (await this.admin(nodeId, { command: 'setFault', fault })) as {
+      ok: boolean;
+      error?: string;
+    };
+    if (!reply.ok) throw new Error(`node ${nodeId} refused the fault: ${reply.error}`);
+    // the node sets close-on-accept 10 ms after replying (it would close this very connection first)
+    if (fault.kind === 'close-on-accept') await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  /**
+   * `server.clearFault()` in the node's process. By signal (SIGUSR2), not Admin message: under `never-read` or
+   * `close-on-accept` the node could not read one.
+   */
+  clearFault(nodeId: number): void {
+    this.signal(nodeId, 'SIGUSR2');
+  }
+
+  /** How many times the node executed the request with this id (`server.executions(id)`). */
+  async executions(nodeId: number, id: string): Promise<number> {
+    return ((await this.admin(nodeId, { command: 'executions', id })) as { executions: number }).executions;
   }
 
   /** Waits for a node's process to exit (after SIGKILL, say). */

@@ -1,72 +1,42 @@
-import net from 'node:net';
-import tls from 'node:tls';
+import type net from 'node:net';
 import type { WebSocketServer } from 'ws';
 import { encodeFrame } from '../wire/encode.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import { type Message, MessageType } from '../wire/message.js';
-import { adminCommand } from './admin-command.js';
-import { dataReply } from './data-reply.js';
+import { type AnswerContext, answerRequest } from './answer-request.js';
+import { applyFault } from './apply-fault.js';
+import { ExecutionCounter } from './execution-counter.js';
+import type { Fault } from './fault.js';
+import { FaultInjector } from './fault-injector.js';
+import type { FaultStats } from './fault-stats.js';
+import { allFeatures, type Feature } from './feature-negotiation.js';
+import { FrameFlags } from './frame-flags.js';
+import { listenTcp } from './listen-tcp.js';
+import { ReplyWriter } from './reply-writer.js';
+import type { ConnectionState, ServerConnection } from './server-connection.js';
+import type { TestServerOptions } from './test-server-options.js';
 import { listenWebSocket } from './ws-server-socket.js';
 
-/** Computes the payload of a Data reply; the default echoes the request's payload. */
-export type DataHandler = (request: Message) => Uint8Array | Promise<Uint8Array>;
-
-/** Options of {@link TestServer.start}. */
-export interface TestServerOptions {
-  /** Port to listen on; 0 picks a free one. @defaultValue 0 */
-  readonly port?: number;
-  /** Interface to listen on. @defaultValue '127.0.0.1' */
-  readonly host?: string;
-  /** The node id this server answers as (the `sender` of its replies). @defaultValue 1 */
-  readonly nodeId?: number;
-  /** Payload of Data replies. @defaultValue echo */
-  readonly handler?: DataHandler;
-  /** Data requests to fail (retryable Error reply) from the start. @defaultValue 0 */
-  readonly failures?: number;
-  /** Largest message accepted from a client. @defaultValue 1048576 */
-  readonly maxMessageBytes?: number;
-  /** Serve TLS with these options (`key`, `cert`, `ca`, `requestCert` …) instead of plain TCP. */
-  readonly tls?: tls.TlsOptions;
-  /** Also accept WebSocket clients (one binary message per frame) on a port of their own: see `wsUrl`. */
-  readonly websocket?: boolean;
-  /** The WebSocket port; 0 picks a free one. @defaultValue 0 */
-  readonly wsPort?: number;
-}
-
-/** One accepted connection, as the server saw it. */
-export interface ServerConnection {
-  readonly id: number;
-  readonly open: boolean;
-  /** Data requests received on it. */
-  readonly requests: number;
-}
-
-interface ConnectionState {
-  id: number;
-  socket: net.Socket;
-  open: boolean;
-  requests: number;
-  decoder: FrameDecoder;
-}
+export type { ServerConnection } from './server-connection.js';
+export type { DataHandler, TestServerOptions } from './test-server-options.js';
 
 /**
  * A real q-distributed-database node for tests: it listens on TCP, speaks the wire protocol (DESIGN §3), and
  * takes faults at any time.
  *
  * Replies: Ping → Pong, Data → Data (the handler's payload; echo by default), Heartbeat → Heartbeat,
- * FeatureNegotiation → FeatureNegotiation (payload echoed), Admin → a JSON result (see `admin-command.ts`),
- * any other type → Ack. Every reply carries its request's sequence number; replies are written in the order
- * requests complete, and many requests may be in flight on one connection.
+ * FeatureNegotiation → the node's `features` (bincode, as the reference client encodes them), Admin → a JSON
+ * result (see `admin-command.ts`), any other type → Ack. Every reply carries its request's sequence number;
+ * replies are written in the order requests complete, and many requests may be in flight on one connection.
+ *
+ * Faults: `setFault({ kind, rate? … })` / `clearFault()` (the catalogue is in `fault.ts` and docs/testing.md);
+ * they apply to open and new connections. `executions(id)` counts how often a request was executed.
  */
 export class TestServer {
   readonly host: string;
   readonly nodeId: number;
   private portNumber: number;
   private server: net.Server | undefined;
-  private readonly handler: DataHandler;
-  private readonly maxMessageBytes: number;
-  private readonly tlsOptions: tls.TlsOptions | undefined;
-  private readonly websocket: boolean;
   private wsPortNumber: number;
   private wss: WebSocketServer | undefined;
   private readonly connections = new Map<number, ConnectionState>();
@@ -80,17 +50,35 @@ export class TestServer {
   private requests = 0;
   private pings = 0;
   private badInput = 0;
+  private readonly random: () => number;
+  private readonly faults: FaultInjector;
+  private readonly counter: ExecutionCounter;
+  /** Features answered to FeatureNegotiation. */
+  readonly features: readonly Feature[];
+  private readonly context: AnswerContext;
 
-  private constructor(options: TestServerOptions) {
+  private constructor(private readonly options: TestServerOptions) {
     this.host = options.host ?? '127.0.0.1';
     this.portNumber = options.port ?? 0;
     this.nodeId = options.nodeId ?? 1;
-    this.handler = options.handler ?? ((request) => request.payload);
     this.failuresLeft = options.failures ?? 0;
-    this.maxMessageBytes = options.maxMessageBytes ?? 1024 * 1024;
-    this.tlsOptions = options.tls;
-    this.websocket = options.websocket ?? false;
     this.wsPortNumber = options.wsPort ?? 0;
+    this.features = options.features ?? allFeatures;
+    this.random = options.random ?? Math.random;
+    this.counter = new ExecutionCounter(options.executionCounter);
+    this.faults = new FaultInjector(this.random, (fault, previous) =>
+      this.faults.changed(this.connections.values(), fault, previous, this.paused),
+    );
+    if (options.fault) this.faults.set(options.fault);
+    this.context = {
+      nodeId: this.nodeId,
+      features: this.features,
+      executions: this.counter,
+      admin: this,
+      handler: options.handler ?? ((request) => request.payload),
+      takeData: () => this.failuresLeft > 0 && this.failuresLeft-- > 0,
+      countPing: () => void this.pings++,
+    };
   }
 
   /** Starts a server and resolves once it is listening. */
@@ -116,7 +104,7 @@ export class TestServer {
 
   /** `ws://127.0.0.1:PORT/` when started with `websocket: true`. */
   get wsUrl(): string {
-    if (!this.websocket) throw new Error('this TestServer was started without { websocket: true }');
+    if (!this.options.websocket) throw new Error('this TestServer was started without { websocket: true }');
     return `ws://${this.host}:${this.wsPortNumber}/`;
   }
 
@@ -145,6 +133,11 @@ export class TestServer {
     return this.requests;
   }
 
+  /** Frames received LZ4-compressed (flag 1), on every connection since start: did the client compress? */
+  get compressedFrameCount(): number {
+    return this.history.reduce((sum, c) => sum + c.flags.compressed, 0);
+  }
+
   /** Pings answered. */
   get pingCount(): number {
     return this.pings;
@@ -153,6 +146,41 @@ export class TestServer {
   /** Connections closed for bad input (garbage, bad checksum, oversized length …). */
   get badInputCount(): number {
     return this.badInput;
+  }
+
+  /** The active fault (defaults filled in), and how many requests (or connections) each kind hit so far. */
+  get faultStats(): FaultStats {
+    return { fault: this.faults.fault, injected: this.faults.injected, total: this.faults.injectedCount };
+  }
+
+  /**
+   * Injects a fault into open and new connections, replacing any other; `rate` < 1 hits that fraction of requests
+   * (connections for `never-read`, `close-on-accept`). Throws a `TypeError` for an invalid fault.
+   */
+  setFault(fault: Fault): void {
+    this.faults.set(fault);
+  }
+
+  /** Back to correct behaviour: connections stopped by `never-read` read again. */
+  clearFault(): void {
+    this.faults.clear();
+  }
+
+  /**
+   * How many times the request with this id (or this payload: its bytes up to the first space or newline, at
+   * most 64) was executed. Exact for the last 65 536 distinct ids; see `ExecutionCounter` for older ones.
+   */
+  executions(payloadOrId: Uint8Array | string): number {
+    return this.counter.count(payloadOrId);
+  }
+
+  /**
+   * Data requests executed (not those failed on purpose by `failNext`), executions of an id already executed
+   * (0 while every request ran at most once), and ids no longer counted exactly.
+   */
+  get executionStats(): { readonly executions: number; readonly repeated: number; readonly evicted: number } {
+    const c = this.counter;
+    return { executions: c.executions, repeated: c.repeated, evicted: c.evicted };
   }
 
   /** The next `n` Data requests get a retryable Error reply (`INJECTED_FAILURE`). */
@@ -173,7 +201,7 @@ export class TestServer {
 
   resume(): void {
     this.paused = false;
-    for (const c of this.connections.values()) c.socket.resume();
+    for (const c of this.connections.values()) if (!c.neverRead) c.socket.resume();
     const held = this.held;
     this.held = [];
     for (const write of held) write();
@@ -203,6 +231,7 @@ export class TestServer {
 
   /** Graceful: stops accepting, finishes in-flight requests (even when paused), then closes every socket. */
   async stop(): Promise<void> {
+    this.faults.clear();
     const server = this.server;
     this.server = undefined;
     const wss = this.wss;
@@ -216,27 +245,15 @@ export class TestServer {
   }
 
   private async listen(): Promise<void> {
-    await this.listenTcp();
-    if (!this.websocket) return;
+    this.server = await listenTcp(this.host, this.portNumber, this.options.tls, (socket) =>
+      this.accept(socket),
+    );
+    this.portNumber = (this.server.address() as net.AddressInfo).port;
+    if (!this.options.websocket) return;
     this.wss = await listenWebSocket(this.host, this.wsPortNumber, (s) =>
       this.accept(s as unknown as net.Socket),
     );
     this.wsPortNumber = (this.wss.address() as net.AddressInfo).port;
-  }
-
-  private listenTcp(): Promise<void> {
-    const server = this.tlsOptions
-      ? tls.createServer({ ...this.tlsOptions }, (socket) => this.accept(socket))
-      : net.createServer({ noDelay: true }, (socket) => this.accept(socket));
-    this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.portNumber, this.host, () => {
-        server.off('error', reject);
-        this.portNumber = (server.address() as net.AddressInfo).port;
-        resolve();
-      });
-    });
   }
 
   private accept(socket: net.Socket): void {
@@ -245,20 +262,25 @@ export class TestServer {
       socket,
       open: true,
       requests: 0,
-      decoder: new FrameDecoder({ maxMessageBytes: this.maxMessageBytes }),
+      decoder: new FrameDecoder({ maxMessageBytes: this.options.maxMessageBytes ?? 1024 * 1024 }),
+      writer: new ReplyWriter(socket),
+      flags: new FrameFlags(),
+      neverRead: false,
     };
     this.connections.set(state.id, state);
     this.history.push(state);
-    if (this.paused) socket.pause();
-    socket.on('data', (chunk) => this.receive(state, chunk));
     socket.on('error', () => {});
     socket.on('close', () => {
       state.open = false;
+      state.writer.close();
       this.connections.delete(state.id);
     });
+    if (!this.faults.accept(state, this.paused)) return;
+    socket.on('data', (chunk) => this.receive(state, chunk));
   }
 
   private receive(state: ConnectionState, chunk: Uint8Array): void {
+    state.flags.push(chunk);
     let messages: Message[];
     try {
       messages = state.decoder.push(chunk);
@@ -267,7 +289,13 @@ export class TestServer {
       state.socket.destroy();
       return;
     }
-    for (const message of messages) this.track(this.answer(state, message));
+    for (const message of messages) {
+      if (message.type === MessageType.Data) {
+        this.requests++;
+        state.requests++;
+      }
+      this.track(this.answer(state, message));
+    }
   }
 
   private track(work: Promise<void>): void {
@@ -276,43 +304,12 @@ export class TestServer {
   }
 
   private async answer(state: ConnectionState, request: Message): Promise<void> {
-    let type: MessageType = request.type;
-    let payload: Uint8Array = new Uint8Array(0);
-    switch (request.type) {
-      case MessageType.Ping:
-        this.pings++;
-        type = MessageType.Pong;
-        break;
-      case MessageType.Data:
-        this.requests++;
-        state.requests++;
-        {
-          const fail = this.failuresLeft > 0; // decided now, before any await, in arrival order
-          if (fail) this.failuresLeft--;
-          ({ type, payload } = await dataReply(request, this.handler, fail, this.nodeId));
-        }
-        break;
-      case MessageType.Heartbeat:
-      case MessageType.FeatureNegotiation:
-        payload = request.payload;
-        break;
-      case MessageType.Admin:
-        payload = adminCommand(this, request.payload);
-        break;
-      default:
-        type = MessageType.Ack;
-    }
+    const fault = this.faults.hitsReply(request.type); // decided on arrival, in order
+    const reply = await answerRequest(this.context, request);
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
-    const frame = encodeFrame({
-      sender: this.nodeId,
-      recipient: request.sender,
-      sequence: request.sequence,
-      timestamp: Date.now(),
-      type,
-      payload,
-    });
+    const out = fault ? applyFault(fault, reply, this.random) : { chunks: [encodeFrame(reply)] };
     const write = () => {
-      if (state.open && !state.socket.destroyed) state.socket.write(frame);
+      if (state.open && !state.socket.destroyed) state.writer.write(out);
     };
     if (this.paused) this.held.push(write);
     else write();

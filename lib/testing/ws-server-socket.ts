@@ -29,8 +29,8 @@ export class WsServerSocket extends EventEmitter {
     this.ws.resume();
   }
 
-  write(frame: Uint8Array): boolean {
-    this.ws.send(frame);
+  write(frame: Uint8Array, written?: () => void): boolean {
+    this.ws.send(frame, written && (() => written()));
     return true;
   }
 

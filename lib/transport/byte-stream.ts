@@ -12,6 +12,8 @@ export interface ByteStream {
   end(): unknown;
   /** Closes at once. */
   destroy(): unknown;
+  /** Bytes the stream holds, not yet sent (a `net.Socket`'s own count); absent counts as 0. */
+  readonly writableLength?: number;
   /** Batches writes until `uncork` (a no-op where the transport has no such thing). */
   cork(): void;
   uncork(): void;

@@ -12,6 +12,8 @@ export interface WebSocketConnectOptions {
   readonly timeoutMs?: number;
   /** @defaultValue globalThis.WebSocket, else the `ws` package (Node 20), looked up at each connect */
   readonly WebSocket?: WebSocketConstructor;
+  /** Aborting it gives up the handshake (socket closed, timer cleared) with a retryable `ERR_POOL_CLOSED`. */
+  readonly signal?: AbortSignal;
 }
 
 /** The URL of a `ws://` or `wss://` node address. */
@@ -32,7 +34,13 @@ export async function connectWebSocket(
   const Impl = options.WebSocket ?? (await defaultWebSocket());
   const url = webSocketUrl(address);
   const timeoutMs = options.timeoutMs ?? 5000;
+  const signal = options.signal;
   return new Promise((resolve, reject) => {
+    const aborted = () =>
+      new RouterError(ErrorCode.PoolClosed, `WebSocket ${url} aborted: the pool is closed`, {
+        retryable: true,
+      });
+    if (signal?.aborted) return reject(aborted());
     let ws: WebSocketLike;
     try {
       ws = new Impl(url);
@@ -41,6 +49,7 @@ export async function connectWebSocket(
       return;
     }
     const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
       ws.onclose = null;
       ws.close();
       reject(
@@ -49,9 +58,18 @@ export async function connectWebSocket(
         }),
       );
     }, timeoutMs);
+    const onAbort = () => {
+      clearTimeout(timer);
+      ws.onclose = null;
+      ws.onopen = null;
+      ws.close();
+      reject(aborted());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     ws.onerror = () => {};
     ws.onclose = (event) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       reject(
         new RouterError(
           ErrorCode.ConnectRefused,
@@ -64,6 +82,7 @@ export async function connectWebSocket(
     };
     ws.onopen = () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       resolve(new WsByteStream(ws, url));
     };
   });

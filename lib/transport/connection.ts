@@ -1,16 +1,18 @@
-import type { Observable } from 'rxjs';
+import { asyncScheduler, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import { ErrorCode, RemoteError, RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
 import { encodeFrame } from '../wire/encode.js';
 import { errorPayload } from '../wire/error-payload.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import { type Message, MessageType } from '../wire/message.js';
+import { payloadBytes } from '../wire/payload-bytes.js';
+import { replyAnswers } from '../wire/reply-answers.js';
 import type { ByteStream } from './byte-stream.js';
 import { sendAsObservable } from './send-as-observable.js';
 
 /** Options of a {@link Connection}. */
 export interface ConnectionOptions {
-  /** Default per-request timeout. @defaultValue 5000 */
+  /** Default timeout of `request$` / `ping$` (relative; `send` takes an absolute deadline). @defaultValue 5000 */
   readonly requestTimeoutMs?: number;
   /** Requests in flight at once on this connection; more fail with `ERR_TOO_MANY_IN_FLIGHT`. @defaultValue 1024 */
   readonly maxInFlight?: number;
@@ -20,66 +22,107 @@ export interface ConnectionOptions {
   readonly compressAboveBytes?: number;
   /** How long `close()` waits for in-flight requests before destroying the socket. @defaultValue 5000 */
   readonly drainTimeoutMs?: number;
+  /** Every timer and timestamp of the connection (deadlines, drain bound, wire timestamps). @defaultValue asyncScheduler */
+  readonly scheduler?: SchedulerLike;
+  /**
+   * Bytes buffered at most (frames not yet written plus the socket's own write buffer). A request that would go
+   * over it fails at once with a retryable `ERR_BACKPRESSURE`, not sent — unless nothing is buffered, so one
+   * frame of any allowed size always gets through. @defaultValue 4194304 (4 MiB)
+   */
+  readonly maxBufferedBytes?: number;
 }
 
 /** Why a connection closed. */
 export type CloseReason = 'closed' | 'idle' | 'lifetime' | 'lost' | 'corrupt' | 'destroyed';
 
-interface Pending {
-  readonly done: (err: RouterError | undefined, reply?: Message) => void;
-  readonly timer: ReturnType<typeof setTimeout>;
+type Done = (err: RouterError | undefined, reply?: Message) => void;
+
+interface Entry {
+  readonly sequence: number;
+  readonly type: MessageType;
+  readonly deadline: number;
+  readonly done: Done;
+  /** The encoded frame while it is not yet written; `undefined` once written or dropped. */
+  frame: Uint8Array | undefined;
 }
 
+/** Sequences of written requests that were cancelled or timed out, remembered for their late replies. */
+const maxAbandoned = 65_536;
 let nextConnectionId = 1;
 
 /**
  * One socket to one node, pipelined: many requests in flight, matched by sequence number (DESIGN §3).
  *
- * A socket that closes, resets or sends a corrupt frame fails every request in flight on it with a retryable
- * error (`ERR_CONNECTION_LOST`, or the codec's code); the other connections are untouched. When the socket is
- * backed up, frames wait in a queue bounded by `maxInFlight` and are written on `drain`.
+ * Write path: each request is encoded when it is sent (an encode error fails only that request), queued, and
+ * written in the next microtask (one corked batch). Every frame is written exactly once; when `write` returns
+ * false the socket has the frame and the queue waits for `drain`. A request cancelled (or timed out) before its
+ * frame was written is never written. Bytes buffered stay under `maxBufferedBytes`.
+ *
+ * Read path: a reply must answer a request in flight with an allowed type (`replyAnswers`), and an Error reply
+ * must carry the documented JSON; anything else — or a corrupt frame — closes the connection as `corrupt` and
+ * fails every request on it with a retryable error. Late replies to cancelled or timed-out requests are dropped
+ * and counted.
+ *
+ * ```
+ * send(a) send(b) cancel(b)  microtask         reply(a)
+ * ───────────────────────────[write a]──────────────a──► done(a)   (b never leaves the process)
+ * ```
  */
 export class Connection {
   readonly id = nextConnectionId++;
   readonly nodeId: NodeId;
-  /** Wall-clock ms at creation. */
-  readonly createdAt = Date.now();
-  /** Replies that matched no waiting request (late, cancelled or unknown sequence). */
+  /** Scheduler ms at creation. */
+  readonly createdAt: number;
+  /** Replies that matched a cancelled or timed-out request, dropped. */
   droppedReplies = 0;
   /** Outstanding `getConnection()` leases (pool bookkeeping). */
   leases = 0;
-  /** Wall-clock ms of the last request sent or reply received. */
-  lastUsedAt = this.createdAt;
+  /** Scheduler ms of the last request sent or reply received. */
+  lastUsedAt: number;
   readonly maxInFlight: number;
+  readonly maxBufferedBytes: number;
   /** Resolves once the socket is gone, with the reason. */
   readonly closed: Promise<CloseReason>;
+  /** Called when a blocked socket drains (the pool serves its waiters then). */
+  onWritable: (() => void) | undefined;
 
   private readonly socket: ByteStream;
   private readonly decoder: FrameDecoder;
-  private readonly pending = new Map<number, Pending>();
-  private readonly backlog: Uint8Array[] = [];
+  private readonly scheduler: SchedulerLike;
+  private readonly pending = new Map<number, Entry>();
+  private readonly abandoned = new Set<number>();
+  private queue: Entry[] = [];
+  private queueHead = 0;
+  private queuedBytes = 0;
+  private blocked = false;
+  private flushScheduled = false;
+  private timer: Subscription | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
   private readonly options: ConnectionOptions;
   private nextSequence = 1;
   private state: 'open' | 'closing' | 'closed' = 'open';
-  private closeReason: CloseReason = 'lost';
+  private reason: CloseReason = 'lost';
   private resolveClosed!: (reason: CloseReason) => void;
-  private corked = false;
   /** A typed error the stream reported before closing (a WebSocket close code, say). */
   private socketError: RouterError | undefined;
-  private readonly uncork = () => {
-    this.corked = false;
-    this.socket.uncork();
-  };
+  private readonly flush = () => this.writeQueued();
 
   constructor(socket: ByteStream, nodeId: NodeId, options: ConnectionOptions = {}) {
     this.socket = socket;
     this.nodeId = nodeId;
     this.options = options;
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.createdAt = this.lastUsedAt = this.scheduler.now();
     this.maxInFlight = options.maxInFlight ?? 1024;
+    this.maxBufferedBytes = options.maxBufferedBytes ?? 4 * 1024 * 1024;
     this.decoder = new FrameDecoder({ maxMessageBytes: options.maxMessageBytes });
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     socket.on('data', (chunk: Uint8Array) => this.receive(chunk));
-    socket.on('drain', () => this.flush());
+    socket.on('drain', () => {
+      this.blocked = false;
+      this.writeQueued();
+      if (!this.blocked) this.onWritable?.();
+    });
     socket.on('error', (error: Error) => {
       if (error instanceof RouterError) this.socketError = error;
     });
@@ -96,16 +139,17 @@ export class Connection {
     return this.state === 'open';
   }
 
+  /** Bytes not yet on the wire: frames queued here plus the socket's write buffer. */
+  get bufferedBytes(): number {
+    return this.queuedBytes + (this.socket.writableLength ?? 0);
+  }
+
   /**
-   * Sends one message; `done` gets the reply or a typed error exactly once. Returns a cancel function that
-   * frees the slot (a late reply is then dropped and counted).
+   * Sends one message; `done` gets the reply or a typed error exactly once, by `deadline` (scheduler time, ms).
+   * Returns a cancel function that frees the slot (a frame not yet written is then never written; a late reply
+   * is dropped and counted). Never throws: a bad payload fails this request only.
    */
-  send(
-    type: MessageType,
-    payload: Uint8Array,
-    timeoutMs: number | undefined,
-    done: (err: RouterError | undefined, reply?: Message) => void,
-  ): () => void {
+  send(type: MessageType, payload: Uint8Array, deadline: number, done: Done): () => void {
     if (this.state !== 'open') {
       done(
         new RouterError(ErrorCode.ConnectionClosed, `connection ${this.id} is closing`, { retryable: true }),
@@ -117,61 +161,68 @@ export class Connection {
         new RouterError(
           ErrorCode.TooManyInFlight,
           `connection ${this.id} has ${this.maxInFlight} requests in flight`,
-          {
-            retryable: true,
-          },
+          { retryable: true },
         ),
       );
       return noop;
     }
-    const sequence = this.nextSequence++;
-    const now = Date.now();
-    const frame = encodeFrame(
-      { sender: 0, recipient: this.nodeId, sequence, timestamp: now, type, payload },
-      this.options,
-    );
-    const ms = timeoutMs ?? this.options.requestTimeoutMs ?? 5000;
-    const timer = setTimeout(() => {
-      this.settle(
-        sequence,
+    const now = this.scheduler.now();
+    const sequence = this.nextSequence;
+    let frame: Uint8Array;
+    try {
+      const bytes = payload instanceof Uint8Array ? payload : payloadBytes(payload);
+      frame = encodeFrame(
+        { sender: 0, recipient: this.nodeId, sequence, timestamp: now, type, payload: bytes },
+        this.options,
+      );
+    } catch (err) {
+      done(asRouterError(err));
+      return noop;
+    }
+    const buffered = this.bufferedBytes;
+    if (buffered > 0 && buffered + frame.length > this.maxBufferedBytes) {
+      done(
         new RouterError(
-          ErrorCode.RequestTimeout,
-          `request ${sequence} to node ${this.nodeId} timed out after ${ms} ms`,
-          {
-            retryable: true,
-          },
+          ErrorCode.Backpressure,
+          `connection ${this.id} has ${buffered} bytes buffered (max ${this.maxBufferedBytes}); not sent`,
+          { retryable: true },
         ),
       );
-    }, ms);
-    this.pending.set(sequence, { done, timer });
+      return noop;
+    }
+    if (deadline <= now) {
+      done(this.timeoutError(sequence, deadline, now));
+      return noop;
+    }
+    this.nextSequence++;
+    const entry: Entry = { sequence, type, deadline, done, frame };
+    this.pending.set(sequence, entry);
+    this.queue.push(entry);
+    this.queuedBytes += frame.length;
     this.lastUsedAt = now;
-    if (this.backlog.length > 0) this.backlog.push(frame);
-    else {
-      // Frames sent in one synchronous burst leave in one writev: corked now, uncorked in a microtask.
-      if (!this.corked) {
-        this.corked = true;
-        this.socket.cork();
-        queueMicrotask(this.uncork);
-      }
-      if (!this.socket.write(frame)) this.backlog.push(frame);
+    if (deadline < this.timerAt) this.arm(deadline);
+    if (!this.flushScheduled && !this.blocked) {
+      this.flushScheduled = true;
+      queueMicrotask(this.flush);
     }
     return () => {
-      const entry = this.pending.get(sequence);
-      if (entry) {
-        clearTimeout(entry.timer);
-        this.pending.delete(sequence);
-        this.afterSettle();
-      }
+      if (this.pending.get(sequence) === entry) this.abandon(entry);
     };
   }
 
-  /** One request as a cold Observable: one reply then complete; unsubscribing cancels it. */
-  request$(
-    payload: Uint8Array,
-    type: MessageType = MessageType.Data,
-    timeoutMs?: number,
-  ): Observable<Message> {
-    return sendAsObservable((done) => this.send(type, payload, timeoutMs, done));
+  /** One request as a cold Observable (relative timeout): one reply then complete; unsubscribing cancels it. */
+  request$(payload: unknown, type: MessageType = MessageType.Data, timeoutMs?: number): Observable<Message> {
+    return sendAsObservable((done) => {
+      let bytes: Uint8Array;
+      try {
+        bytes = payloadBytes(payload);
+      } catch (err) {
+        done(asRouterError(err));
+        return noop;
+      }
+      const ms = timeoutMs ?? this.options.requestTimeoutMs ?? 5000;
+      return this.send(type, bytes, this.scheduler.now() + ms, done);
+    });
   }
 
   /** Sends a Ping; emits the Pong. */
@@ -179,14 +230,25 @@ export class Connection {
     return this.request$(new Uint8Array(0), MessageType.Ping, timeoutMs);
   }
 
+  /** Fails with `err` every request whose frame is not written yet (it never will be); others are untouched. */
+  evacuate(err: RouterError): void {
+    const waiting = this.queue.slice(this.queueHead).filter((e) => e.frame !== undefined);
+    for (const entry of waiting) {
+      this.pending.delete(entry.sequence);
+      this.queuedBytes -= entry.frame!.length;
+      entry.frame = undefined;
+    }
+    for (const entry of waiting) entry.done(err);
+    this.afterSettle();
+  }
+
   /** Stops taking requests, lets those in flight finish (bounded by `drainTimeoutMs`), then closes. */
   close(reason: CloseReason = 'closed'): Promise<CloseReason> {
     if (this.state === 'open') {
       this.state = 'closing';
-      this.closeReason = reason;
-      const drainMs = this.options.drainTimeoutMs ?? 5000;
-      const force = setTimeout(() => this.destroy(), drainMs);
-      void this.closed.then(() => clearTimeout(force));
+      this.reason = reason;
+      const force = this.scheduler.schedule(() => this.destroy(), this.options.drainTimeoutMs ?? 5000);
+      void this.closed.then(() => force.unsubscribe());
       this.afterSettle();
     }
     return this.closed;
@@ -195,14 +257,37 @@ export class Connection {
   /** Closes at once; requests in flight fail with a retryable `ERR_CONNECTION_CLOSED`. */
   destroy(): void {
     if (this.state === 'closed') return;
-    if (this.state === 'open') this.closeReason = 'destroyed';
-    this.failAll(
+    if (this.state === 'open') this.reason = 'destroyed';
+    this.shut(
       new RouterError(ErrorCode.ConnectionClosed, `connection ${this.id} to node ${this.nodeId} was closed`, {
         retryable: true,
       }),
     );
-    this.state = 'closed';
-    this.socket.destroy();
+  }
+
+  private writeQueued(): void {
+    this.flushScheduled = false;
+    if (this.blocked || this.state === 'closed' || this.queueHead >= this.queue.length) return;
+    const socket = this.socket;
+    socket.cork();
+    const queue = this.queue;
+    while (this.queueHead < queue.length) {
+      const entry = queue[this.queueHead++]!;
+      const frame = entry.frame;
+      if (frame === undefined) continue; // cancelled or timed out before it was written
+      entry.frame = undefined;
+      this.queuedBytes -= frame.length;
+      // false: the socket has the frame and wants us to wait for 'drain' (never write it again)
+      if (!socket.write(frame)) {
+        this.blocked = true;
+        break;
+      }
+    }
+    socket.uncork();
+    if (this.queueHead === queue.length) {
+      this.queue = [];
+      this.queueHead = 0;
+    }
   }
 
   private receive(chunk: Uint8Array): void {
@@ -210,73 +295,150 @@ export class Connection {
     try {
       messages = this.decoder.push(chunk);
     } catch (err) {
-      const wire = err as RouterError;
-      this.closeReason = 'corrupt';
-      this.failAll(
-        new RouterError(wire.code, `node ${this.nodeId} sent a bad frame: ${wire.message}`, {
-          retryable: true,
-          cause: wire,
-        }),
-      );
-      this.state = 'closed';
-      this.socket.destroy();
+      const wire = asRouterError(err);
+      this.corrupt(wire.code, `node ${this.nodeId} sent a bad frame: ${wire.message}`, wire);
       return;
     }
-    if (messages.length > 0) this.lastUsedAt = Date.now();
+    if (messages.length > 0) this.lastUsedAt = this.scheduler.now();
     for (const reply of messages) {
+      if (this.state === 'closed') return;
+      const sequence = reply.sequence;
+      const entry = typeof sequence === 'number' ? this.pending.get(sequence) : undefined;
+      if (entry === undefined || entry.frame !== undefined) {
+        if (typeof sequence === 'number' && this.abandoned.delete(sequence)) {
+          this.droppedReplies++;
+          continue;
+        }
+        this.corrupt(ErrorCode.Protocol, `node ${this.nodeId} replied to unknown sequence ${sequence}`);
+        return;
+      }
+      if (!replyAnswers(entry.type, reply.type)) {
+        this.corrupt(
+          ErrorCode.Protocol,
+          `node ${this.nodeId} answered a ${typeName(entry.type)} request with ${typeName(reply.type)}`,
+        );
+        return;
+      }
+      let err: RouterError | undefined;
       if (reply.type === MessageType.Error) {
-        const body = errorPayload.decode(reply.payload);
-        this.settle(reply.sequence, new RemoteError(body.code, body.message, body.retryable, this.nodeId));
-      } else this.settle(reply.sequence, undefined, reply);
+        const body = errorPayload.parse(reply.payload);
+        if (body === undefined) {
+          this.corrupt(ErrorCode.Protocol, `node ${this.nodeId} sent a malformed Error payload`);
+          return;
+        }
+        err = new RemoteError(body.code, body.message, body.retryable, this.nodeId);
+      }
+      this.pending.delete(entry.sequence);
+      entry.done(err, err ? undefined : reply);
     }
-  }
-
-  private settle(sequence: number, err: RouterError | undefined, reply?: Message): void {
-    const entry = this.pending.get(sequence);
-    if (!entry) {
-      this.droppedReplies++;
-      return;
-    }
-    clearTimeout(entry.timer);
-    this.pending.delete(sequence);
-    entry.done(err, reply);
     this.afterSettle();
   }
 
+  /** Settles an entry without a reply: cancelled (err undefined, nobody told) or timed out. */
+  private abandon(entry: Entry, err?: RouterError): void {
+    this.pending.delete(entry.sequence);
+    if (entry.frame !== undefined) {
+      this.queuedBytes -= entry.frame.length;
+      entry.frame = undefined;
+    } else {
+      if (this.abandoned.size >= maxAbandoned) this.abandoned.delete(this.abandoned.values().next().value!);
+      this.abandoned.add(entry.sequence);
+    }
+    if (err) entry.done(err);
+    this.afterSettle();
+  }
+
+  private arm(deadline: number): void {
+    this.timer?.unsubscribe();
+    this.timerAt = deadline;
+    this.timer = this.scheduler.schedule(() => this.expire(), Math.max(0, deadline - this.scheduler.now()));
+  }
+
+  private expire(): void {
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+    const now = this.scheduler.now();
+    const due: Entry[] = [];
+    let next = Number.POSITIVE_INFINITY;
+    for (const entry of this.pending.values()) {
+      if (entry.deadline <= now) due.push(entry);
+      else if (entry.deadline < next) next = entry.deadline;
+    }
+    for (const entry of due) {
+      if (this.pending.get(entry.sequence) === entry) {
+        this.abandon(entry, this.timeoutError(entry.sequence, entry.deadline, now));
+      }
+    }
+    if (next < this.timerAt && this.pending.size > 0) this.arm(next);
+  }
+
+  private timeoutError(sequence: number, deadline: number, now: number): RouterError {
+    return new RouterError(
+      ErrorCode.RequestTimeout,
+      `request ${sequence} to node ${this.nodeId} timed out (deadline ${deadline}, now ${now})`,
+      { retryable: true },
+    );
+  }
+
   private afterSettle(): void {
+    if (this.pending.size === 0 && this.timer) {
+      this.timer.unsubscribe();
+      this.timer = undefined;
+      this.timerAt = Number.POSITIVE_INFINITY;
+    }
     if (this.state === 'closing' && this.pending.size === 0) this.socket.end();
   }
 
-  private flush(): void {
-    while (this.backlog.length > 0) {
-      const frame = this.backlog.shift()!;
-      if (!this.socket.write(frame)) return;
-    }
+  private corrupt(code: string, message: string, cause?: unknown): void {
+    this.reason = 'corrupt';
+    this.shut(new RouterError(code, message, { retryable: true, cause }));
+  }
+
+  /** Closes now: the state first (so callbacks that re-enter see it closed), then the requests, then the socket. */
+  private shut(err: RouterError): void {
+    this.state = 'closed';
+    this.failAll(err);
+    this.socket.destroy();
   }
 
   private failAll(err: RouterError): void {
     const entries = [...this.pending.values()];
     this.pending.clear();
-    this.backlog.length = 0;
+    this.queue = [];
+    this.queueHead = 0;
+    this.queuedBytes = 0;
+    this.timer?.unsubscribe();
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
     for (const entry of entries) {
-      clearTimeout(entry.timer);
+      entry.frame = undefined;
       entry.done(err);
     }
   }
 
   private onSocketClose(): void {
     if (this.state !== 'closed') {
+      if (this.state === 'open') this.reason = 'lost';
+      this.state = 'closed';
       this.failAll(
         this.socketError ??
           new RouterError(ErrorCode.ConnectionLost, `connection ${this.id} to node ${this.nodeId} was lost`, {
             retryable: true,
           }),
       );
-      if (this.state === 'open') this.closeReason = 'lost';
-      this.state = 'closed';
     }
-    this.resolveClosed(this.closeReason);
+    this.resolveClosed(this.reason);
   }
+}
+
+function asRouterError(err: unknown): RouterError {
+  return err instanceof RouterError
+    ? err
+    : new RouterError(ErrorCode.InvalidPayload, String(err), { cause: err });
+}
+
+function typeName(type: number): string {
+  return Object.entries(MessageType).find(([, v]) => v === type)?.[0] ?? String(type);
 }
 
 function noop(): void {}

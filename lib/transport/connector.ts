@@ -12,6 +12,8 @@ export interface ConnectOptions {
   readonly timeoutMs?: number;
   /** For `tls` addresses; the server certificate is verified unless `rejectUnauthorized: false`. */
   readonly tls?: TlsOptions;
+  /** Aborting it gives up the connect: socket destroyed, timer cleared, a retryable `ERR_POOL_CLOSED`. */
+  readonly signal?: AbortSignal;
 }
 
 /** Opens a socket to a node: TCP_NODELAY and keepalive on, TLS verified by default. */
@@ -24,7 +26,9 @@ export type Connector = (address: NodeAddress, options: ConnectOptions) => Promi
  */
 export const connectSocket: Connector = (address, options) => {
   const timeoutMs = options.timeoutMs ?? 5000;
+  const signal = options.signal;
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortedError(address.label));
     const socket =
       address.protocol === 'tls'
         ? tls.connect({
@@ -51,8 +55,11 @@ export const connectSocket: Connector = (address, options) => {
           retryable: true,
         }),
       );
+    const onAbort = () => fail(abortedError(address.label));
+    signal?.addEventListener('abort', onAbort, { once: true });
     function fail(err: RouterError) {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       socket.off(readyEvent, onReady);
       socket.off('close', onClose);
       socket.destroy();
@@ -60,6 +67,7 @@ export const connectSocket: Connector = (address, options) => {
     }
     function onReady() {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       socket.off('error', onError);
       socket.off('close', onClose);
       socket.setNoDelay(true);
@@ -71,6 +79,13 @@ export const connectSocket: Connector = (address, options) => {
     socket.once('close', onClose);
   });
 };
+
+/** The error of a connect given up because its pool closed. */
+export function abortedError(where: string): RouterError {
+  return new RouterError(ErrorCode.PoolClosed, `connect to ${where} aborted: the pool is closed`, {
+    retryable: true,
+  });
+}
 
 function classify(err: NodeJS.ErrnoException, address: NodeAddress): RouterError {
   const where = address.label;

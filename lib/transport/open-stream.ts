@@ -1,3 +1,4 @@
+import { ErrorCode, RouterError } from '../errors.js';
 import type { NodeAddress } from '../types.js';
 import type { ByteStream } from './byte-stream.js';
 import { connectWebSocket, type WebSocketConstructor } from './connect-websocket.js';
@@ -8,6 +9,8 @@ export interface OpenStreamOptions {
   readonly timeoutMs: number;
   readonly tls?: TlsOptions;
   readonly WebSocket?: WebSocketConstructor;
+  /** Aborting it gives up the connect in progress (socket destroyed, timer cleared) and any fallback. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -19,18 +22,29 @@ export async function openStream(address: NodeAddress, options: OpenStreamOption
   const candidates = address.alternatives.length > 0 ? address.alternatives : [address];
   let last: unknown;
   for (const candidate of candidates) {
+    if (options.signal?.aborted) break;
     try {
       if (candidate.protocol === 'ws' || candidate.protocol === 'wss') {
         return await connectWebSocket(candidate, {
           timeoutMs: options.timeoutMs,
           WebSocket: options.WebSocket,
+          signal: options.signal,
         });
       }
       const { connectSocket } = await import('./connector.js');
-      return await connectSocket(candidate, { timeoutMs: options.timeoutMs, tls: options.tls });
+      return await connectSocket(candidate, {
+        timeoutMs: options.timeoutMs,
+        tls: options.tls,
+        signal: options.signal,
+      });
     } catch (err) {
       last = err;
     }
+  }
+  if (options.signal?.aborted) {
+    throw new RouterError(ErrorCode.PoolClosed, `connect to ${address.label} aborted: the pool is closed`, {
+      retryable: true,
+    });
   }
   throw last;
 }

@@ -4,23 +4,32 @@ import type { NodeId } from '../types.js';
 import type { Message, MessageType } from '../wire/message.js';
 import type { CloseReason } from './connection.js';
 
-/** What a {@link Pool} needs of a connection; `Connection` is one, and unit tests pass in-memory ones. */
+/** What a {@link Pool} needs of a connection; `Connection` is one (tests run it over an in-memory stream). */
 export interface PoolConnection {
   readonly id: number;
   readonly nodeId: NodeId;
   readonly inFlight: number;
   readonly maxInFlight: number;
+  /** Bytes not yet on the wire. */
+  readonly bufferedBytes: number;
+  /** Bound on `bufferedBytes`; a request that would exceed it waits for another connection. */
+  readonly maxBufferedBytes: number;
+  /** Set by the pool: called when a blocked connection can take bytes again. */
+  onWritable: (() => void) | undefined;
   leases: number;
   readonly isOpen: boolean;
   readonly closed: Promise<CloseReason>;
+  /** Sends one message; `done` is called once, by `deadline` (scheduler ms). Returns a cancel function. */
   send(
     type: MessageType,
     payload: Uint8Array,
-    timeoutMs: number | undefined,
+    deadline: number,
     done: (err: RouterError | undefined, reply?: Message) => void,
   ): () => void;
-  /** One request as a cold Observable; unsubscribing cancels it. */
-  request$(payload: Uint8Array, type?: MessageType, timeoutMs?: number): Observable<Message>;
+  /** One request as a cold Observable (relative timeout); unsubscribing cancels it. */
+  request$(payload: unknown, type?: MessageType, timeoutMs?: number): Observable<Message>;
+  /** Fails every request not yet written with `err`. */
+  evacuate(err: RouterError): void;
   close(reason?: CloseReason): Promise<CloseReason>;
   destroy(): void;
 }

@@ -16,8 +16,15 @@ export interface PoolOptions {
   readonly maxLifetimeMs?: number;
   /** Connections being opened at once, at most (no connect storms). @defaultValue 2 */
   readonly maxConnecting?: number;
-  /** How long a request may wait for a connection. @defaultValue 5000 */
+  /** How long a lease (`getConnection`) may wait for a connection; requests wait until their deadline. @defaultValue 5000 */
   readonly acquireTimeoutMs?: number;
+  /**
+   * Bytes buffered per connection at most (frames not yet written plus the socket's write buffer): a request
+   * that would go over waits for another connection (until its deadline, then a retryable, not-sent
+   * `ERR_ACQUIRE_TIMEOUT`). Bounds client memory against a node that stops reading to about
+   * `maxConnections × maxBufferedBytesPerConnection`. @defaultValue 4194304 (4 MiB, four maximum-size messages)
+   */
+  readonly maxBufferedBytesPerConnection?: number;
 }
 
 /** A pool's counts, for dashboards and `events$`. */

@@ -15,6 +15,8 @@ import { sendAsObservable } from './send-as-observable.js';
 import { WaitQueue } from './wait-queue.js';
 
 type Done = (err: RouterError | undefined, reply?: Message) => void;
+/** Length prefix, flag, header and checksum around a payload. */
+const frameOverhead = 4 + 1 + 44 + 4;
 interface Meta {
   createdAt: number;
   lastUsedAt: number;
@@ -24,16 +26,17 @@ interface Meta {
 /**
  * The connections to one node. Requests go to the least-loaded open connection (ties: the most recently
  * used, so the others go idle and can be closed); a new connection is opened only when every open one is at
- * `maxInFlightPerConnection`, up to `maxConnections`, at most `maxConnecting` at once. A request that finds no
- * capacity waits in a FIFO queue, failing after `acquireTimeoutMs` with a retryable `ERR_ACQUIRE_TIMEOUT`; when
- * a connect fails and nothing else can serve the queue, every waiter fails with the connect error.
+ * `maxInFlightPerConnection` (or its `maxBufferedBytesPerConnection`), up to `maxConnections`, at most
+ * `maxConnecting` at once (warming included). A request that finds no capacity waits in a FIFO queue until its
+ * deadline, then fails with a retryable, not-sent `ERR_ACQUIRE_TIMEOUT`; when a connect fails and nothing else
+ * can serve the queue, every waiter fails with the connect error. `close()` aborts connects in progress.
  *
  * Time comes from `scheduler` (virtual in unit tests). Lost connections are not reopened eagerly: the next
  * request or heartbeat opens one, so a dead node is not hammered.
  */
 export class Pool {
   readonly nodeId: NodeId;
-  private readonly open: () => Promise<PoolConnection>;
+  private readonly open: (signal: AbortSignal) => Promise<PoolConnection>;
   private readonly scheduler: SchedulerLike;
   private readonly onEvent: (event: PoolEvent) => void;
   private readonly min: number;
@@ -43,6 +46,11 @@ export class Pool {
   private readonly maxLifetimeMs: number;
   private readonly maxConnecting: number;
   private readonly acquireTimeoutMs: number;
+  private readonly maxBuffered: number;
+  private readonly connects = new Set<AbortController>();
+  private readonly onWritable = () => {
+    if (this.waiters.length > 0) this.pump();
+  };
   private readonly connections = new Map<PoolConnection, Meta>();
   private readonly waiters: WaitQueue<PoolConnection>;
   private connecting = 0;
@@ -54,7 +62,7 @@ export class Pool {
 
   constructor(
     nodeId: NodeId,
-    open: () => Promise<PoolConnection>,
+    open: (signal: AbortSignal) => Promise<PoolConnection>,
     options: PoolOptions = {},
     scheduler: SchedulerLike = asyncScheduler,
     onEvent: (event: PoolEvent) => void = () => {},
@@ -70,6 +78,7 @@ export class Pool {
     this.maxLifetimeMs = options.maxLifetimeMs ?? 1_800_000;
     this.maxConnecting = options.maxConnecting ?? 2;
     this.acquireTimeoutMs = options.acquireTimeoutMs ?? 5000;
+    this.maxBuffered = options.maxBufferedBytesPerConnection ?? 4 * 1024 * 1024;
     this.waiters = new WaitQueue(scheduler, () => this.publish());
     this.statsSubject = new BehaviorSubject(this.stats);
   }
@@ -110,31 +119,45 @@ export class Pool {
     return total;
   }
 
-  /** Opens connections up to `minConnections` (failures are reported as events, not thrown). */
+  /**
+   * Opens connections up to `minConnections`, at most `maxConnecting` at once (the rest follow as those
+   * succeed). Failures are reported as events, not thrown.
+   */
   warm(): void {
-    while (!this.closedState && this.usable() + this.connecting < this.min) this.connect();
+    while (
+      !this.closedState &&
+      this.usable() + this.connecting < this.min &&
+      this.connecting < this.maxConnecting
+    ) {
+      this.connect();
+    }
   }
 
-  /** Sends one message on the least-loaded connection; `done` is called once. Returns a cancel function. */
-  send(type: MessageType, payload: Uint8Array, timeoutMs: number | undefined, done: Done): () => void {
+  /**
+   * Sends one message on the least-loaded connection; `done` is called once, by `deadline` (scheduler ms): the
+   * wait for a connection ends by it too. Returns a cancel function.
+   */
+  send(type: MessageType, payload: Uint8Array, deadline: number, done: Done): () => void {
     let cancelSend: (() => void) | undefined;
     let cancelled = false;
     const cancelWait = this.acquire(
       (conn) => {
         if (cancelled) return;
         const sentAt = this.scheduler.now();
-        cancelSend = conn.send(type, payload, timeoutMs, (err, reply) => {
+        cancelSend = conn.send(type, payload, deadline, (err, reply) => {
           if (!err) {
             // from the moment a connection took the request: connect time and queueing in the pool excluded
             const rtt = this.scheduler.now() - sentAt;
             this.latency = this.latency < 0 ? rtt : this.latency + 0.2 * (rtt - this.latency);
           }
-          this.touch(conn);
           done(err, reply);
+          this.touch(conn);
         });
       },
       (err) => done(err),
       false,
+      deadline,
+      ((payload as { byteLength?: number } | null)?.byteLength ?? 0) + frameOverhead,
     );
     return () => {
       cancelled = true;
@@ -143,19 +166,19 @@ export class Pool {
     };
   }
 
-  /** One request as a cold Observable; unsubscribing cancels it. */
+  /** One request as a cold Observable with a relative timeout (default `acquireTimeoutMs`); unsubscribing cancels it. */
   request$(
     payload: Uint8Array,
     type: MessageType = MessageType.Data,
-    timeoutMs?: number,
+    timeoutMs = this.acquireTimeoutMs,
   ): Observable<Message> {
-    return sendAsObservable((done) => this.send(type, payload, timeoutMs, done));
+    return sendAsObservable((done) => this.send(type, payload, this.scheduler.now() + timeoutMs, done));
   }
 
   /** Leases a connection (the reference client's `getConnection`); give it back with {@link release}. */
   lease(timeoutMs = this.acquireTimeoutMs): Promise<PoolConnection> {
     return new Promise((resolve, reject) => {
-      this.acquire(resolve, reject, true, timeoutMs);
+      this.acquire(resolve, reject, true, this.scheduler.now() + timeoutMs, 0);
     });
   }
 
@@ -165,16 +188,28 @@ export class Pool {
     this.touch(conn);
   }
 
+  /**
+   * Fails with `err` every request of this pool not written yet: those waiting for a connection and those
+   * queued behind backpressure on one. Requests already written are untouched. (The router calls it when a node
+   * is marked unhealthy or goes down, so those requests go elsewhere.)
+   */
+  evacuate(err: RouterError): void {
+    this.waiters.failAll(err);
+    for (const conn of [...this.connections.keys()]) conn.evacuate(err);
+  }
+
   /** Destroys every connection (the node went down); waiters stay queued for a new one. */
   clear(): void {
     for (const conn of [...this.connections.keys()]) conn.destroy();
   }
 
-  /** Fails waiters, drains and closes every connection, stops every timer. */
+  /** Aborts connects in progress, fails waiters, drains and closes every connection, stops every timer. */
   async close(): Promise<void> {
     this.closedState = true;
     this.sweep?.unsubscribe();
     this.sweep = undefined;
+    for (const abort of [...this.connects]) abort.abort();
+    this.connects.clear();
     const err = new RouterError(ErrorCode.PoolClosed, `pool of node ${this.nodeId} is closed`);
     this.waiters.failAll(err);
     await Promise.all([...this.connections.keys()].map((conn) => conn.close('closed')));
@@ -185,7 +220,8 @@ export class Pool {
     take: (conn: PoolConnection) => void,
     fail: (err: RouterError) => void,
     lease: boolean,
-    timeoutMs = this.acquireTimeoutMs,
+    deadline: number,
+    weight: number,
   ): () => void {
     if (this.closedState) {
       fail(new RouterError(ErrorCode.PoolClosed, `pool of node ${this.nodeId} is closed`));
@@ -195,7 +231,7 @@ export class Pool {
       if (lease) conn.leases++;
       take(conn);
     };
-    const ready = this.waiters.length === 0 ? this.pick() : undefined;
+    const ready = this.waiters.length === 0 ? this.pick(weight) : undefined;
     if (ready) {
       give(ready);
       return noop;
@@ -203,21 +239,19 @@ export class Pool {
     const cancel = this.waiters.add(
       give,
       fail,
-      timeoutMs,
+      deadline,
       () =>
-        new RouterError(
-          ErrorCode.AcquireTimeout,
-          `no connection to node ${this.nodeId} within ${timeoutMs} ms`,
-          {
-            retryable: true,
-          },
-        ),
+        new RouterError(ErrorCode.AcquireTimeout, `no connection to node ${this.nodeId} by the deadline`, {
+          retryable: true,
+        }),
+      weight,
     );
     this.pump();
     return cancel;
   }
 
-  private pick(): PoolConnection | undefined {
+  /** The least-loaded open connection that can take `weight` more bytes, if any. */
+  private pick(weight: number): PoolConnection | undefined {
     let best: PoolConnection | undefined;
     let bestMeta: Meta | undefined;
     const now = this.scheduler.now();
@@ -229,6 +263,8 @@ export class Pool {
       }
       const l = load(conn);
       if (l >= Math.min(this.perConnection, conn.maxInFlight)) continue;
+      const buffered = conn.bufferedBytes;
+      if (buffered > 0 && buffered + weight > Math.min(this.maxBuffered, conn.maxBufferedBytes)) continue;
       if (!best || l < load(best) || (l === load(best) && meta.lastUsedAt > bestMeta!.lastUsedAt)) {
         best = conn;
         bestMeta = meta;
@@ -239,7 +275,7 @@ export class Pool {
 
   private pump(): void {
     while (this.waiters.length > 0) {
-      const conn = this.pick();
+      const conn = this.pick(this.waiters.headWeight);
       if (!conn) break;
       this.waiters.serve(conn);
     }
@@ -255,10 +291,20 @@ export class Pool {
 
   private connect(): void {
     this.connecting++;
-    this.open().then(
+    const abort = new AbortController();
+    this.connects.add(abort);
+    let opened: Promise<PoolConnection>;
+    try {
+      opened = this.open(abort.signal);
+    } catch (err) {
+      opened = Promise.reject(err);
+    }
+    opened.then(
       (conn) => {
         this.connecting--;
+        this.connects.delete(abort);
         if (this.closedState) return void conn.close('closed');
+        conn.onWritable = this.onWritable;
         const now = this.scheduler.now();
         this.connections.set(conn, { createdAt: now, lastUsedAt: now, retiring: false });
         this.onEvent({ type: 'connectionCreated', nodeId: this.nodeId, connectionId: conn.id });
@@ -270,10 +316,13 @@ export class Pool {
         });
         this.publish();
         this.pump();
+        this.warm();
         this.scheduleSweep();
       },
       (err: RouterError) => {
         this.connecting--;
+        this.connects.delete(abort);
+        if (this.closedState) return;
         this.onEvent({ type: 'connectFailed', nodeId: this.nodeId, error: err });
         // Nothing open: fail the queue now (the router retries elsewhere) rather than reconnect in a loop.
         if (this.usable() === 0) this.waiters.failAll(err);

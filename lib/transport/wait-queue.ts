@@ -4,12 +4,19 @@ import type { RouterError } from '../errors.js';
 interface Waiter<T> {
   readonly take: (value: T) => void;
   readonly fail: (err: RouterError) => void;
+  readonly weight: number;
   timer: Subscription | undefined;
 }
 
 /**
- * A FIFO of callers waiting for a resource, each with a deadline in scheduler time. `onChange` runs when the
- * queue becomes empty or gains a waiter (the pool republishes its stats then).
+ * A FIFO of callers waiting for a resource, each with an absolute deadline in scheduler time and a weight (the
+ * bytes it will send). `onChange` runs when the queue becomes empty or gains a waiter (the pool republishes its
+ * stats then).
+ *
+ * ```
+ * add(deadline 30)  ──────────────────────── 30: fail(timeoutError())
+ * add(deadline 30)  ──── 10: serve(x) ─► take(x)
+ * ```
  */
 export class WaitQueue<T> {
   private readonly waiters: Waiter<T>[] = [];
@@ -23,18 +30,29 @@ export class WaitQueue<T> {
     return this.waiters.length;
   }
 
-  /** Queues a waiter that fails with `timeoutError()` after `timeoutMs`. Returns a cancel function. */
+  /** The weight of the oldest waiter (0 when none). */
+  get headWeight(): number {
+    return this.waiters[0]?.weight ?? 0;
+  }
+
+  /**
+   * Queues a waiter that fails with `timeoutError()` at `deadline` (scheduler ms; at once, asynchronously, when
+   * it has passed). Returns a cancel function.
+   */
   add(
     take: (value: T) => void,
     fail: (err: RouterError) => void,
-    timeoutMs: number,
+    deadline: number,
     timeoutError: () => RouterError,
+    weight = 0,
   ): () => void {
-    const waiter: Waiter<T> = { take, fail, timer: undefined };
-    waiter.timer = this.scheduler.schedule(() => {
-      this.remove(waiter);
-      fail(timeoutError());
-    }, timeoutMs);
+    const waiter: Waiter<T> = { take, fail, weight, timer: undefined };
+    waiter.timer = this.scheduler.schedule(
+      () => {
+        if (this.remove(waiter)) fail(timeoutError());
+      },
+      Math.max(0, deadline - this.scheduler.now()),
+    );
     this.waiters.push(waiter);
     this.onChange();
     return () => {

@@ -56,6 +56,11 @@ export class WsByteStream implements ByteStream {
     return this;
   }
 
+  /** Bytes the WebSocket has buffered, not yet sent. */
+  get writableLength(): number {
+    return this.ws.bufferedAmount;
+  }
+
   write(data: Uint8Array): boolean {
     if (this.closed) return false;
     this.ws.send(data);

@@ -36,9 +36,9 @@ function decodeMessage(bytes: Uint8Array, start: number, end: number): Message {
   if (typeWord >= Layout.messageTypeCount) {
     throw new RouterError(ErrorCode.WireUnknownType, `message type ${typeWord} is unknown`);
   }
-  const payloadLength = ints.readU64(bytes, start + Layout.payloadLengthOffset, 'payloadLength');
+  const payloadLength = ints.readU64(bytes, start + Layout.payloadLengthOffset);
   const available = length - minMessageBytes;
-  if (payloadLength > available)
+  if (typeof payloadLength !== 'number' || payloadLength > available)
     throw truncated(`payloadLength ${payloadLength}, only ${available} bytes follow`);
   if (payloadLength < available) {
     throw new RouterError(
@@ -57,10 +57,10 @@ function decodeMessage(bytes: Uint8Array, start: number, end: number): Message {
     );
   }
   return {
-    sender: ints.readU64(bytes, start, 'sender'),
-    recipient: ints.readU64(bytes, start + 8, 'recipient'),
-    sequence: ints.readU64(bytes, start + 16, 'sequence'),
-    timestamp: ints.readI64(bytes, start + 24, 'timestamp'),
+    sender: ints.readU64(bytes, start),
+    recipient: ints.readU64(bytes, start + 8),
+    sequence: ints.readU64(bytes, start + 16),
+    timestamp: ints.readI64(bytes, start + 24),
     type: typeWord as MessageType,
     payload,
   };

@@ -19,7 +19,8 @@ export interface EncodeOptions {
 /**
  * Encodes one message as a whole frame: `length:u32 BE | flag:u8 | message` (DESIGN §3), the CRC-32 computed
  * over sender, recipient, sequence, timestamp, the type as one byte, and the payload.
- * Throws `ERR_WIRE_INTEGER_RANGE` for an integer field that is not a safe integer in range,
+ * 64-bit fields may be numbers (safe integers) or bigints (any u64 / i64).
+ * Throws `ERR_WIRE_INTEGER_RANGE` for an integer field out of its range (or an unsafe number),
  * `ERR_WIRE_UNKNOWN_TYPE` for an unknown type, `ERR_WIRE_FRAME_TOO_LARGE` above `maxMessageBytes`.
  */
 export function encodeFrame(message: Message, options: EncodeOptions = {}): Uint8Array {

@@ -7,9 +7,27 @@ export interface ErrorPayload {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Encoding and decoding of Error payloads; a payload that is not such JSON decodes to a non-retryable error. */
+/**
+ * Encoding and decoding of Error payloads. `parse` is strict (the connection treats anything else as a protocol
+ * violation); `decode` is lenient: a payload that is not such JSON decodes to a non-retryable error.
+ */
 export const errorPayload = {
+  /** The payload if it is exactly the documented JSON object, else `undefined`. */
+  parse(bytes: Uint8Array): ErrorPayload | undefined {
+    let value: unknown;
+    try {
+      value = JSON.parse(strictDecoder.decode(bytes));
+    } catch {
+      return undefined;
+    }
+    if (typeof value !== 'object' || value === null) return undefined;
+    const { code, message, retryable } = value as Record<string, unknown>;
+    if (typeof code !== 'string' || typeof message !== 'string' || typeof retryable !== 'boolean')
+      return undefined;
+    return { code, message, retryable };
+  },
   encode(payload: ErrorPayload): Uint8Array {
     return encoder.encode(JSON.stringify(payload));
   },

@@ -16,18 +16,19 @@ export const MessageType = {
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
 /**
- * One protocol message. Integer fields are JavaScript numbers and must be safe integers
- * (u64 values above 2^53 - 1 are a typed decode error).
+ * One protocol message. The 64-bit fields are JavaScript numbers while in the safe integer range and `bigint`
+ * outside it (a u64 from 2^53, an i64 below -(2^53 - 1)): every value the reference client can send decodes
+ * losslessly and re-encodes to the same bytes. `encodeFrame` accepts either form.
  */
 export interface Message {
-  /** Sender node id; the client is 0. */
-  readonly sender: number;
-  /** Recipient node id (1-based position in `hosts`). */
-  readonly recipient: number;
-  /** Sequence number; a reply carries the sequence number of its request. */
-  readonly sequence: number;
+  /** Sender node id (u64); the client is 0. */
+  readonly sender: number | bigint;
+  /** Recipient node id (u64; 1-based position in `hosts`). */
+  readonly recipient: number | bigint;
+  /** Sequence number (u64); a reply carries the sequence number of its request. */
+  readonly sequence: number | bigint;
   /** Milliseconds since the epoch (i64). */
-  readonly timestamp: number;
+  readonly timestamp: number | bigint;
   readonly type: MessageType;
   readonly payload: Uint8Array;
 }

@@ -15,7 +15,7 @@ function steadyLoad(router: Router, concurrency = 4) {
       try {
         const reply = await router.request('steady');
         stats.ok++;
-        stats.perNode.set(reply.sender, (stats.perNode.get(reply.sender) ?? 0) + 1);
+        stats.perNode.set(Number(reply.sender), (stats.perNode.get(Number(reply.sender)) ?? 0) + 1);
       } catch (err) {
         stats.failed.push((err as { code?: string }).code ?? String(err));
       }

@@ -17,11 +17,14 @@ async function setup(nodes = 3, config: Partial<Parameters<typeof createRouter>[
   cleanup.push(() => cluster.stop());
   const router = createRouter({ hosts: cluster.addresses, ...config });
   cleanup.push(() => router.close());
+  // nodes start `unknown` (not eligible) until their first connection or pong
+  await until(router, (e) => e.length === nodes);
   return { cluster, router };
 }
 
-const until = (router: Router, test: (eligible: readonly NodeId[]) => boolean) =>
-  firstValueFrom(router.eligible$.pipe(filter(test)));
+function until(router: Router, test: (eligible: readonly NodeId[]) => boolean) {
+  return firstValueFrom(router.eligible$.pipe(filter(test)));
+}
 
 async function burst(router: Router, n: number, concurrency = 1) {
   for (let i = 0; i < n; i += concurrency) {

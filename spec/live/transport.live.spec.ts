@@ -2,9 +2,9 @@ import net from 'node:net';
 import fc from 'fast-check';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { validateConfig } from '../../lib/config.js';
 import { ErrorCode, type RouterError } from '../../lib/errors.js';
 import { createRouter } from '../../lib/router/router.js';
+import { validateConfig } from '../../lib/router/validate-config.js';
 import { TestCluster } from '../../lib/testing/test-cluster.js';
 import { TestServer } from '../../lib/testing/test-server.js';
 import { Connection } from '../../lib/transport/connection.js';
@@ -211,7 +211,11 @@ describe('Connection failures are typed, and touch only their own connection', (
   it('pipelines thousands of 16 KiB requests through backpressure without loss', async () => {
     const server = await TestServer.start();
     cleanup.push(() => server.stop());
-    const conn = new Connection(await connectSocket(address(server.address), {}), 1, { maxInFlight: 4096 });
+    // 32 MiB at once: over the default 4 MiB bound, which a bare Connection enforces by failing fast
+    const conn = new Connection(await connectSocket(address(server.address), {}), 1, {
+      maxInFlight: 4096,
+      maxBufferedBytes: 64 * 1024 * 1024,
+    });
     cleanup.push(() => conn.destroy());
     const payload = new Uint8Array(16 * 1024).fill(7);
     const replies = await Promise.all(
@@ -239,5 +243,58 @@ describe('TLS', () => {
       code: ErrorCode.Tls,
       retryable: false,
     });
+  });
+});
+
+describe('Transport bounds (issue #13)', () => {
+  it('against a node that never reads, 1 MiB requests: buffered bytes stay bounded, the rest fail as not sent', async () => {
+    const sockets: net.Socket[] = [];
+    const deaf = net.createServer((s) => {
+      s.pause(); // never reads
+      sockets.push(s);
+    });
+    await new Promise<void>((r) => deaf.listen(0, '127.0.0.1', () => r()));
+    cleanup.push(() => new Promise((r) => deaf.close(r)));
+    cleanup.push(() => {
+      for (const s of sockets) s.destroy();
+    });
+    const conn = await connect(`127.0.0.1:${(deaf.address() as net.AddressInfo).port}`);
+    const payload = new Uint8Array(1024 * 1024 - 1024); // under maxMessageBytes
+    let maxBuffered = 0;
+    const outcomes = Array.from({ length: 100 }, () => {
+      const p = lastValueFrom(conn.request$(payload, MessageType.Data, 1500)).catch(
+        (e: RouterError) => e.code,
+      );
+      maxBuffered = Math.max(maxBuffered, conn.bufferedBytes);
+      return p;
+    });
+    const codes = await Promise.all(outcomes);
+    expect(maxBuffered).toBeLessThanOrEqual(4 * 1024 * 1024 + 1024 * 1024);
+    expect(codes.filter((c) => c === ErrorCode.Backpressure).length).toBeGreaterThan(90);
+    expect(codes.every((c) => c === ErrorCode.Backpressure || c === ErrorCode.RequestTimeout)).toBe(true);
+  });
+
+  it('router close() during a pending connect destroys its socket and timer at once', async () => {
+    const accepted: net.Socket[] = [];
+    // reads (so it sees the client go) but never answers the TLS handshake
+    const silent = net.createServer((s) => accepted.push(s.resume()));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    cleanup.push(() => new Promise((r) => silent.close(r)));
+    cleanup.push(() => {
+      for (const s of accepted) s.destroy();
+    });
+    const port = (silent.address() as net.AddressInfo).port;
+    const count = () =>
+      process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'Timeout');
+    const before = count().length;
+    // TLS to a server that never answers the handshake: the connect stays pending for timeoutMs
+    const router = createRouter({ hosts: [`tls://127.0.0.1:${port}`], timeoutMs: 30_000 });
+    await new Promise((r) => setTimeout(r, 100));
+    const t = performance.now();
+    await router.close();
+    expect(performance.now() - t).toBeLessThan(1000);
+    expect(accepted).toHaveLength(1);
+    await expect.poll(() => accepted[0]!.destroyed, { timeout: 2000 }).toBe(true); // the client's socket is gone
+    expect(count().length).toBeLessThanOrEqual(before);
   });
 });

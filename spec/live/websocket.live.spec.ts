@@ -1,8 +1,8 @@
 import { filter, firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { validateConfig } from '../../lib/config.js';
 import { ErrorCode } from '../../lib/errors.js';
 import { createRouter } from '../../lib/router/router.js';
+import { validateConfig } from '../../lib/router/validate-config.js';
 import { TestServer } from '../../lib/testing/test-server.js';
 import { connectWebSocket } from '../../lib/transport/connect-websocket.js';
 import { text } from '../support/raw-client.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../../lib/config.js';
+import { configDefaults, maxTimeoutMs, resolveConfig, resolveRequestOptions } from '../../lib/config.js';
 import { ConfigError, ErrorCode } from '../../lib/errors.js';
+import { configError, validateConfig } from '../../lib/router/validate-config.js';
 
 describe('validateConfig', () => {
   it.each([
@@ -37,5 +38,72 @@ describe('validateConfig', () => {
     expect(() => validateConfig({ hosts: ['ok:1'], pool: { maxConnections: -1 } })).toThrowError(
       'invalid config: pool.maxConnections = -1; expected a whole number >= 1',
     );
+  });
+});
+
+describe('resolveConfig', () => {
+  const bad = (field: string, value: unknown, expected: string) =>
+    Object.assign(new Error(`${field} ${expected}`), { field, value });
+
+  it('fills every default from the one table, frozen', () => {
+    const c = resolveConfig({ hosts: ['a:1'] }, bad);
+    expect(c.timeoutMs).toBe(configDefaults.timeoutMs);
+    expect(c.pool).toMatchObject({ ...configDefaults.pool, acquireTimeoutMs: 5000 });
+    expect(c.retry).toMatchObject({ ...configDefaults.retry, budget: {}, attemptTimeoutMs: undefined });
+    expect(c.health).toEqual(configDefaults.health);
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.health)).toBe(true);
+    expect(resolveConfig({ hosts: ['a:1'], timeoutMs: 700 }, bad).pool.acquireTimeoutMs).toBe(700);
+  });
+
+  it.each([
+    ['timeoutMs', { timeoutMs: Number.POSITIVE_INFINITY }],
+    ['timeoutMs', { timeoutMs: 1e12 }],
+    ['timeoutMs', { timeoutMs: 2 ** 31 }],
+    ['timeoutMs', { timeoutMs: Number.NaN }],
+    ['timeoutMs', { timeoutMs: -1 }],
+    ['retry.attemptTimeoutMs', { retry: { attemptTimeoutMs: 0 } }],
+    ['health.intervalMs', { health: { intervalMs: Number.POSITIVE_INFINITY } }],
+    ['health.ejectionMs', { health: { ejectionMs: 2 ** 40 } }],
+    ['health.maxEjectionPercent', { health: { maxEjectionPercent: 101 } }],
+    ['pool.idleTimeoutMs', { pool: { idleTimeoutMs: 1e13 } }],
+    ['pool.maxBufferedBytesPerConnection', { pool: { maxBufferedBytesPerConnection: 0 } }],
+    ['retry', { retry: [] }],
+  ])('durations and new keys are validated: %s', (field, extra) => {
+    expect(() => validateConfig({ hosts: ['a:1'], ...extra })).toThrowError(
+      expect.objectContaining({ field, code: ErrorCode.Config }),
+    );
+  });
+
+  it('accepts 2^31 − 1 ms exactly', () => {
+    expect(resolveConfig({ hosts: ['a:1'], timeoutMs: maxTimeoutMs }, bad).timeoutMs).toBe(2 ** 31 - 1);
+  });
+});
+
+describe('resolveRequestOptions', () => {
+  it('defaults and validation (null, arrays, bad timeouts, types) name the field', () => {
+    expect(resolveRequestOptions(undefined, 900, configError)).toEqual({
+      type: 2,
+      timeoutMs: 900,
+      idempotent: true,
+    });
+    expect(resolveRequestOptions({ timeoutMs: 5, idempotent: false, type: 10 }, 900, configError)).toEqual({
+      type: 10,
+      timeoutMs: 5,
+      idempotent: false,
+    });
+    for (const [options, field] of [
+      [null, 'options'],
+      [[], 'options'],
+      [{ timeoutMs: 0 }, 'options.timeoutMs'],
+      [{ timeoutMs: Number.POSITIVE_INFINITY }, 'options.timeoutMs'],
+      [{ type: 99 }, 'options.type'],
+      [{ idempotent: 'yes' }, 'options.idempotent'],
+      [{ timeout: 5 }, 'options.timeout'],
+    ] as const) {
+      expect(() => resolveRequestOptions(options, 900, configError)).toThrowError(
+        expect.objectContaining({ field, code: ErrorCode.Config }),
+      );
+    }
   });
 });

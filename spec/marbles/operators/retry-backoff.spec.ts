@@ -1,5 +1,5 @@
 import { fc, test } from '@fast-check/vitest';
-import { defer, Observable, throwError } from 'rxjs';
+import { defer, Observable, take, throwError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, RouterError } from '../../../lib/errors.js';
 import { backoff, type JitterMode } from '../../../lib/operators/backoff.js';
@@ -204,6 +204,88 @@ describe('retryBackoff', () => {
       let n = 0;
       const source = defer(() => (n++ < 2 ? throwError(() => retryable) : cold('(a|)', { a: 'ok' })));
       expectObservable(source.pipe(retryBackoff({ scheduler }))).toBe('300ms (a|)', { a: 'ok' });
+    });
+  });
+});
+
+describe('retryBackoff against RxJS retry behaviours', () => {
+  it('stops listening to a synchronous source when the consumer unsubscribes (take(3) downstream)', () => {
+    const sideEffects: number[] = [];
+    const synchronous = new Observable<number>((subscriber) => {
+      for (let i = 0; !subscriber.closed && i < 10; i++) {
+        sideEffects.push(i);
+        subscriber.next(i);
+      }
+    });
+    const seen: number[] = [];
+    synchronous.pipe(retryBackoff(1), take(3)).subscribe((v) => seen.push(v));
+    expect(sideEffects).toEqual([0, 1, 2]);
+    expect(seen).toEqual([0, 1, 2]);
+  });
+
+  it('delivers an error thrown by shouldRetry to the subscriber', () => {
+    const thrown = new Error('shouldRetry broke');
+    runMarbles((scheduler, { cold, expectObservable }) => {
+      const source = cold('a#', { a: 1 }, retryable);
+      const result = source.pipe(
+        retryBackoff({
+          scheduler,
+          shouldRetry: () => {
+            throw thrown;
+          },
+        }),
+      );
+      expectObservable(result).toBe('a#', { a: 1 }, thrown);
+    });
+  });
+
+  it('delivers an error thrown by onRetry to the subscriber, and schedules nothing', () => {
+    const thrown = new Error('onRetry broke');
+    runMarbles((scheduler, { cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('#', undefined, retryable);
+      const result = source.pipe(
+        retryBackoff({
+          scheduler,
+          onRetry: () => {
+            throw thrown;
+          },
+        }),
+      );
+      expectObservable(result).toBe('#', undefined, thrown);
+      expectSubscriptions(source.subscriptions).toBe('(^!)');
+    });
+  });
+
+  it('makes no retry whose wait would reach the deadline: the last error goes through at once', () => {
+    runMarbles((scheduler, { cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('#', undefined, retryable);
+      const result = source.pipe(retryBackoff({ scheduler, deadline: 250 }));
+      expectObservable(result).toBe('100ms #', undefined, retryable);
+      expectSubscriptions(source.subscriptions).toBe(['(^!)', '100ms (^!)']);
+    });
+  });
+
+  it('with depositOnSubscribe false the budget earns nothing from the subscription', () => {
+    runMarbles((scheduler, { cold, expectObservable }) => {
+      const budget = new RetryBudget({
+        percentCanRetry: 1,
+        minRetriesPerSecond: 0,
+        now: () => scheduler.now(),
+      });
+      const source = cold('#', undefined, retryable);
+      expectObservable(source.pipe(retryBackoff({ scheduler, budget, depositOnSubscribe: false }))).toBe(
+        '#',
+        undefined,
+        retryable,
+      );
+    });
+  });
+
+  it('unsubscribing mid-attempt leaves nothing subscribed or scheduled', () => {
+    runMarbles((scheduler, { cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('--#', undefined, retryable);
+      expectObservable(source.pipe(retryBackoff({ scheduler })), '^ 103ms !').toBe('');
+      expectSubscriptions(source.subscriptions).toBe(['^-!', '102ms ^-!']);
     });
   });
 });

@@ -8,7 +8,15 @@ import type { HealthSignal } from '../../../lib/streams/health-signal.js';
 import type { ClusterHealth } from '../../../lib/types.js';
 import { runMarbles } from '../../support/marbles.js';
 
-const policy = { intervalMs: 100, timeoutMs: 50, fall: 2, rise: 2, passiveFall: 3, maxIntervalMs: 100 };
+const policy = {
+  intervalMs: 100,
+  timeoutMs: 50,
+  fall: 2,
+  rise: 2,
+  passiveFall: 3,
+  maxIntervalMs: 100,
+  ejectionMs: 100,
+};
 type Cold = (marbles: string, values?: Record<string, unknown>, error?: unknown) => Observable<unknown>;
 
 /** Node 2's ping answers per probe index; nodes 1 and 3 always answer in 5 ms. */
@@ -45,8 +53,11 @@ describe('clusterHealth', () => {
       const health$ = setup(scheduler, cold, (i) => answers[i] ?? '5ms (p|)');
       const log = record(scheduler, health$, 560);
       scheduler.flush();
-      expect(log.filter((l) => !l.includes('up:123') || l.startsWith('0 ') || l.startsWith('405'))).toEqual([
-        '0 up:123',
+      expect(log.filter((l) => !l.includes('up:123') || l.startsWith('5 ') || l.startsWith('405'))).toEqual([
+        '0 unknown:',
+        '5 unknown:1',
+        '5 up:12',
+        '5 up:123',
         '150 suspect:123',
         '250 down:13',
         '305 probation:13',
@@ -65,7 +76,7 @@ describe('clusterHealth', () => {
     });
   });
 
-  it('counts passive request failures: suspect at once, down after passiveFall, back on probe successes', () => {
+  it('counts passive request failures: suspect at once, ejected after passiveFall for ejectionMs, then probes', () => {
     runMarbles((scheduler, { cold, hot }) => {
       const signals$ = new Subject<HealthSignal>();
       const health$ = setup(scheduler, cold, () => '5ms (p|)', signals$);
@@ -76,8 +87,10 @@ describe('clusterHealth', () => {
       const statuses = log.map((l) => l.split(' ').slice(0, 2).join(' '));
       expect(statuses).toContain('20 suspect:123');
       expect(statuses).toContain('22 down:13');
-      expect(statuses).toContain('105 probation:13');
-      expect(statuses).toContain('205 up:123');
+      // ejected until 122: the good probe at 105 changes nothing, the ones at 205 and 305 bring it back
+      expect(statuses.filter((l) => l.startsWith('105'))).toEqual([]);
+      expect(statuses).toContain('205 probation:13');
+      expect(statuses).toContain('305 up:123');
     });
   });
 
@@ -131,7 +144,11 @@ describe('clusterHealth', () => {
     runMarbles((scheduler, { cold, expectObservable }) => {
       const answers = ['5ms (p|)', '#', '5ms (p|)', '5ms (p|)'];
       const health$ = setup(scheduler, cold, (i) => answers[i] ?? '5ms (p|)');
-      expectObservable(eligible(health$), '^ 400ms !').toBe('a 99ms b 204ms c', {
+      // nodes start unknown (none eligible) until their first pongs at 5 ms
+      expectObservable(eligible(health$), '^ 400ms !').toBe('e 4ms (xya) 90ms b 204ms c', {
+        e: [],
+        x: [1],
+        y: [1, 2],
         a: [1, 2, 3],
         b: [1, 3],
         c: [1, 2, 3],

@@ -6,11 +6,11 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { BehaviorSubject, Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../../../lib/config.js';
 import { instrumentRouter } from '../../../lib/observability/instrument-router.js';
 import { MetricName } from '../../../lib/observability/metric-name.js';
 import type { RouterEvent } from '../../../lib/router/router-event.js';
 import type { Router } from '../../../lib/router/router-types.js';
+import { validateConfig } from '../../../lib/router/validate-config.js';
 import type { PoolStats } from '../../../lib/transport/pool-types.js';
 import type { ClusterHealth, NodeHealth } from '../../../lib/types.js';
 
@@ -34,6 +34,9 @@ const node = (nodeId: number, status: NodeHealth['status'], rttMs: number): Node
   since: 0,
   manual: false,
   recoveredAt: -1,
+  passiveFailures: 0,
+  ejections: 0,
+  ejectedUntil: -1,
 });
 
 /** A router made of subjects: the events are written by hand, in the shapes the helpers' contract gives. */

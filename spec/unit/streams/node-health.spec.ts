@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { defaultHealthPolicy } from '../../../lib/streams/health-policy.js';
+import { defaultHealthPolicy } from '../../../lib/streams/default-health-policy.js';
 import type { HealthSignal } from '../../../lib/streams/health-signal.js';
 import { nodeHealth } from '../../../lib/streams/node-health.js';
 import type { NodeHealth } from '../../../lib/types.js';
@@ -51,6 +51,7 @@ describe('nodeHealth', () => {
           successes = 0;
           return;
         }
+        if (s.kind === 'connected') return;
         if (s.ok) {
           failedProbes = 0;
           successes++;
@@ -97,9 +98,106 @@ describe('nodeHealth', () => {
       { nodeId: 1, kind: 'probe', ok: true },
       { nodeId: 1, kind: 'probe', ok: true },
     ]);
-    expect(states.map((s) => s.status)).toEqual(['up', 'down', 'probation', 'up']);
+    expect(states.map((s) => s.status)).toEqual(['unknown', 'down', 'probation', 'up']);
     expect(states[3]!.recoveredAt).toBe(3);
     expect(states[3]!.since).toBe(3);
     expect(states[1]!.reason).toBe('probe');
+  });
+
+  it('starts unknown (not eligible) until a probe answers or a connection opens', () => {
+    const initial = nodeHealth.initial(1, 0);
+    expect(initial.status).toBe('unknown');
+    expect(nodeHealth.isEligible(initial)).toBe(false);
+    const connected = nodeHealth.reduce(initial, { nodeId: 1, kind: 'connected' }, 1, defaultHealthPolicy);
+    expect(connected).toMatchObject({ status: 'up', reason: 'connect' });
+    expect(nodeHealth.reduce(connected, { nodeId: 1, kind: 'connected' }, 2, defaultHealthPolicy)).toBe(
+      connected,
+    );
+    const probed = fold([{ nodeId: 1, kind: 'probe', ok: true, rttMs: 1 }]);
+    expect(probed[1]!.status).toBe('up');
+    const failing = fold([
+      { nodeId: 1, kind: 'probe', ok: false, hard: false },
+      { nodeId: 1, kind: 'probe', ok: false, hard: false },
+    ]);
+    expect(failing.map((s) => s.status)).toEqual(['unknown', 'unknown', 'down']);
+  });
+
+  const ok = (kind: 'probe' | 'request'): HealthSignal => ({ nodeId: 1, kind, ok: true, rttMs: 1 });
+  const fail = (kind: 'probe' | 'request'): HealthSignal => ({ nodeId: 1, kind, ok: false, hard: false });
+  const policy = { ...defaultHealthPolicy, passiveFall: 3, rise: 2, ejectionMs: 100, maxEjectionMs: 250 };
+  const run = (start: NodeHealth, steps: [number, HealthSignal][], canEject = () => true) => {
+    const states = [start];
+    for (const [at, s] of steps) states.push(nodeHealth.reduce(states.at(-1)!, s, at, policy, canEject));
+    return states;
+  };
+  const up = nodeHealth.reduce(nodeHealth.initial(1, 0), { nodeId: 1, kind: 'connected' }, 0, policy);
+
+  it('a gray node (good probes, failed requests) is ejected after passiveFall, and good probes do not cancel it', () => {
+    const states = run(up, [
+      [1, fail('request')],
+      [2, ok('probe')],
+      [3, fail('request')],
+      [4, ok('probe')],
+      [5, fail('request')],
+      [6, ok('probe')],
+      [50, ok('probe')],
+      [104, ok('probe')],
+      [106, ok('probe')],
+      [107, ok('probe')],
+    ]);
+    expect(states.map((s) => s.status)).toEqual([
+      'up',
+      'suspect',
+      'suspect',
+      'suspect',
+      'suspect',
+      'down',
+      'down',
+      'down',
+      'down',
+      'probation',
+      'up',
+    ]);
+    expect(states[5]).toMatchObject({
+      reason: 'passive',
+      ejections: 1,
+      ejectedUntil: 105,
+      passiveFailures: 0,
+    });
+  });
+
+  it('each ejection lasts ejectionMs × times ejected, at most maxEjectionMs', () => {
+    let state = up;
+    const untils: number[] = [];
+    let at = 0;
+    for (let round = 0; round < 4; round++) {
+      for (let k = 0; k < 3; k++) state = nodeHealth.reduce(state, fail('request'), ++at, policy);
+      untils.push(state.ejectedUntil - at);
+      at = state.ejectedUntil;
+      state = nodeHealth.reduce(state, ok('probe'), at, policy);
+      state = nodeHealth.reduce(state, ok('probe'), at, policy);
+      expect(state.status).toBe('up');
+    }
+    expect(untils).toEqual([100, 200, 250, 250]);
+  });
+
+  it('at the cap (canEject false) a failing node stays suspect and eligible', () => {
+    const states = run(
+      up,
+      [1, 2, 3, 4].map((at) => [at, fail('request')]),
+      () => false,
+    );
+    expect(states.at(-1)).toMatchObject({ status: 'suspect', passiveFailures: 4, ejectedUntil: -1 });
+    expect(nodeHealth.isEligible(states.at(-1)!)).toBe(true);
+  });
+
+  it('a successful request resets the passive count; a probe does not', () => {
+    const states = run(up, [
+      [1, fail('request')],
+      [2, fail('request')],
+      [3, ok('probe')],
+      [4, ok('request')],
+    ]);
+    expect(states.map((s) => s.passiveFailures)).toEqual([0, 1, 2, 2, 0]);
   });
 });

@@ -3,8 +3,8 @@ import { ws } from 'msw';
 import { setupServer } from 'msw/node';
 import { lastValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { validateConfig } from '../../../lib/config.js';
 import { ErrorCode } from '../../../lib/errors.js';
+import { validateConfig } from '../../../lib/router/validate-config.js';
 import { connectWebSocket } from '../../../lib/transport/connect-websocket.js';
 import { Connection } from '../../../lib/transport/connection.js';
 import { protocolPriority, rankAddresses } from '../../../lib/transport/rank-addresses.js';
@@ -59,7 +59,7 @@ describe('WebSocket connector (against msw ws.link mocks)', () => {
   });
 
   it('pipelines many requests on one socket, matched by sequence even when replies come out of order', async () => {
-    mockNode(undefined, (m) => (m.sequence % 3) * 15);
+    mockNode(undefined, (m) => (Number(m.sequence) % 3) * 15);
     const conn = await open();
     const payloads = Array.from({ length: 30 }, (_, i) => `p${i}`);
     const replies = await Promise.all(

@@ -1,6 +1,6 @@
 import { lastValueFrom, VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, type RouterError } from '../../../lib/errors.js';
+import { ErrorCode, RouterError } from '../../../lib/errors.js';
 import { advanceTo } from '../../../lib/testing/advance-to.js';
 import { memoryConnector } from '../../../lib/testing/memory-connector.js';
 import { Pool } from '../../../lib/transport/pool.js';
@@ -11,19 +11,26 @@ import { MessageType } from '../../../lib/wire/message.js';
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 const payload = new Uint8Array([1, 2, 3]);
 
-function setup(options: PoolOptions = {}, latencyMs = 10, refuse = false) {
+function setup(options: PoolOptions = {}, latencyMs = 10, refuse = false, connectMs = 0) {
   const scheduler = new VirtualTimeScheduler();
-  const memory = memoryConnector({ scheduler, latencyMs: () => latencyMs, refuse: () => refuse });
+  const memory = memoryConnector({
+    scheduler,
+    latencyMs: () => latencyMs,
+    refuse: () => refuse,
+    connectMs: () => connectMs,
+    highWaterMark: 1024,
+    record: true,
+  });
   const events: string[] = [];
   const pool = new Pool(
     1,
-    () => memory.connect(1),
+    (signal) => memory.connect(1, signal),
     options,
     scheduler,
     (e) => events.push(e.type === 'connectionClosed' ? `closed:${e.reason}` : e.type),
   );
   const results: Array<RouterError | undefined> = [];
-  const send = () => pool.send(MessageType.Data, payload, undefined, (err) => results.push(err));
+  const send = () => pool.send(MessageType.Data, payload, scheduler.now() + 5000, (err) => results.push(err));
   return { scheduler, memory, pool, events, results, send };
 }
 
@@ -53,21 +60,20 @@ describe('Pool', () => {
     expect(memory.opened).toHaveLength(3);
     expect(Math.max(...memory.opened.map((c) => c.inFlight))).toBeLessThanOrEqual(2);
     expect(pool.stats.waiting).toBe(4);
-    advanceTo(scheduler, 10);
-    advanceTo(scheduler, 20);
-    advanceTo(scheduler, 30);
+    // frames leave in a microtask after each send: let them between the steps of virtual time
+    for (const t of [10, 20, 30]) {
+      advanceTo(scheduler, t);
+      await settle();
+    }
     expect(results).toHaveLength(10);
     expect(results.every((r) => r === undefined)).toBe(true);
     expect(memory.opened).toHaveLength(3);
   });
 
-  it('fails a waiter after acquireTimeoutMs with a retryable ERR_ACQUIRE_TIMEOUT', async () => {
-    const { scheduler, pool, results, send } = setup(
-      { maxInFlightPerConnection: 1, maxConnections: 1, acquireTimeoutMs: 50 },
-      1000,
-    );
-    send();
-    send();
+  it('fails a waiter at its deadline with a retryable ERR_ACQUIRE_TIMEOUT', async () => {
+    const { pool, scheduler, results } = setup({ maxInFlightPerConnection: 1, maxConnections: 1 }, 1000);
+    pool.send(MessageType.Data, payload, 5000, (err) => results.push(err));
+    pool.send(MessageType.Data, payload, 50, (err) => results.push(err));
     await settle();
     advanceTo(scheduler, 49);
     expect(results).toEqual([]);
@@ -146,8 +152,8 @@ describe('Pool', () => {
 
   it('cancelling a waiting request frees its place in the queue', async () => {
     const { pool, results } = setup({ maxInFlightPerConnection: 1, maxConnections: 1 }, 1000);
-    pool.send(MessageType.Data, payload, undefined, (e) => results.push(e));
-    const cancel = pool.send(MessageType.Data, payload, undefined, (e) => results.push(e));
+    pool.send(MessageType.Data, payload, 5000, (e) => results.push(e));
+    const cancel = pool.send(MessageType.Data, payload, 5000, (e) => results.push(e));
     await settle();
     expect(pool.stats.waiting).toBe(1);
     cancel();
@@ -159,8 +165,8 @@ describe('Pool', () => {
       { maxInFlightPerConnection: 1, maxConnections: 1 },
       100,
     );
-    pool.send(MessageType.Data, payload, undefined, (e) => results.push(e));
-    pool.send(MessageType.Data, payload, undefined, (e) => results.push(e));
+    pool.send(MessageType.Data, payload, 5000, (e) => results.push(e));
+    pool.send(MessageType.Data, payload, 5000, (e) => results.push(e));
     await settle();
     const closing = pool.close();
     expect(results.map((r) => r?.code)).toEqual([ErrorCode.PoolClosed]);
@@ -170,5 +176,85 @@ describe('Pool', () => {
     expect(memory.opened[0]!.closeReason).toBe('closed');
     expect(scheduler.actions).toHaveLength(0);
     await expect(lastValueFrom(pool.request$(payload))).rejects.toMatchObject({ code: ErrorCode.PoolClosed });
+  });
+
+  it('warm() honours maxConnecting: minConnections 3 with maxConnecting 1 opens them one after another', async () => {
+    const { scheduler, pool, memory } = setup({ minConnections: 3, maxConnecting: 1 }, 10, false, 50);
+    pool.warm();
+    expect(pool.stats.connecting).toBe(1);
+    advanceTo(scheduler, 50);
+    await settle();
+    expect(pool.stats).toMatchObject({ open: 1, connecting: 1 });
+    advanceTo(scheduler, 100);
+    await settle();
+    advanceTo(scheduler, 150);
+    await settle();
+    expect(pool.stats).toMatchObject({ open: 3, connecting: 0 });
+    expect(memory.opened).toHaveLength(3);
+  });
+
+  it('close() aborts connects in progress: their timers are gone before it resolves', async () => {
+    const { scheduler, pool, results, events, memory } = setup({ minConnections: 2 }, 10, false, 5000);
+    pool.warm();
+    pool.send(MessageType.Data, payload, 10_000, (e) => results.push(e));
+    expect(pool.stats.connecting).toBe(2);
+    await pool.close();
+    expect(scheduler.actions).toHaveLength(0);
+    expect(results.map((r) => r?.code)).toEqual([ErrorCode.PoolClosed]);
+    await settle();
+    expect(memory.opened).toHaveLength(0);
+    expect(events).not.toContain('connectionCreated');
+  });
+
+  it("a request over a connection's byte bound waits for another connection; evacuate() fails what is unwritten", async () => {
+    const { scheduler, pool, results, memory } = setup(
+      { maxBufferedBytesPerConnection: 4096, maxConnections: 2 },
+      10,
+    );
+    const big = new Uint8Array(3000);
+    pool.send(MessageType.Data, big, 10_000, (e) => results.push(e));
+    await settle();
+    advanceTo(scheduler, 20);
+    expect(results).toEqual([undefined]);
+    memory.opened[0]!.server.pause(); // the node stops reading
+    pool.send(MessageType.Data, big, 10_000, (e) => results.push(e)); // written, stays in the first connection's buffer
+    await settle();
+    expect(memory.opened[0]!.bufferedBytes).toBeGreaterThan(3000);
+    pool.send(MessageType.Data, big, 10_000, (e) => results.push(e)); // over the bound: a second connection
+    await settle();
+    await settle();
+    expect(memory.opened).toHaveLength(2);
+    expect(memory.opened[1]!.bufferedBytes).toBeGreaterThan(3000); // written, not yet read
+    pool.send(MessageType.Data, big, 10_000, (e) => results.push(e)); // no room anywhere: waits
+    pool.send(MessageType.Data, big, 10_000, (e) => results.push(e));
+    await settle();
+    expect(pool.stats.waiting).toBe(2);
+    expect(memory.opened.map((c) => c.bufferedBytes <= 4096)).toEqual([true, true]);
+    const err = new RouterError('ERR_TEST', 'evacuated', { retryable: true });
+    pool.evacuate(err);
+    expect(results.slice(1)).toEqual([err, err]);
+    memory.opened[0]!.server.resume();
+    advanceTo(scheduler, 100);
+    await settle();
+    advanceTo(scheduler, 200);
+    expect(results).toEqual([undefined, err, err, undefined, undefined]);
+    expect(memory.opened.map((c) => c.requests)).toEqual([2, 1]);
+  });
+
+  it('an encode error while the pool is connecting fails only that request, and nothing throws', async () => {
+    const { scheduler, pool, results } = setup({}, 10, false, 20);
+    pool.send(MessageType.Data, new Uint8Array(2 * 1024 * 1024), 10_000, (e) => results.push(e));
+    pool.send(MessageType.Data, null as unknown as Uint8Array, 10_000, (e) => results.push(e));
+    pool.send(MessageType.Data, payload, 10_000, (e) => results.push(e));
+    advanceTo(scheduler, 20);
+    await settle();
+    advanceTo(scheduler, 40);
+    await settle();
+    expect(results.map((r) => r?.code)).toEqual([
+      ErrorCode.WireFrameTooLarge,
+      ErrorCode.InvalidPayload,
+      undefined,
+    ]);
+    expect(pool.stats.open).toBe(1);
   });
 });

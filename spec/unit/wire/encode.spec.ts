@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../lib/errors.js';
 import { encodeFrame } from '../../../lib/wire/encode.js';
@@ -72,6 +73,108 @@ const vectors: Array<[string, Message, string]> = [
     '0000005c000000000000000000020000000000000007000000000000000000000000000000040000002b000000000000007b22636f6465223a2245222c226d657373616765223a226d222c22726574727961626c65223a747275657d02446d76',
   ],
 ];
+
+/*
+ * The four 64-bit frames of issue #13 (valid for the reference client, which encodes full u64 / i64), computed
+ * the same way with Python's struct and zlib. Outside the safe integer range the fields are bigints.
+ */
+const wide: Array<[string, Message, string]> = [
+  [
+    'a Pong from sender 2^64 - 1',
+    {
+      sender: 2n ** 64n - 1n,
+      recipient: 0,
+      sequence: 5,
+      timestamp: 1764000000000,
+      type: 1,
+      payload: text(''),
+    },
+    '0000003100ffffffffffffffff0000000000000000050000000000000000e897b69a010000010000000000000000000000e6c73e1d',
+  ],
+  [
+    'Data with sequence 2^53',
+    { sender: 1, recipient: 0, sequence: 2n ** 53n, timestamp: 1764000000000, type: 2, payload: text('x') },
+    '000000320001000000000000000000000000000000000000000000200000e897b69a010000020000000100000000000000787c85b977',
+  ],
+  [
+    'an Ack with sequence 2^63',
+    { sender: 1, recipient: 0, sequence: 2n ** 63n, timestamp: 1764000000000, type: 3, payload: text('') },
+    '000000310001000000000000000000000000000000000000000000008000e897b69a0100000300000000000000000000001f2c41a6',
+  ],
+  [
+    'a Ping with timestamp i64::MIN',
+    { sender: 2, recipient: 0, sequence: 9, timestamp: -(2n ** 63n), type: 0, payload: text('') },
+    '00000031000200000000000000000000000000000009000000000000000000000000000080000000000000000000000000fd07ac4d',
+  ],
+];
+
+describe('64-bit fields', () => {
+  it.each(wide)(
+    '%s decodes to the exact value (bigint) and re-encodes to the same bytes',
+    (_n, message, hexFrame) => {
+      const bytes = Uint8Array.from(Buffer.from(hexFrame, 'hex'));
+      const [decoded] = new FrameDecoder().push(bytes);
+      expect(decoded).toEqual(message);
+      expect(hex(encodeFrame(decoded!))).toBe(hexFrame);
+      expect(hex(encodeFrame(message))).toBe(hexFrame);
+    },
+  );
+
+  it('keeps safe values as numbers (2^53 - 1, -(2^53 - 1)) and takes a safe bigint as the same bytes', () => {
+    const base = vectors[0]![1];
+    const m = { ...base, sequence: Number.MAX_SAFE_INTEGER, timestamp: Number.MIN_SAFE_INTEGER };
+    const [decoded] = new FrameDecoder().push(encodeFrame(m));
+    expect(typeof decoded!.sequence).toBe('number');
+    expect(typeof decoded!.timestamp).toBe('number');
+    expect(decoded).toEqual(m);
+    expect(hex(encodeFrame({ ...m, sequence: BigInt(m.sequence), timestamp: BigInt(m.timestamp) }))).toBe(
+      hex(encodeFrame(m)),
+    );
+    // the first values past the safe range come out as bigints
+    const past = { ...base, sequence: 2n ** 53n, timestamp: -(2n ** 53n) };
+    expect(new FrameDecoder().push(encodeFrame(past))).toEqual([past]);
+  });
+
+  it('round-trips any u64 / i64 losslessly', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+        fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+        fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+        (a, b, t) => {
+          const norm = (v: bigint) => (v >= -(2n ** 53n - 1n) && v <= 2n ** 53n - 1n ? Number(v) : v);
+          const m: Message = {
+            sender: a,
+            recipient: b,
+            sequence: a ^ b,
+            timestamp: t,
+            type: 2,
+            payload: text('p'),
+          };
+          const [decoded] = new FrameDecoder().push(encodeFrame(m));
+          expect(decoded).toEqual({
+            ...m,
+            sender: norm(a),
+            recipient: norm(b),
+            sequence: norm(a ^ b),
+            timestamp: norm(t),
+          });
+          expect(hex(encodeFrame(decoded!))).toBe(hex(encodeFrame(m)));
+        },
+      ),
+    );
+  });
+
+  it.each([
+    ['sender', { sender: 2n ** 64n }],
+    ['recipient', { recipient: -1n }],
+    ['timestamp', { timestamp: 2n ** 63n }],
+  ])('rejects a bigint %s outside its 64-bit range with ERR_WIRE_INTEGER_RANGE', (field, patch) => {
+    expect(() => encodeFrame({ ...vectors[0]![1], ...patch })).toThrowError(
+      expect.objectContaining({ code: ErrorCode.WireIntegerRange, message: expect.stringContaining(field) }),
+    );
+  });
+});
 
 describe('encodeFrame', () => {
   it.each(vectors)('%s comes out byte for byte, and decodes back', (_name, message, expected) => {

@@ -1,0 +1,50 @@
+/**
+ * qdb-router/internal: the parts the router is built from — transport, health streams, router internals.
+ * Usable (the benchmark and the CLI use them) but NOT a stable API: names and signatures may change in any
+ * release. The stable API is `qdb-router` (lib/index.ts).
+ */
+export type { InvalidConfig, ResolvedRequestOptions } from './config.js';
+export { resolveConfig, resolveRequestOptions } from './config.js';
+export type { AttemptTimeoutInput } from './router/attempt-timeout.js';
+export { attemptTimeout } from './router/attempt-timeout.js';
+export type { Balancer, Candidate, PickContext } from './router/balancers.js';
+export { balancers } from './router/balancers.js';
+export type { ErrorClass } from './router/classify-error.js';
+export { classifyError } from './router/classify-error.js';
+export type { RequestHealth } from './router/health-feedback.js';
+export { HealthFeedback, poisonAfter } from './router/health-feedback.js';
+export type { CloseSteps } from './router/lifecycle.js';
+export { Lifecycle } from './router/lifecycle.js';
+export type { RouterNode } from './router/nodes.js';
+export { Nodes } from './router/nodes.js';
+export { probe } from './router/probe.js';
+export { requestBytes } from './router/request-bytes.js';
+export type { RouteContext } from './router/route-request.js';
+export { routeRequest } from './router/route-request.js';
+export { selectNode } from './router/select-node.js';
+export { statusChanges } from './router/status-changes.js';
+export { configError } from './router/validate-config.js';
+export { waitForNode } from './router/wait-for-node.js';
+export type { ClusterHealthOptions } from './streams/cluster-health.js';
+export { clusterHealth } from './streams/cluster-health.js';
+export { defaultHealthPolicy } from './streams/default-health-policy.js';
+export { eligible } from './streams/eligible.js';
+export type { HealthSignal } from './streams/health-signal.js';
+export type { HeartbeatOptions, ProbeSample } from './streams/heartbeat.js';
+export { heartbeat } from './streams/heartbeat.js';
+export { isHardFailure } from './streams/is-hard-failure.js';
+export { nodeHealth } from './streams/node-health.js';
+export { NodeMap } from './streams/node-map.js';
+export type { ByteStream } from './transport/byte-stream.js';
+export type { WebSocketConnectOptions } from './transport/connect-websocket.js';
+export { connectWebSocket, webSocketUrl } from './transport/connect-websocket.js';
+export type { ConnectionOptions } from './transport/connection.js';
+export { Connection } from './transport/connection.js';
+export type { ConnectOptions, Connector } from './transport/connector.js';
+export { connectSocket } from './transport/connector.js';
+export { Pool } from './transport/pool.js';
+export type { PoolEvent } from './transport/pool-types.js';
+export { protocolPriority, rankAddresses, supportedProtocols } from './transport/rank-addresses.js';
+export type { WebSocketLike } from './transport/ws-byte-stream.js';
+export { WsByteStream } from './transport/ws-byte-stream.js';
+export { wsCloseError } from './transport/ws-close-error.js';

@@ -1,0 +1,142 @@
+import { type Observable, Subject } from 'rxjs';
+import { ErrorCode, RemoteError, RouterError } from '../errors.js';
+import type { HealthPolicy } from '../streams/health-policy.js';
+import type { HealthSignal } from '../streams/health-signal.js';
+import type { PoolEvent } from '../transport/pool-types.js';
+import { HealthStatus, type NodeHealth, type NodeId } from '../types.js';
+
+/** What health feedback keeps of one request across its attempts. */
+export interface RequestHealth {
+  /** Nodes on which this request's connection broke (lost, reset, corrupt reply). */
+  hardFailures: number;
+}
+
+/** A request that broke connections on this many nodes is suspected of being the cause: it is not retried. */
+export const poisonAfter = 2;
+
+/** Connection-level failures: the socket broke under the request (the node, the network, or the request). */
+const broken = new Set<string>([
+  ErrorCode.ConnectionLost,
+  ErrorCode.Protocol,
+  ErrorCode.WebSocketClosed,
+  ErrorCode.WireChecksum,
+  ErrorCode.WireFrameTooLarge,
+  ErrorCode.WireUnknownType,
+  ErrorCode.WireUnknownFlag,
+  ErrorCode.WireTruncated,
+  ErrorCode.WireTrailingBytes,
+  ErrorCode.WireIntegerRange,
+  ErrorCode.WireCompression,
+]);
+/** Connect failures that say the node is not there: down at once (reported once, by the pool's event). */
+const refused = new Set<string>([ErrorCode.ConnectRefused, ErrorCode.ConnectFailed, ErrorCode.Tls]);
+
+/**
+ * THE one place where request outcomes and pool events become health signals (`signals$`, folded by
+ * `clusterHealth`). Rules:
+ * - a successful reply is a good passive signal (sent only when it changes something: a node not `up` or with
+ *   failures counted); a node's own non-retryable error reply is an answer, so it counts as good too;
+ * - a timeout counts against the node only when the attempt gave it a fair chance: an attempt timeout of at
+ *   least {@link HealthFeedback.fairTimeoutMs} (`max(health.timeoutMs / 2, 4 × its smoothed reply time)`);
+ *   a caller's short deadline is the caller's business;
+ * - a retryable error reply counts as one passive failure;
+ * - a connection that breaks (lost, reset, corrupt) counts as ONE passive failure per incident, however many
+ *   requests were on it: the first request failure claims the incident and the pool's `connectionClosed` event
+ *   that follows is not counted again (an idle connection that breaks counts once through that event);
+ * - a request counts against at most {@link poisonAfter} nodes for broken connections: after that it is
+ *   suspected of breaking them itself (a poison request), is not retried, and stops counting;
+ * - a refused connect (`connectFailed`: refused, unreachable, TLS) takes the node down at once; a connect
+ *   timeout counts like a failed probe; a connection that opens is the node's first contact (`unknown` → `up`);
+ * - everything local says nothing of the node: waiting for a connection, a full pool or write buffer, our own
+ *   closing or destroying, no eligible node, invalid payloads.
+ * Passive failures are counted apart from probes (see `nodeHealth`); the ejection cap lives in `clusterHealth`.
+ */
+export class HealthFeedback {
+  private readonly subject = new Subject<HealthSignal>();
+  private readonly incidents = new Set<NodeId>();
+  private readonly policy: HealthPolicy;
+  private readonly latencyMs: (id: NodeId) => number;
+  private readonly health: (id: NodeId) => NodeHealth | undefined;
+
+  constructor(
+    policy: HealthPolicy,
+    latencyMs: (id: NodeId) => number,
+    health: (id: NodeId) => NodeHealth | undefined,
+  ) {
+    this.policy = policy;
+    this.latencyMs = latencyMs;
+    this.health = health;
+  }
+
+  /** The health signals, for `clusterHealth({ signals$ })`. */
+  get signals$(): Observable<HealthSignal> {
+    return this.subject.asObservable();
+  }
+
+  /** The shortest attempt timeout that gives `id` a fair chance: below it, a timeout says nothing of the node. */
+  fairTimeoutMs(id: NodeId): number {
+    const latency = this.latencyMs(id);
+    return Math.max(this.policy.timeoutMs / 2, latency > 0 ? 4 * latency : 0);
+  }
+
+  /** The outcome of one attempt of `request` on node `id`, which was given `attemptTimeoutMs`. */
+  attempt(id: NodeId, err: unknown, attemptTimeoutMs: number, request: RequestHealth): void {
+    if (err === undefined || (err instanceof RemoteError && !err.retryable)) {
+      this.good(id);
+      return;
+    }
+    if (!(err instanceof RouterError)) return;
+    if (err instanceof RemoteError) {
+      this.fail(id);
+      return;
+    }
+    if (broken.has(err.code)) {
+      request.hardFailures++;
+      if (request.hardFailures > poisonAfter) return;
+      if (this.incidents.has(id)) return; // the same broken connection, already counted
+      this.incidents.add(id);
+      this.fail(id);
+      return;
+    }
+    if (err.code === ErrorCode.RequestTimeout && attemptTimeoutMs >= this.fairTimeoutMs(id)) this.fail(id);
+  }
+
+  /** A pool event of node `event.nodeId`. */
+  pool(event: PoolEvent): void {
+    const id = event.nodeId;
+    if (event.type === 'connectionCreated') this.subject.next({ nodeId: id, kind: 'connected' });
+    else if (event.type === 'connectFailed') {
+      if (refused.has(event.error.code))
+        this.subject.next({ nodeId: id, kind: 'request', ok: false, hard: true });
+      else if (event.error.code === ErrorCode.ConnectTimeout)
+        this.subject.next({ nodeId: id, kind: 'probe', ok: false, hard: false });
+    } else if (event.reason === 'lost' || event.reason === 'corrupt') {
+      // claimed by a request failure just before (same incident), or an idle connection that broke
+      if (!this.incidents.delete(id)) this.fail(id);
+    }
+  }
+
+  /** `markNodeUnhealthy` / `markNodeHealthy`. */
+  manual(id: NodeId, healthy: boolean): void {
+    this.subject.next({ nodeId: id, kind: 'manual', healthy });
+  }
+
+  /** No more signals (the router closed). */
+  complete(): void {
+    this.subject.complete();
+  }
+
+  private good(id: NodeId): void {
+    const node = this.health(id);
+    if (
+      node &&
+      (node.status !== HealthStatus.Up || node.consecutiveFailures > 0 || node.passiveFailures > 0)
+    ) {
+      this.subject.next({ nodeId: id, kind: 'request', ok: true });
+    }
+  }
+
+  private fail(id: NodeId): void {
+    this.subject.next({ nodeId: id, kind: 'request', ok: false, hard: false });
+  }
+}

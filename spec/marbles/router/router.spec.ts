@@ -1,0 +1,143 @@
+import { firstValueFrom } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, type RouterError } from '../../../lib/errors.js';
+import type { NoEligibleNodeError } from '../../../lib/router/no-eligible-node-error.js';
+import { drive, setup } from './script-cluster.js';
+
+describe('the request path end to end (virtual time, real Connection)', () => {
+  it('one request: requestStarted, attemptStarted, requestSucceeded; the reply after the node latency', async () => {
+    const t = setup([{ latencyMs: 5 }, { latencyMs: 5 }, { latencyMs: 5 }]);
+    await drive(t.scheduler, 10); // first contact: nodes start unknown
+    const o = t.send('hello', { timeoutMs: 1000 });
+    await drive(t.scheduler, 100);
+    expect(o).toEqual({ at: 15, value: 'hello' });
+    const mine = t.events.filter((e) => 'requestId' in e);
+    expect(mine.map((e) => e.type)).toEqual(['requestStarted', 'attemptStarted', 'requestSucceeded']);
+    expect(mine[0]).toMatchObject({
+      requestId: 1,
+      messageType: 2,
+      idempotent: true,
+      timeoutMs: 1000,
+      at: 10,
+    });
+    expect(mine[2]).toMatchObject({ requestId: 1, durationMs: 5, attempts: 1 });
+    await t.close();
+  });
+
+  it('nodes start unknown: a request sent before first contact waits for it, within its deadline', async () => {
+    const t = setup([{ latencyMs: 3 }]);
+    expect(await firstValueFrom(t.router.eligible$)).toEqual([]);
+    const o = t.send('early', { timeoutMs: 50 });
+    await drive(t.scheduler, 100);
+    expect(o.value).toBe('early');
+    expect(o.at).toBeLessThanOrEqual(50);
+    await t.close();
+  });
+
+  it('a failing node: retried on another node with the policy backoff; events name the failed node', async () => {
+    const t = setup([{ latencyMs: 2, failing: true }, { latencyMs: 2 }], { balancer: 'round-robin' });
+    await drive(t.scheduler, 10);
+    const o = t.send('x', { timeoutMs: 2000 });
+    await drive(t.scheduler, 500);
+    expect(o).toEqual({ at: 10 + 2 + 100 + 2, value: 'x' });
+    const retry = t.events.find((e) => e.type === 'retryScheduled');
+    expect(retry).toMatchObject({
+      requestId: 1,
+      nodeId: 1,
+      attempt: 1,
+      delayMs: 100,
+      code: ErrorCode.Remote,
+    });
+    expect(
+      t.events.filter((e) => e.type === 'attemptStarted').map((e) => (e as { nodeId: number }).nodeId),
+    ).toEqual([1, 2]);
+    await t.close();
+  });
+
+  it('a silent node costs one attempt timeout: the request succeeds elsewhere within its deadline', async () => {
+    const t = setup([{ latencyMs: 2, gray: true }, { latencyMs: 2 }], { balancer: 'round-robin' });
+    await drive(t.scheduler, 10);
+    const o = t.send('x', { timeoutMs: 1000 }); // derived attempt timeout: min(max(1000, 4 × rtt), 1000 / 2) = 500
+    await drive(t.scheduler, 2000);
+    expect(o).toEqual({ at: 10 + 500 + 100 + 2, value: 'x' });
+    await t.close();
+  });
+
+  it('ERR_NO_ELIGIBLE_NODE carries the last error of each node tried (errors, nodeIds, cause)', async () => {
+    const t = setup([{ latencyMs: 2, failing: true }, { latencyMs: 2 }], { balancer: 'round-robin' });
+    await drive(t.scheduler, 10);
+    t.router.markNodeUnhealthy(2);
+    const o = t.send('x', { timeoutMs: 300 });
+    await drive(t.scheduler, 100); // node 1 failed once; now take it out too
+    t.router.markNodeUnhealthy(1);
+    await drive(t.scheduler, 1000);
+    const err = o.error as NoEligibleNodeError;
+    expect(err.code).toBe(ErrorCode.NoEligibleNode);
+    expect(err.retryable).toBe(true);
+    expect(err.nodeIds).toEqual([1]);
+    expect(err.errors).toHaveLength(1);
+    expect(err.cause).toBe(err.errors[0]);
+    expect((err.errors[0] as RouterError).code).toBe(ErrorCode.Remote);
+    expect(o.at).toBe(10 + 300);
+    await t.close();
+  });
+
+  it.each([
+    ['null options', null],
+    ['an array', []],
+    ['Infinity', { timeoutMs: Number.POSITIVE_INFINITY }],
+    ['1e12', { timeoutMs: 1e12 }],
+    ['0', { timeoutMs: 0 }],
+    ['-1', { timeoutMs: -1 }],
+    ['NaN', { timeoutMs: Number.NaN }],
+  ])('options %s: ERR_CONFIG to that subscriber, nothing sent', async (_name, options) => {
+    const t = setup([{ latencyMs: 1 }]);
+    await drive(t.scheduler, 10);
+    const o = t.send('never', options as never);
+    expect(o.error).toMatchObject({ code: ErrorCode.Config });
+    await drive(t.scheduler, 100);
+    expect(t.cluster.dataCount(1)).toBe(0);
+    await t.close();
+  });
+
+  it('an invalid or oversized payload fails before any node is chosen, counted against none', async () => {
+    const t = setup([{ latencyMs: 1 }], { maxMessageBytes: 100 });
+    await drive(t.scheduler, 10);
+    const bad = t.router.request$(42 as never);
+    let code = '';
+    bad.subscribe({ error: (e: RouterError) => (code = e.code) });
+    expect(code).toBe(ErrorCode.InvalidPayload);
+    const big = t.send('y'.repeat(200));
+    expect(big.error).toMatchObject({ code: ErrorCode.WireFrameTooLarge, retryable: false });
+    await drive(t.scheduler, 100);
+    expect(t.events.some((e) => e.type === 'attemptStarted')).toBe(false);
+    await t.close();
+  });
+
+  it('health$ and eligible$ after close complete at once and restart nothing', async () => {
+    const t = setup([{ latencyMs: 1 }, { latencyMs: 1 }]);
+    await drive(t.scheduler, 10);
+    await t.close();
+    const seen: string[] = [];
+    t.router.health$.subscribe({ next: () => seen.push('h'), complete: () => seen.push('|') });
+    t.router.eligible$.subscribe({ next: () => seen.push('e'), complete: () => seen.push('|') });
+    expect(seen).toEqual(['|', '|']);
+    expect(t.scheduler.actions).toHaveLength(0);
+  });
+
+  it('markNodeUnhealthy moves requests queued on that node to another node', async () => {
+    const t = setup([{ latencyMs: 200 }, { latencyMs: 5 }], {
+      balancer: 'round-robin',
+      pool: { maxConnections: 1, maxInFlightPerConnection: 1 },
+    });
+    await drive(t.scheduler, 10);
+    const outcomes = [t.send('a'), t.send('b'), t.send('c'), t.send('d')]; // a, c to node 1: c waits for a
+    await drive(t.scheduler, 20);
+    t.router.markNodeUnhealthy(1);
+    await drive(t.scheduler, 1000);
+    expect(outcomes.every((o) => o.value !== undefined)).toBe(true);
+    expect(t.cluster.executions(1, 'c')).toBe(0);
+    expect(t.cluster.executions(2, 'c')).toBe(1);
+    await t.close();
+  });
+});

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { configDefaults } from '../../../lib/config.js';
+import { ErrorCode, RemoteError, RouterError } from '../../../lib/errors.js';
+import { HealthFeedback } from '../../../lib/router/health-feedback.js';
+import type { HealthSignal } from '../../../lib/streams/health-signal.js';
+import { nodeHealth } from '../../../lib/streams/node-health.js';
+import type { NodeHealth } from '../../../lib/types.js';
+
+const err = (code: string) => new RouterError(code, code, { retryable: true });
+
+function setup(latencyMs = 2, health: NodeHealth = { ...nodeHealth.initial(1, 0), status: 'up' }) {
+  const feedback = new HealthFeedback(
+    configDefaults.health,
+    () => latencyMs,
+    () => health,
+  );
+  const signals: HealthSignal[] = [];
+  feedback.signals$.subscribe((s) => signals.push(s));
+  return { feedback, signals };
+}
+const passiveFail = { nodeId: 1, kind: 'request', ok: false, hard: false };
+
+describe('HealthFeedback', () => {
+  it('a timeout counts only when the attempt gave the node a fair chance', () => {
+    const { feedback, signals } = setup(2);
+    expect(feedback.fairTimeoutMs(1)).toBe(500); // max(health.timeoutMs / 2, 4 × 2 ms)
+    feedback.attempt(1, err(ErrorCode.RequestTimeout), 499, { hardFailures: 0 });
+    expect(signals).toEqual([]);
+    feedback.attempt(1, err(ErrorCode.RequestTimeout), 500, { hardFailures: 0 });
+    expect(signals).toEqual([passiveFail]);
+    expect(setup(300).feedback.fairTimeoutMs(1)).toBe(1200);
+  });
+
+  it('local failures say nothing of the node', () => {
+    const { feedback, signals } = setup();
+    for (const code of [
+      ErrorCode.AcquireTimeout,
+      ErrorCode.TooManyInFlight,
+      ErrorCode.Backpressure,
+      ErrorCode.PoolClosed,
+      ErrorCode.RouterClosed,
+      ErrorCode.NoEligibleNode,
+      ErrorCode.ConnectionClosed,
+      ErrorCode.InvalidPayload,
+      ErrorCode.ConnectRefused, // reported once, by the pool's connectFailed event
+    ]) {
+      feedback.attempt(1, err(code), 5000, { hardFailures: 0 });
+    }
+    expect(signals).toEqual([]);
+  });
+
+  it('a retryable error reply is a passive failure; a non-retryable one is an answer', () => {
+    const { feedback, signals } = setup(2, {
+      ...nodeHealth.initial(1, 0),
+      status: 'suspect',
+      passiveFailures: 1,
+    });
+    feedback.attempt(1, new RemoteError('BUSY', 'busy', true, 1), 1000, { hardFailures: 0 });
+    feedback.attempt(1, new RemoteError('BAD', 'no', false, 1), 1000, { hardFailures: 0 });
+    expect(signals).toEqual([passiveFail, { nodeId: 1, kind: 'request', ok: true }]);
+  });
+
+  it('a broken connection counts once per incident, however many requests were on it', () => {
+    const { feedback, signals } = setup();
+    for (let i = 0; i < 5; i++) feedback.attempt(1, err(ErrorCode.ConnectionLost), 1000, { hardFailures: 0 });
+    feedback.pool({ type: 'connectionClosed', nodeId: 1, connectionId: 7, reason: 'lost' });
+    expect(signals).toEqual([passiveFail]);
+    feedback.pool({ type: 'connectionClosed', nodeId: 1, connectionId: 8, reason: 'corrupt' }); // idle, alone
+    expect(signals).toEqual([passiveFail, passiveFail]);
+  });
+
+  it('a request stops counting after breaking connections on two nodes (poison)', () => {
+    const { feedback, signals } = setup();
+    const request = { hardFailures: 2 };
+    feedback.attempt(1, err(ErrorCode.ConnectionLost), 1000, request);
+    expect(signals).toEqual([]);
+    expect(request.hardFailures).toBe(3);
+  });
+
+  it('pool events: a refused connect is hard, a connect timeout a failed probe, a new connection first contact', () => {
+    const { feedback, signals } = setup();
+    feedback.pool({ type: 'connectFailed', nodeId: 1, error: err(ErrorCode.ConnectRefused) });
+    feedback.pool({ type: 'connectFailed', nodeId: 1, error: err(ErrorCode.ConnectTimeout) });
+    feedback.pool({ type: 'connectionCreated', nodeId: 1, connectionId: 3 });
+    feedback.pool({ type: 'connectionClosed', nodeId: 1, connectionId: 3, reason: 'idle' });
+    expect(signals).toEqual([
+      { nodeId: 1, kind: 'request', ok: false, hard: true },
+      { nodeId: 1, kind: 'probe', ok: false, hard: false },
+      { nodeId: 1, kind: 'connected' },
+    ]);
+  });
+
+  it('a success is signalled only when it changes something', () => {
+    const healthy = setup();
+    healthy.feedback.attempt(1, undefined, 1000, { hardFailures: 0 });
+    expect(healthy.signals).toEqual([]);
+    const suspect = setup(2, { ...nodeHealth.initial(1, 0), status: 'suspect', passiveFailures: 2 });
+    suspect.feedback.attempt(1, undefined, 1000, { hardFailures: 0 });
+    expect(suspect.signals).toEqual([{ nodeId: 1, kind: 'request', ok: true }]);
+  });
+});

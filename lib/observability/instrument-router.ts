@@ -8,7 +8,7 @@ import {
 } from '@opentelemetry/api';
 import type { RouterEvent } from '../router/router-event.js';
 import type { Router } from '../router/router-types.js';
-import type { ClusterHealth, NodeId } from '../types.js';
+import { type ClusterHealth, HealthStatus, type NodeId } from '../types.js';
 import { MessageType } from '../wire/message.js';
 import { MetricName } from './metric-name.js';
 
@@ -24,7 +24,7 @@ export interface InstrumentOptions {
 const secondsBuckets = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10];
 const typeNames = new Map<number, string>(Object.entries(MessageType).map(([name, n]) => [n, name]));
 const noopMeter = createNoopMeter();
-const statuses = ['unknown', 'up', 'suspect', 'down', 'probation'] as const;
+const statuses = Object.values(HealthStatus);
 
 type Loose = RouterEvent & {
   readonly requestId?: number;

@@ -15,7 +15,8 @@ import { MessageType } from '../../../lib/wire/message.js';
  *    its timeoutMs plus {@link marginMs};
  * 2. every `idempotent: false` request is executed at most once, over all nodes;
  * 3. the process survives, and every request that was never sent to node 3 succeeds (from `events$`:
- *    `attemptStarted` / `requestFailed` with `requestId`);
+ *    `attemptStarted` / `requestFailed` with `requestId`) — except 1 ms deadlines, which may end on a healthy
+ *    node on a busy machine: that is the caller's deadline, checked by promise 1;
  * 4. after the fault clears, node 3 is eligible again and replies to requests;
  * 5. `close()` leaves no handle behind (`process.getActiveResourcesInfo()`).
  */
@@ -77,7 +78,8 @@ export async function adversarialRun(makeFaulty: () => Promise<FaultyNode>): Pro
     router = createRouter({
       hosts: [...healthy.map((s) => s.address), node3.address],
       timeoutMs: 1000,
-      health: { intervalMs: 100, timeoutMs: 300 },
+      // a short passive ejection (default 30 s) so promise 4 can see node 3 back within 10 s
+      health: { intervalMs: 100, timeoutMs: 300, ejectionMs: 1000 },
       retry: { maxRetries: 3, initialBackoffMs: 20, maxBackoffMs: 200 },
       slowStartMs: 500,
     });
@@ -147,8 +149,10 @@ export async function adversarialRun(makeFaulty: () => Promise<FaultyNode>): Pro
     // 3. requests never sent to node 3 succeed (needs requestId on request events)
     const attempted = new Map<number, Set<number>>();
     const failedIds: number[] = [];
+    const tinyDeadline = new Set<number>();
     for (const e of events as Array<RouterEvent & { requestId?: number; nodeId?: number }>) {
       if (e.requestId === undefined) continue;
+      if (e.type === 'requestStarted' && e.timeoutMs < 50) tinyDeadline.add(e.requestId);
       if (e.type === ('attemptStarted' as string) && e.nodeId !== undefined) {
         attempted.set(e.requestId, (attempted.get(e.requestId) ?? new Set()).add(e.nodeId));
       }
@@ -162,7 +166,7 @@ export async function adversarialRun(makeFaulty: () => Promise<FaultyNode>): Pro
         'router request events carry requestId and attemptStarted (CONTRACT, pipeline #14)',
       )
       .toBe(true);
-    const wronglyFailed = failedIds.filter((id) => !attempted.get(id)?.has(faulty));
+    const wronglyFailed = failedIds.filter((id) => !tinyDeadline.has(id) && !attempted.get(id)?.has(faulty));
     verdicts.push(
       attempted.size === 0
         ? '3 FAIL no requestId/attemptStarted in events$'

@@ -44,11 +44,14 @@ interface Outcome {
   node?: number;
 }
 
-/** A TestServer as the faulty node 3, faulted in-process. */
-export async function serverNode(fault: Parameters<TestServer['setFault']>[0]): Promise<FaultyNode> {
-  const s = await TestServer.start({ nodeId: faulty });
+/** A TestServer as the faulty node 3, faulted in-process; over WebSocket (`ws://`) when `websocket` is set. */
+export async function serverNode(
+  fault: Parameters<TestServer['setFault']>[0],
+  websocket = false,
+): Promise<FaultyNode> {
+  const s = await TestServer.start({ nodeId: faulty, websocket });
   return {
-    address: s.address,
+    address: websocket ? s.wsUrl : s.address,
     inject: async () => s.setFault(fault),
     clear: async () => s.clearFault(),
     executions: async (ids) => ids.map((id) => s.executions(id)),

@@ -24,3 +24,13 @@ describe('adversarial: a hostile node 3 under load', () => {
     await adversarialRun(() => serverNode(fault));
   });
 });
+
+describe('adversarial: a hostile node 3 reached over WebSocket', () => {
+  it.each([
+    { kind: 'garbage' },
+    { kind: 'slowloris', bytesPerWrite: 8, intervalMs: 40 },
+    { kind: 'reset-mid-reply' },
+  ] as Fault[])('$kind', async (fault) => {
+    await adversarialRun(() => serverNode(fault, true));
+  });
+});

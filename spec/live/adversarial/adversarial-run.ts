@@ -168,7 +168,8 @@ export async function adversarialRun(makeFaulty: () => Promise<FaultyNode>): Pro
     verdicts.push(
       started.size === 0
         ? '3 FAIL no requestStarted/attemptStarted in events$'
-        : `3 ${wronglyFailed.length === 0 ? 'ok' : `FAIL ${wronglyFailed.length} failed without trying node 3 ${detail}`}`,
+        : `3 ${wronglyFailed.length === 0 ? 'ok' : `FAIL ${wronglyFailed.length} failed without trying node 3 ${detail}`} ` +
+            `(${failed.size} failed, ${[...attempted.values()].filter((n) => n.has(faulty)).length} tried node ${faulty})`,
     );
     expect.soft(started.size, 'requestStarted events with requestId (CONTRACT)').toBeGreaterThan(0);
     expect
@@ -207,7 +208,8 @@ export async function adversarialRun(makeFaulty: () => Promise<FaultyNode>): Pro
     const big = twice.filter((id) => Number(id.slice(2)) % 7 === 0).length;
     const on3 = ids.filter((_, i) => counts[2]![i]! > 0).length;
     verdicts.push(
-      `2 ${twice.length === 0 ? 'ok' : `FAIL ${twice.length}/${ids.length} twice (${big} of 64 KiB)`}`,
+      `2 ${twice.length === 0 ? 'ok' : `FAIL ${twice.length}/${ids.length} twice (${big} of 64 KiB)`} ` +
+        `(${ids.length} idempotent:false, ${on3} of them executed on node ${faulty})`,
     );
     expect
       .soft(

@@ -84,6 +84,21 @@ export class RemoteError extends RouterError {
   }
 }
 
+/**
+ * A request that got no reply by its deadline (`ERR_REQUEST_TIMEOUT`, retryable). `onConnectionMs` is how long it
+ * had been on its connection when it timed out — the time the node had to answer it (waiting in the pool for a
+ * connection excluded), which is what health feedback judges a node by.
+ */
+export class RequestTimeoutError extends RouterError {
+  override readonly name = 'RequestTimeoutError';
+  readonly onConnectionMs: number;
+
+  constructor(message: string, onConnectionMs: number) {
+    super(ErrorCode.RequestTimeout, message, { retryable: true });
+    this.onConnectionMs = onConnectionMs;
+  }
+}
+
 /** True when `err` is a {@link RouterError} that says trying again can help. */
 export function isRetryable(err: unknown): boolean {
   return err instanceof RouterError && err.retryable;

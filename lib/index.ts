@@ -12,7 +12,14 @@ export type {
 } from './config.js';
 export { configDefaults, maxTimeoutMs } from './config.js';
 export type { ErrorCode as ErrorCodeValue, RouterErrorOptions } from './errors.js';
-export { ConfigError, ErrorCode, isRetryable, RemoteError, RouterError } from './errors.js';
+export {
+  ConfigError,
+  ErrorCode,
+  isRetryable,
+  RemoteError,
+  RequestTimeoutError,
+  RouterError,
+} from './errors.js';
 export type { InstrumentOptions } from './observability/instrument-router.js';
 export { instrumentRouter } from './observability/instrument-router.js';
 export { MetricName } from './observability/metric-name.js';

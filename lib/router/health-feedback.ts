@@ -1,5 +1,5 @@
 import { type Observable, Subject } from 'rxjs';
-import { ErrorCode, RemoteError, RouterError } from '../errors.js';
+import { ErrorCode, RemoteError, RequestTimeoutError, RouterError } from '../errors.js';
 import type { HealthPolicy } from '../streams/health-policy.js';
 import type { HealthSignal } from '../streams/health-signal.js';
 import type { PoolEvent } from '../transport/pool-types.js';
@@ -36,9 +36,10 @@ const refused = new Set<string>([ErrorCode.ConnectRefused, ErrorCode.ConnectFail
  * `clusterHealth`). Rules:
  * - a successful reply is a good passive signal (sent only when it changes something: a node not `up` or with
  *   failures counted); a node's own non-retryable error reply is an answer, so it counts as good too;
- * - a timeout counts against the node only when the attempt gave it a fair chance: an attempt timeout of at
- *   least {@link HealthFeedback.fairTimeoutMs} (`max(health.timeoutMs / 2, 4 × its smoothed reply time)`);
- *   a caller's short deadline is the caller's business;
+ * - a timeout counts against the node only when the attempt gave it a fair chance: at least
+ *   {@link HealthFeedback.fairTimeoutMs} (`max(health.timeoutMs / 2, 4 × its smoothed reply time)`) on its
+ *   connection (`RequestTimeoutError.onConnectionMs`: time spent queueing in the pool for a connection is not
+ *   the node's); a caller's short deadline is the caller's business;
  * - a retryable error reply counts as one passive failure;
  * - a connection that breaks (lost, reset, corrupt) counts as ONE passive failure per incident, however many
  *   requests were on it: the first request failure claims the incident and the pool's `connectionClosed` event
@@ -98,7 +99,10 @@ export class HealthFeedback {
       this.fail(id);
       return;
     }
-    if (err.code === ErrorCode.RequestTimeout && attemptTimeoutMs >= this.fairTimeoutMs(id)) this.fail(id);
+    if (err.code !== ErrorCode.RequestTimeout) return;
+    // what the node itself had: time on its connection (queueing in the pool for a connection excluded)
+    const had = err instanceof RequestTimeoutError ? err.onConnectionMs : attemptTimeoutMs;
+    if (Math.min(had, attemptTimeoutMs) >= this.fairTimeoutMs(id)) this.fail(id);
   }
 
   /** A pool event of node `event.nodeId`. */

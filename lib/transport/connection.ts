@@ -1,5 +1,5 @@
 import { asyncScheduler, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
-import { ErrorCode, RemoteError, RouterError } from '../errors.js';
+import { ErrorCode, RemoteError, RequestTimeoutError, RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
 import { encodeFrame } from '../wire/encode.js';
 import { errorPayload } from '../wire/error-payload.js';
@@ -41,6 +41,8 @@ interface Entry {
   readonly sequence: number;
   readonly type: MessageType;
   readonly deadline: number;
+  /** Scheduler time when the request was handed to this connection. */
+  readonly sentAt: number;
   readonly done: Done;
   /** The encoded frame while it is not yet written; `undefined` once written or dropped. */
   frame: Uint8Array | undefined;
@@ -191,11 +193,11 @@ export class Connection {
       return noop;
     }
     if (deadline <= now) {
-      done(this.timeoutError(sequence, deadline, now));
+      done(this.timeoutError(sequence, deadline, now, now));
       return noop;
     }
     this.nextSequence++;
-    const entry: Entry = { sequence, type, deadline, done, frame };
+    const entry: Entry = { sequence, type, deadline, sentAt: now, done, frame };
     this.pending.set(sequence, entry);
     this.queue.push(entry);
     this.queuedBytes += frame.length;
@@ -366,17 +368,16 @@ export class Connection {
     }
     for (const entry of due) {
       if (this.pending.get(entry.sequence) === entry) {
-        this.abandon(entry, this.timeoutError(entry.sequence, entry.deadline, now));
+        this.abandon(entry, this.timeoutError(entry.sequence, entry.deadline, now, entry.sentAt));
       }
     }
     if (next < this.timerAt && this.pending.size > 0) this.arm(next);
   }
 
-  private timeoutError(sequence: number, deadline: number, now: number): RouterError {
-    return new RouterError(
-      ErrorCode.RequestTimeout,
-      `request ${sequence} to node ${this.nodeId} timed out (deadline ${deadline}, now ${now})`,
-      { retryable: true },
+  private timeoutError(sequence: number, deadline: number, now: number, sentAt: number): RouterError {
+    return new RequestTimeoutError(
+      `request ${sequence} to node ${this.nodeId} timed out after ${now - sentAt} ms on connection ${this.id} (deadline ${deadline}, now ${now})`,
+      now - sentAt,
     );
   }
 

@@ -24,6 +24,7 @@ describe('the router over ws:// against the real TestServer', () => {
     const servers = await wsServers(3);
     const router = createRouter({ hosts: servers.map((s) => s.wsUrl) });
     cleanup.push(() => router.close());
+    await firstValueFrom(router.eligible$.pipe(filter((e) => e.length === 3)));
     const first = await Promise.all(Array.from({ length: 60 }, (_, i) => router.request(`ws ${i}`)));
     expect(first.map(text)).toEqual(Array.from({ length: 60 }, (_, i) => `ws ${i}`));
     for (const s of servers) expect(s.requestCount).toBeGreaterThan(0);

@@ -15,7 +15,8 @@ import { MessageType } from '../../../lib/wire/message.js';
  *    its timeoutMs plus {@link marginMs};
  * 2. every `idempotent: false` request is executed at most once, over all nodes;
  * 3. the process survives, and every request that was never sent to node 3 succeeds (from `events$`:
- *    `attemptStarted` / `requestFailed` with `requestId`);
+ *    `attemptStarted` / `requestFailed` with `requestId`) — except 1 ms deadlines, which may end on a healthy
+ *    node on a busy machine: that is the caller's deadline, checked by promise 1;
  * 4. after the fault clears, node 3 is eligible again and replies to requests;
  * 5. `close()` leaves no handle behind (`process.getActiveResourcesInfo()`).
  */

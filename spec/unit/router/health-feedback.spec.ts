@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { configDefaults } from '../../../lib/config.js';
-import { ErrorCode, RemoteError, RouterError } from '../../../lib/errors.js';
+import { ErrorCode, RemoteError, RequestTimeoutError, RouterError } from '../../../lib/errors.js';
 import { HealthFeedback } from '../../../lib/router/health-feedback.js';
 import type { HealthSignal } from '../../../lib/streams/health-signal.js';
 import { nodeHealth } from '../../../lib/streams/node-health.js';
@@ -29,6 +29,15 @@ describe('HealthFeedback', () => {
     feedback.attempt(1, err(ErrorCode.RequestTimeout), 500, { hardFailures: 0 });
     expect(signals).toEqual([passiveFail]);
     expect(setup(300).feedback.fairTimeoutMs(1)).toBe(1200);
+  });
+
+  it('judges a timeout by the time the request spent on the node, not waiting in the pool for a connection', () => {
+    const { feedback, signals } = setup(2);
+    // a 1000 ms attempt that queued 900 ms for a connection gave the node 100 ms: not a fair chance
+    feedback.attempt(1, new RequestTimeoutError('queued', 100), 1000, { hardFailures: 0 });
+    expect(signals).toEqual([]);
+    feedback.attempt(1, new RequestTimeoutError('silent', 600), 1000, { hardFailures: 0 });
+    expect(signals).toEqual([passiveFail]);
   });
 
   it('local failures say nothing of the node', () => {

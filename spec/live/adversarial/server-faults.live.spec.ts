@@ -33,7 +33,7 @@ describe('adversarial: an intermittently hostile node 3 (rate 0.05)', () => {
     { kind: 'wrong-sequence', rate: 0.05 },
     { kind: 'bad-error-json', rate: 0.05 },
     { kind: 'reset-mid-reply', rate: 0.05 },
-  ] as Fault[])('$kind', async (fault) => {
+  ] as Fault[])('$kind at rate $rate', async (fault) => {
     await adversarialRun(() => serverNode(fault));
   });
 });
@@ -43,7 +43,7 @@ describe('adversarial: a hostile node 3 reached over WebSocket', () => {
     { kind: 'garbage' },
     { kind: 'slowloris', bytesPerWrite: 8, intervalMs: 40 },
     { kind: 'reset-mid-reply' },
-  ] as Fault[])('$kind', async (fault) => {
+  ] as Fault[])('$kind over WebSocket', async (fault) => {
     await adversarialRun(() => serverNode(fault, true));
   });
 });

@@ -37,7 +37,11 @@ export async function demoCommand(args: string[]): Promise<number> {
   if (!Number.isFinite(rate) || rate < 0) throw new UsageError(`bad --rate ${values.rate}`);
   if (!Number.isFinite(faultEvery) || faultEvery < 0)
     throw new UsageError(`bad --fault-every ${values['fault-every']}`);
-  const log = (line: string) => console.log(`${new Date().toLocaleTimeString()}  ${line}`);
+  // once stopping, only the demo's own last lines: a fault's pending heal step talking to a stopped node is noise
+  let quiet = false;
+  const log = (line: string, always = false) => {
+    if (!quiet || always) console.log(`${new Date().toLocaleTimeString()}  ${line}`);
+  };
 
   // Stop requests are taken from the first moment: a signal during start-up stops what has started so far.
   let stopRequested = false;
@@ -54,7 +58,7 @@ export async function demoCommand(args: string[]): Promise<number> {
   let dashboard: Dashboard | undefined;
   // last resort (an exception escaping): no node process outlives this one
   const killNodes = () => {
-    for (const n of cluster?.nodes ?? []) if (n.running) process.kill(n.pid, 'SIGKILL');
+    for (const n of cluster?.nodes ?? []) if (n.running && n.pid > 1) process.kill(n.pid, 'SIGKILL');
   };
   process.on('exit', killNodes);
   const cleanUp = async () => {
@@ -79,7 +83,7 @@ export async function demoCommand(args: string[]): Promise<number> {
       console.error(`error: ${(err as Error).message.split('\n')[0]}`);
       return 1;
     }
-    if (stopRequested) return await stopAll(log, cleanUp);
+    if (stopRequested) return await stopAll(log, cleanUp, () => (quiet = true));
     for (const n of cluster.nodes) log(`      node ${n.nodeId} ${n.address} pid ${n.pid}`);
     log('[2/3] connecting the router …');
     router = createRouter({ hosts: cluster.addresses, health: { intervalMs: 500, timeoutMs: 500 } });
@@ -91,7 +95,7 @@ export async function demoCommand(args: string[]): Promise<number> {
       await cleanUp();
       return 1;
     }
-    if (stopRequested) return await stopAll(log, cleanUp);
+    if (stopRequested) return await stopAll(log, cleanUp, () => (quiet = true));
     log(`dashboard: ${dashboard.url}`);
     log(
       `sending ${rate} requests/s; ${faultEvery > 0 ? `a fault every ${faultEvery / 1000} s` : 'no faults'}; Ctrl-C stops`,
@@ -119,7 +123,7 @@ export async function demoCommand(args: string[]): Promise<number> {
     supervisor.stop();
     statusSub.unsubscribe();
     await traffic.stop();
-    return await stopAll(log, cleanUp);
+    return await stopAll(log, cleanUp, () => (quiet = true));
   } finally {
     for (const s of signals) process.off(s, onSignal);
     process.off('exit', killNodes);
@@ -127,9 +131,14 @@ export async function demoCommand(args: string[]): Promise<number> {
   }
 }
 
-async function stopAll(log: (line: string) => void, cleanUp: () => Promise<void>): Promise<number> {
+async function stopAll(
+  log: (line: string, always?: boolean) => void,
+  cleanUp: () => Promise<void>,
+  hush: () => void,
+): Promise<number> {
   log('stopping …');
+  hush();
   await cleanUp();
-  log('stopped');
+  log('stopped', true);
   return 0;
 }

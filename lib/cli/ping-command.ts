@@ -94,7 +94,12 @@ export async function pingCommand(args: string[]): Promise<number> {
           console.log(`pong from ${label}: seq=${i} time=${ms.toFixed(3)} ms`);
         } catch (err) {
           const code = (err as RouterError).code ?? 'error';
-          if (firstBytes > 0 || code.startsWith('ERR_WIRE') || code === 'ERR_PROTOCOL') {
+          // bytes that are no reply, before any pong: the peer speaks another protocol (a slow qdb node that
+          // answered before and times out now is not that)
+          if (
+            times.length === 0 &&
+            (firstBytes > 0 || code.startsWith('ERR_WIRE') || code === 'ERR_PROTOCOL')
+          ) {
             const bytes = new Uint8Array(Buffer.concat(first));
             notQdb = `${label} is not a qdb node: it looks like ${describePeer(bytes)}`;
             console.error(`ping ${notQdb}`);

@@ -59,7 +59,11 @@ export class DashboardMetrics {
         address: this.router.addresses[n.nodeId - 1]!.label,
         status: n.status,
         reason: n.reason,
-        why: healthWords(n.status, n.reason, n.consecutiveFailures, n.manual),
+        why:
+          healthWords(n.status, n.reason, n.consecutiveFailures, n.manual) +
+          (n.ejectedUntil > h.at
+            ? `; ejected by failed requests for ${Math.ceil((n.ejectedUntil - h.at) / 1000)} s more`
+            : ''),
         rttMs: fresh.get(n.nodeId) ?? null,
         lastRttMs: n.rttMs >= 0 ? n.rttMs : null,
         lastSeenAt: this.lastSeenAt.get(n.nodeId) ?? null,

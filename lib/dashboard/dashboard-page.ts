@@ -26,7 +26,7 @@ export const dashboardPage = `<!doctype html>
   #loading { color: #6b7785; font-size: 14px; padding: 30px 0; }
   .node h3 { margin: 0 0 4px; font-size: 15px; display: flex; justify-content: space-between; }
   .status { text-transform: uppercase; font-size: 12px; font-weight: 700; letter-spacing: .05em; }
-  .up .status { color: #1f9d55; } .suspect .status { color: #b7791f; } .down .status { color: #d64545; } .probation .status { color: #3182ce; }
+  .unknown .status { color: #6b7785; } .up .status { color: #1f9d55; } .suspect .status { color: #b7791f; } .down .status { color: #d64545; } .probation .status { color: #3182ce; }
   .node dl { display: grid; grid-template-columns: auto 1fr; gap: 2px 10px; margin: 6px 0; font-size: 13px; }
   .node dt { color: #6b7785; } .node dd { margin: 0; font-variant-numeric: tabular-nums; }
   svg { display: block; width: 100%; }

@@ -3,8 +3,12 @@ export function healthWords(status: string, reason: string, failures: number, ma
   if (manual) return 'held out by hand (markNodeUnhealthy)';
   const failed = failures > 0 ? ` (${failures} in a row)` : '';
   switch (`${status}/${reason}`) {
+    case 'unknown/initial':
+      return 'not checked yet: no connection or heartbeat so far';
     case 'up/initial':
       return 'up since the router started';
+    case 'up/connect':
+      return 'connected; no heartbeat has failed';
     case 'up/probe':
       return 'answers heartbeat pings';
     case 'up/passive':
@@ -17,6 +21,8 @@ export function healthWords(status: string, reason: string, failures: number, ma
       return `heartbeat pings go unanswered${failed}`;
     case 'down/passive':
       return `requests to it failed or its connection broke${failed}`;
+    case 'down/connect':
+      return `could not connect${failed}`;
     case 'probation/probe':
       return 'answers pings again; back in once enough do in a row';
     case 'probation/passive':

@@ -8,7 +8,7 @@ import {
 } from '@opentelemetry/api';
 import type { RouterEvent } from '../router/router-event.js';
 import type { Router } from '../router/router-types.js';
-import type { ClusterHealth, NodeId } from '../types.js';
+import { type ClusterHealth, HealthStatus, type NodeId } from '../types.js';
 import { MessageType } from '../wire/message.js';
 import { MetricName } from './metric-name.js';
 
@@ -24,7 +24,7 @@ export interface InstrumentOptions {
 const secondsBuckets = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10];
 const typeNames = new Map<number, string>(Object.entries(MessageType).map(([name, n]) => [n, name]));
 const noopMeter = createNoopMeter();
-const statuses = ['unknown', 'up', 'suspect', 'down', 'probation'] as const;
+const statuses = Object.values(HealthStatus);
 
 type Loose = RouterEvent & {
   readonly requestId?: number;
@@ -36,7 +36,8 @@ type Loose = RouterEvent & {
 /**
  * Reports a router's work as OpenTelemetry metrics (see {@link MetricName}), from `router.events$`,
  * `router.health$` and `router.poolStats()`. With no SDK installed (the global MeterProvider is the API's no-op)
- * it subscribes to nothing and costs nothing: per-request events are not even built. Returns `stop()`.
+ * it subscribes to nothing and costs nothing: per-request events are not even built. It stops by itself when
+ * the router closes (`health$` completes); `stop()` ends it sooner.
  *
  * ```ts
  * instrumentRouter(router);                            // the global provider, e.g. from NodeSDK
@@ -171,8 +172,20 @@ export function instrumentRouter(router: Router, options: InstrumentOptions = {}
     r.attemptAt = undefined;
   };
 
-  const healthSub = router.health$.subscribe((h) => (health = h));
-  const eventSub = router.events$.subscribe((event) => onEvent(event as Loose));
+  // health$ completes when the router closes: the instruments stop by themselves then
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    eventSub?.unsubscribe();
+    healthSub?.unsubscribe();
+    meter.removeBatchObservableCallback(collect, observed);
+  };
+  let eventSub: { unsubscribe(): void } | undefined;
+  let healthSub: { unsubscribe(): void } | undefined;
+  healthSub = router.health$.subscribe({ next: (h) => (health = h), complete: stop });
+  if (stopped) return { stop };
+  eventSub = router.events$.subscribe((event) => onEvent(event as Loose));
   // request events per the helpers' contract (requestId, nodeId …); fields a router does not send yet are skipped
   function onEvent(e: Loose): void {
     const kind = e.type as string;
@@ -216,11 +229,5 @@ export function instrumentRouter(router: Router, options: InstrumentOptions = {}
         createTime.record(took / 1000, pool(e.nodeId));
     }
   }
-  return {
-    stop() {
-      eventSub.unsubscribe();
-      healthSub.unsubscribe();
-      meter.removeBatchObservableCallback(collect, observed);
-    },
-  };
+  return { stop };
 }

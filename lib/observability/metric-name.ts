@@ -24,7 +24,7 @@ export const MetricName = {
   ConnectionWaitTime: 'db.client.connection.wait_time',
   /** Histogram, s: how long one attempt held its place on a connection (sent to reply or failure). */
   ConnectionUseTime: 'db.client.connection.use_time',
-  /** Gauge, 1: 1 for the node's current health status (`qdb.node.status` up|suspect|down|probation), else 0. */
+  /** Gauge, 1: 1 for the node's current health status (`qdb.node.status` unknown|up|suspect|down|probation), else 0. */
   NodeStatus: 'qdb.router.node.status',
   /** Gauge, 1: whether the node may receive requests. */
   NodeEligible: 'qdb.router.node.eligible',

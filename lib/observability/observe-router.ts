@@ -4,12 +4,12 @@ import { type TraceOptions, traceRouter } from './trace-router.js';
 
 /**
  * Metrics ({@link instrumentRouter}) and tracing ({@link traceRouter}) for a router, in one call, both free
- * while nobody listens (no OpenTelemetry SDK, no diagnostics_channel subscriber). `stop()` ends both; call it on
- * `router.close()`.
+ * while nobody listens (no OpenTelemetry SDK, no diagnostics_channel subscriber). Both end by themselves when
+ * the router closes; `stop()` ends them sooner.
  *
  * ```ts
  * const router = createRouter(config);
- * const observability = observeRouter(router);   // … later: observability.stop()
+ * observeRouter(router);   // until router.close()
  * ```
  */
 export function observeRouter(

@@ -25,7 +25,8 @@ const channelOf: Record<string, TraceChannel> = {
  * Publishes a router's request lifecycle on `node:diagnostics_channel` (see {@link TraceChannel}). It listens
  * to `router.events$` only while some channel has a subscriber (checked now and every `checkEveryMs`, on an
  * unref'd timer), so with no subscriber per-request events are not built. Outside Node (no
- * `process.getBuiltinModule`, e.g. in a browser) it does nothing. Returns `stop()`.
+ * `process.getBuiltinModule`, e.g. in a browser) it does nothing. It stops by itself when the router closes
+ * (`health$` completes); `stop()` ends it sooner.
  *
  * ```ts
  * import diagnostics_channel from 'node:diagnostics_channel';
@@ -44,6 +45,7 @@ export function traceRouter(router: Router, options: TraceOptions = {}): { stop(
   );
   const anyone = () => [...channels.values()].some((c) => c.hasSubscribers);
   let sub: Subscription | undefined;
+  let closed: Subscription | undefined;
   let done = false;
   const publish = (e: RouterEvent) => {
     const name = channelOf[e.type];
@@ -66,7 +68,11 @@ export function traceRouter(router: Router, options: TraceOptions = {}): { stop(
     clearInterval(timer);
     sub?.unsubscribe();
     sub = undefined;
+    closed?.unsubscribe();
   }
+  // health$ completes when the router closes (it builds no per-request event): the tracer stops then
+  closed = router.health$.subscribe({ complete: stop });
+  if (done) closed.unsubscribe();
   check();
   return { stop };
 }

@@ -1,6 +1,7 @@
 import type { SchedulerLike } from 'rxjs';
 import { ErrorCode, RouterError } from '../errors.js';
-import { type CloseReason, Connection, type ConnectionOptions } from '../transport/connection.js';
+import { type CloseReason, Connection } from '../transport/connection.js';
+import type { ConnectionOptions } from '../transport/connection-options.js';
 import type { NodeAddress, NodeId } from '../types.js';
 import { encodeFrame } from '../wire/encode.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';

@@ -1,36 +1,20 @@
-import { asyncScheduler, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
-import { ErrorCode, RemoteError, RequestTimeoutError, RouterError } from '../errors.js';
+import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
+import { ErrorCode, RequestTimeoutError, RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
 import { encodeFrame } from '../wire/encode.js';
-import { errorPayload } from '../wire/error-payload.js';
+import { featureList } from '../wire/feature-list.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import { type Message, MessageType } from '../wire/message.js';
 import { payloadBytes } from '../wire/payload-bytes.js';
-import { replyAnswers } from '../wire/reply-answers.js';
 import type { ByteStream } from './byte-stream.js';
-import { sendAsObservable } from './send-as-observable.js';
+import { checkReply } from './check-reply.js';
+import type { ConnectionOptions } from './connection-options.js';
 
-/** Options of a {@link Connection}. */
-export interface ConnectionOptions {
-  /** Default timeout of `request$` / `ping$` (relative; `send` takes an absolute deadline). @defaultValue 5000 */
-  readonly requestTimeoutMs?: number;
-  /** Requests in flight at once on this connection; more fail with `ERR_TOO_MANY_IN_FLIGHT`. @defaultValue 1024 */
-  readonly maxInFlight?: number;
-  /** @defaultValue 1048576 */
-  readonly maxMessageBytes?: number;
-  /** LZ4-compress messages above this size. @defaultValue Infinity (off) */
-  readonly compressAboveBytes?: number;
-  /** How long `close()` waits for in-flight requests before destroying the socket. @defaultValue 5000 */
-  readonly drainTimeoutMs?: number;
-  /** Every timer and timestamp of the connection (deadlines, drain bound, wire timestamps). @defaultValue asyncScheduler */
-  readonly scheduler?: SchedulerLike;
-  /**
-   * Bytes buffered at most (frames not yet written plus the socket's own write buffer). A request that would go
-   * over it fails at once with a retryable `ERR_BACKPRESSURE`, not sent — unless nothing is buffered, so one
-   * frame of any allowed size always gets through. @defaultValue 4194304 (4 MiB)
-   */
-  readonly maxBufferedBytes?: number;
-}
+export type { ConnectionOptions } from './connection-options.js';
+
+import { DeadlineTimer } from './deadline-timer.js';
+import { FrameQueue } from './frame-queue.js';
+import { sendAsObservable } from './send-as-observable.js';
 
 /** Why a connection closed. */
 export type CloseReason = 'closed' | 'idle' | 'lifetime' | 'lost' | 'corrupt' | 'destroyed';
@@ -92,15 +76,15 @@ export class Connection {
   private readonly decoder: FrameDecoder;
   private readonly scheduler: SchedulerLike;
   private readonly pending = new Map<number, Entry>();
-  private readonly abandoned = new Set<number>();
-  private queue: Entry[] = [];
-  private queueHead = 0;
-  private queuedBytes = 0;
+  /** Created on first use: most connections never abandon a written request. */
+  private abandoned: Set<number> | undefined;
+  private readonly queue = new FrameQueue<Entry>();
+  private readonly timer: DeadlineTimer;
   private blocked = false;
   private flushScheduled = false;
-  private timer: Subscription | undefined;
-  private timerAt = Number.POSITIVE_INFINITY;
   private readonly options: ConnectionOptions;
+  /** What `encodeFrame` gets: compression stays off until the node has advertised it. */
+  private encodeOptions: { maxMessageBytes?: number; compressAboveBytes?: number };
   private nextSequence = 1;
   private state: 'open' | 'closing' | 'closed' = 'open';
   private reason: CloseReason = 'lost';
@@ -119,6 +103,8 @@ export class Connection {
     this.maxBufferedBytes = options.maxBufferedBytes ?? 4 * 1024 * 1024;
     this.decoder = new FrameDecoder({ maxMessageBytes: options.maxMessageBytes });
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+    this.timer = new DeadlineTimer(this.scheduler, (now) => this.expire(now));
+    this.encodeOptions = { maxMessageBytes: options.maxMessageBytes };
     socket.on('data', (chunk: Uint8Array) => this.receive(chunk));
     socket.on('drain', () => {
       this.blocked = false;
@@ -129,6 +115,20 @@ export class Connection {
       if (error instanceof RouterError) this.socketError = error;
     });
     socket.on('close', () => this.onSocketClose());
+    const compressAbove = options.compressAboveBytes ?? Number.POSITIVE_INFINITY;
+    if (compressAbove < Number.POSITIVE_INFINITY) this.negotiate(compressAbove);
+  }
+
+  /** Asks the node for its features; compression is turned on only if it lists Compression. */
+  private negotiate(compressAboveBytes: number): void {
+    const ours = featureList.encode([featureList.compression, featureList.heartbeat]);
+    const deadline = this.scheduler.now() + (this.options.requestTimeoutMs ?? 5000);
+    this.send(MessageType.FeatureNegotiation, ours, deadline, (err, reply) => {
+      if (err || reply?.type !== MessageType.FeatureNegotiation) return;
+      if (featureList.decode(reply.payload)?.includes(featureList.compression)) {
+        this.encodeOptions = { maxMessageBytes: this.options.maxMessageBytes, compressAboveBytes };
+      }
+    });
   }
 
   /** Requests awaiting a reply. */
@@ -143,7 +143,7 @@ export class Connection {
 
   /** Bytes not yet on the wire: frames queued here plus the socket's write buffer. */
   get bufferedBytes(): number {
-    return this.queuedBytes + (this.socket.writableLength ?? 0);
+    return this.queue.bytes + (this.socket.writableLength ?? 0);
   }
 
   /**
@@ -175,7 +175,7 @@ export class Connection {
       const bytes = payload instanceof Uint8Array ? payload : payloadBytes(payload);
       frame = encodeFrame(
         { sender: 0, recipient: this.nodeId, sequence, timestamp: now, type, payload: bytes },
-        this.options,
+        this.encodeOptions,
       );
     } catch (err) {
       done(asRouterError(err));
@@ -192,7 +192,7 @@ export class Connection {
       );
       return noop;
     }
-    if (deadline <= now) {
+    if (deadline <= now || Number.isNaN(deadline)) {
       done(this.timeoutError(sequence, deadline, now, now));
       return noop;
     }
@@ -200,9 +200,8 @@ export class Connection {
     const entry: Entry = { sequence, type, deadline, sentAt: now, done, frame };
     this.pending.set(sequence, entry);
     this.queue.push(entry);
-    this.queuedBytes += frame.length;
     this.lastUsedAt = now;
-    if (deadline < this.timerAt) this.arm(deadline);
+    this.timer.arm(deadline);
     if (!this.flushScheduled && !this.blocked) {
       this.flushScheduled = true;
       queueMicrotask(this.flush);
@@ -234,12 +233,8 @@ export class Connection {
 
   /** Fails with `err` every request whose frame is not written yet (it never will be); others are untouched. */
   evacuate(err: RouterError): void {
-    const waiting = this.queue.slice(this.queueHead).filter((e) => e.frame !== undefined);
-    for (const entry of waiting) {
-      this.pending.delete(entry.sequence);
-      this.queuedBytes -= entry.frame!.length;
-      entry.frame = undefined;
-    }
+    const waiting = this.queue.takeUnwritten();
+    for (const entry of waiting) this.pending.delete(entry.sequence);
     for (const entry of waiting) entry.done(err);
     this.afterSettle();
   }
@@ -269,27 +264,9 @@ export class Connection {
 
   private writeQueued(): void {
     this.flushScheduled = false;
-    if (this.blocked || this.state === 'closed' || this.queueHead >= this.queue.length) return;
-    const socket = this.socket;
-    socket.cork();
-    const queue = this.queue;
-    while (this.queueHead < queue.length) {
-      const entry = queue[this.queueHead++]!;
-      const frame = entry.frame;
-      if (frame === undefined) continue; // cancelled or timed out before it was written
-      entry.frame = undefined;
-      this.queuedBytes -= frame.length;
-      // false: the socket has the frame and wants us to wait for 'drain' (never write it again)
-      if (!socket.write(frame)) {
-        this.blocked = true;
-        break;
-      }
-    }
-    socket.uncork();
-    if (this.queueHead === queue.length) {
-      this.queue = [];
-      this.queueHead = 0;
-    }
+    if (this.blocked || this.state === 'closed') return;
+    // false from write: the socket has the frame and wants us to wait for 'drain' (never write it again)
+    this.blocked = this.queue.writeTo(this.socket);
   }
 
   private receive(chunk: Uint8Array): void {
@@ -307,31 +284,21 @@ export class Connection {
       const sequence = reply.sequence;
       const entry = typeof sequence === 'number' ? this.pending.get(sequence) : undefined;
       if (entry === undefined || entry.frame !== undefined) {
-        if (typeof sequence === 'number' && this.abandoned.delete(sequence)) {
+        if (typeof sequence === 'number' && this.abandoned?.delete(sequence)) {
           this.droppedReplies++;
           continue;
         }
         this.corrupt(ErrorCode.Protocol, `node ${this.nodeId} replied to unknown sequence ${sequence}`);
         return;
       }
-      if (!replyAnswers(entry.type, reply.type)) {
-        this.corrupt(
-          ErrorCode.Protocol,
-          `node ${this.nodeId} answered a ${typeName(entry.type)} request with ${typeName(reply.type)}`,
-        );
+      const outcome = checkReply(entry.type, reply, this.nodeId);
+      if ('violation' in outcome) {
+        this.corrupt(ErrorCode.Protocol, outcome.violation);
         return;
       }
-      let err: RouterError | undefined;
-      if (reply.type === MessageType.Error) {
-        const body = errorPayload.parse(reply.payload);
-        if (body === undefined) {
-          this.corrupt(ErrorCode.Protocol, `node ${this.nodeId} sent a malformed Error payload`);
-          return;
-        }
-        err = new RemoteError(body.code, body.message, body.retryable, this.nodeId);
-      }
       this.pending.delete(entry.sequence);
-      entry.done(err, err ? undefined : reply);
+      if ('error' in outcome) entry.done(outcome.error);
+      else entry.done(undefined, reply);
     }
     this.afterSettle();
   }
@@ -339,27 +306,17 @@ export class Connection {
   /** Settles an entry without a reply: cancelled (err undefined, nobody told) or timed out. */
   private abandon(entry: Entry, err?: RouterError): void {
     this.pending.delete(entry.sequence);
-    if (entry.frame !== undefined) {
-      this.queuedBytes -= entry.frame.length;
-      entry.frame = undefined;
-    } else {
-      if (this.abandoned.size >= maxAbandoned) this.abandoned.delete(this.abandoned.values().next().value!);
-      this.abandoned.add(entry.sequence);
+    if (!this.queue.drop(entry)) {
+      const abandoned = (this.abandoned ??= new Set());
+      if (abandoned.size >= maxAbandoned) abandoned.delete(abandoned.values().next().value!);
+      abandoned.add(entry.sequence);
     }
     if (err) entry.done(err);
     this.afterSettle();
   }
 
-  private arm(deadline: number): void {
-    this.timer?.unsubscribe();
-    this.timerAt = deadline;
-    this.timer = this.scheduler.schedule(() => this.expire(), Math.max(0, deadline - this.scheduler.now()));
-  }
-
-  private expire(): void {
-    this.timer = undefined;
-    this.timerAt = Number.POSITIVE_INFINITY;
-    const now = this.scheduler.now();
+  /** Fails the requests whose deadline has come; returns the next deadline. */
+  private expire(now: number): number {
     const due: Entry[] = [];
     let next = Number.POSITIVE_INFINITY;
     for (const entry of this.pending.values()) {
@@ -371,7 +328,7 @@ export class Connection {
         this.abandon(entry, this.timeoutError(entry.sequence, entry.deadline, now, entry.sentAt));
       }
     }
-    if (next < this.timerAt && this.pending.size > 0) this.arm(next);
+    return next;
   }
 
   private timeoutError(sequence: number, deadline: number, now: number, sentAt: number): RouterError {
@@ -382,11 +339,8 @@ export class Connection {
   }
 
   private afterSettle(): void {
-    if (this.pending.size === 0 && this.timer) {
-      this.timer.unsubscribe();
-      this.timer = undefined;
-      this.timerAt = Number.POSITIVE_INFINITY;
-    }
+    // The deadline timer is left armed when the last request settles: it fires once, finds nothing due and stays
+    // off until the next send. (One timer per connection and per timeout period, not one per request.)
     if (this.state === 'closing' && this.pending.size === 0) this.socket.end();
   }
 
@@ -405,12 +359,8 @@ export class Connection {
   private failAll(err: RouterError): void {
     const entries = [...this.pending.values()];
     this.pending.clear();
-    this.queue = [];
-    this.queueHead = 0;
-    this.queuedBytes = 0;
-    this.timer?.unsubscribe();
-    this.timer = undefined;
-    this.timerAt = Number.POSITIVE_INFINITY;
+    this.queue.clear();
+    this.timer.clear();
     for (const entry of entries) {
       entry.frame = undefined;
       entry.done(err);
@@ -436,10 +386,6 @@ function asRouterError(err: unknown): RouterError {
   return err instanceof RouterError
     ? err
     : new RouterError(ErrorCode.InvalidPayload, String(err), { cause: err });
-}
-
-function typeName(type: number): string {
-  return Object.entries(MessageType).find(([, v]) => v === type)?.[0] ?? String(type);
 }
 
 function noop(): void {}

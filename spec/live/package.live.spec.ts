@@ -102,5 +102,7 @@ describe('the packed package, installed into a fresh folder', () => {
     const help = await sh('npx', ['--no-install', 'qdb-router', '--help']);
     expect(help).toContain('qdb-router ping');
     expect(help).not.toContain('qdb-router bench');
+    const bench = await sh('npx', ['--no-install', 'qdb-router', 'bench']).catch((err: Error) => err.message);
+    expect(bench).toContain('the benchmark ships with the source checkout only');
   });
 });

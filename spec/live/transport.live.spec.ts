@@ -298,3 +298,39 @@ describe('Transport bounds (issue #13)', () => {
     expect(count().length).toBeLessThanOrEqual(before);
   });
 });
+
+describe('FeatureNegotiation: LZ4 only to nodes that advertise compression', () => {
+  it('compresses to a node listing Compression, never to one that does not; replies are right either way', async () => {
+    const lz4 = await TestServer.start();
+    const plain = await TestServer.start({ features: [] });
+    cleanup.push(() => lz4.stop());
+    cleanup.push(() => plain.stop());
+    for (const server of [lz4, plain]) {
+      const router = createRouter({ hosts: [server.address], compressAboveBytes: 64 });
+      cleanup.push(() => router.close());
+      const payload = 'compress me '.repeat(200);
+      for (let i = 0; i < 5; i++) expect(text(await router.request(payload))).toBe(payload);
+    }
+    expect(lz4.compressedFrameCount).toBeGreaterThan(0);
+    expect(plain.compressedFrameCount).toBe(0);
+  });
+});
+
+describe('Cancelled before written: never on the wire', () => {
+  it('20,000 subscribe-then-unsubscribe pairs through the router in one tick reach the node as nothing', async () => {
+    const server = await TestServer.start();
+    cleanup.push(() => server.stop());
+    const router = createRouter({ hosts: [server.address], pool: { maxInFlightPerConnection: 100_000 } });
+    cleanup.push(() => router.close());
+    expect(text(await router.request('warm'))).toBe('warm'); // a connection is open and idle
+    const before = server.requestCount;
+    for (let i = 0; i < 20_000; i++)
+      router
+        .request$(`cancelled ${i}`)
+        .subscribe({ error: () => {} })
+        .unsubscribe();
+    expect(text(await router.request('after'))).toBe('after');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(server.requestCount - before).toBe(1);
+  });
+});

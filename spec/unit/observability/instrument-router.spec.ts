@@ -58,7 +58,7 @@ function fakeRouter() {
     { nodeId: 2, open: 0, idle: 0, connecting: 0, inFlight: 0, waiting: 0 },
   ];
   const router = { addresses, events$: events, health$: health, poolStats: () => stats } as unknown as Router;
-  return { router, emit: (e: object) => events.next(e as RouterEvent), events };
+  return { router, emit: (e: object) => events.next(e as RouterEvent), events, health };
 }
 
 async function setup() {
@@ -167,6 +167,14 @@ describe('instrumentRouter', () => {
       [2, 'down'],
     ]);
     expect(m.get(MetricName.NodeEligible)!.dataPoints.map((p) => p.value)).toEqual([1, 0]);
+  });
+
+  it('stops by itself when the router closes (health$ completes): no more listening, no more observing', async () => {
+    const { events, health, reader } = await setup();
+    health.complete();
+    expect(events.observed).toBe(false);
+    const m = await reader.read();
+    expect(m.get(MetricName.NodeStatus)?.dataPoints ?? []).toEqual([]);
   });
 
   it('stop() unsubscribes from the router', async () => {

@@ -1,0 +1,28 @@
+import type { SchedulerLike } from 'rxjs';
+
+/** Options of a `Connection`. */
+export interface ConnectionOptions {
+  /** Default timeout of `request$` / `ping$` (relative; `send` takes an absolute deadline). @defaultValue 5000 */
+  readonly requestTimeoutMs?: number;
+  /** Requests in flight at once on this connection; more fail with `ERR_TOO_MANY_IN_FLIGHT`. @defaultValue 1024 */
+  readonly maxInFlight?: number;
+  /** @defaultValue 1048576 */
+  readonly maxMessageBytes?: number;
+  /**
+   * LZ4-compress messages above this size — once the node has said it supports compression: with a finite value
+   * the connection first sends a FeatureNegotiation (Compression, Heartbeat) and compresses only if the node's
+   * answer lists Compression (frames sent before the answer, and all frames to a node that does not list it, are
+   * plain). @defaultValue Infinity (off)
+   */
+  readonly compressAboveBytes?: number;
+  /** How long `close()` waits for in-flight requests before destroying the socket. @defaultValue 5000 */
+  readonly drainTimeoutMs?: number;
+  /** Every timer and timestamp of the connection (deadlines, drain bound, wire timestamps). @defaultValue asyncScheduler */
+  readonly scheduler?: SchedulerLike;
+  /**
+   * Bytes buffered at most (frames not yet written plus the socket's own write buffer). A request that would go
+   * over it fails at once with a retryable `ERR_BACKPRESSURE`, not sent — unless nothing is buffered, so one
+   * frame of any allowed size always gets through. @defaultValue 4194304 (4 MiB)
+   */
+  readonly maxBufferedBytes?: number;
+}

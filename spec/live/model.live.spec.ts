@@ -232,11 +232,11 @@ async function modelRun(seed: number, numRuns: number): Promise<void> {
 
 describe('model-based: random faults, overrides and bursts against a live cluster', () => {
   it(`fixed seed ${fixedSeed}: every request ends in time with its reply or a typed error, non-idempotent ones run at most once, marked nodes get nothing, eligible$ settles, close() leaves nothing`, async () => {
-    await modelRun(fixedSeed, 5);
+    await modelRun(fixedSeed, 15);
   });
 
   it(`random seed ${randomSeed} (replay: QDB_SEED=${randomSeed} npx vitest run --project live spec/live/model.live.spec.ts)`, async () => {
     console.log(`model-based random seed: ${randomSeed} (replay with QDB_SEED=${randomSeed})`);
-    await modelRun(randomSeed, 5);
+    await modelRun(randomSeed, 15);
   });
 });

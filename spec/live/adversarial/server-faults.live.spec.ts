@@ -24,3 +24,26 @@ describe('adversarial: a hostile node 3 under load', () => {
     await adversarialRun(() => serverNode(fault));
   });
 });
+
+// Intermittent: 5 % of node 3's replies hit, so passive health keeps it in rotation longer and many more requests
+// (idempotent: false ones included) meet the fault.
+describe('adversarial: an intermittently hostile node 3 (rate 0.05)', () => {
+  it.each([
+    { kind: 'gray', rate: 0.05 },
+    { kind: 'wrong-sequence', rate: 0.05 },
+    { kind: 'bad-error-json', rate: 0.05 },
+    { kind: 'reset-mid-reply', rate: 0.05 },
+  ] as Fault[])('$kind at rate $rate', async (fault) => {
+    await adversarialRun(() => serverNode(fault));
+  });
+});
+
+describe('adversarial: a hostile node 3 reached over WebSocket', () => {
+  it.each([
+    { kind: 'garbage' },
+    { kind: 'slowloris', bytesPerWrite: 8, intervalMs: 40 },
+    { kind: 'reset-mid-reply' },
+  ] as Fault[])('$kind over WebSocket', async (fault) => {
+    await adversarialRun(() => serverNode(fault, true));
+  });
+});

@@ -37,6 +37,11 @@ export interface RetryBackoffConfig {
   /** Shared budget; when it cannot pay for a retry the error goes through at once. @defaultValue none */
   readonly budget?: RetryBudget;
   /**
+   * Errors whose retry the budget does not pay for — a router passes failures that happened before the request
+   * could reach a node (no extra load on any node), which it promises to retry. @defaultValue () => false
+   */
+  readonly budgetFree?: (error: unknown) => boolean;
+  /**
    * Whether each subscription deposits one request into `budget`. Pass false when the caller already deposited
    * for this request (the router does, once per request, on its fast path). @defaultValue true
    */
@@ -88,7 +93,7 @@ export function retryBackoff<T>(config: RetryBackoffConfig | number = {}): MonoT
   const shouldRetry = options.shouldRetry ?? isRetryable;
   const scheduler = options.scheduler ?? asyncScheduler;
   const random = options.random ?? Math.random;
-  const { budget, onRetry, resetAfterMs, deadline } = options;
+  const { budget, onRetry, resetAfterMs, deadline, budgetFree } = options;
   const deposit = options.depositOnSubscribe ?? true;
 
   return (source) =>
@@ -104,7 +109,7 @@ export function retryBackoff<T>(config: RetryBackoffConfig | number = {}): MonoT
         const next = backoff.next(state, policy, random);
         if (!shouldRetry(error, next.attempt)) return undefined;
         if (deadline !== undefined && scheduler.now() + next.delayMs >= deadline) return undefined;
-        if (budget && !budget.tryWithdraw()) return undefined;
+        if (budget && !budgetFree?.(error) && !budget.tryWithdraw()) return undefined;
         onRetry?.({ attempt: next.attempt, delayMs: next.delayMs, error });
         return next;
       };

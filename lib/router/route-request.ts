@@ -277,6 +277,8 @@ function run(
           deadline,
           depositOnSubscribe: false,
           shouldRetry,
+          // not sent: no node saw it, so retrying adds no load there — always retried (docs/api.md), budget-free
+          budgetFree: (err) => !classifyError(err).maybeSent,
           onRetry: (r) => {
             if (!ctx.listening()) return;
             ctx.emit({

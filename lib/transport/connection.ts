@@ -239,7 +239,10 @@ export class Connection {
     this.afterSettle();
   }
 
-  /** Stops taking requests, lets those in flight finish (bounded by `drainTimeoutMs`), then closes. */
+  /**
+   * Stops taking requests, lets those in flight finish (bounded by `drainTimeoutMs`), then closes the socket at
+   * once — without waiting for the node to close its side, which a hung node never does.
+   */
   close(reason: CloseReason = 'closed'): Promise<CloseReason> {
     if (this.state === 'open') {
       this.state = 'closing';
@@ -341,7 +344,14 @@ export class Connection {
   private afterSettle(): void {
     // The deadline timer is left armed when the last request settles: it fires once, finds nothing due and stays
     // off until the next send. (One timer per connection and per timeout period, not one per request.)
-    if (this.state === 'closing' && this.pending.size === 0) this.socket.end();
+    // Closing and nothing left to answer: end and release the socket now. Waiting for the peer to close its side
+    // would let a hung or non-reading node hold close() (and the process) for the whole drain bound.
+    if (this.state === 'closing' && this.pending.size === 0) {
+      this.state = 'closed';
+      this.timer.clear();
+      this.socket.end();
+      this.socket.destroy();
+    }
   }
 
   private corrupt(code: string, message: string, cause?: unknown): void {

@@ -134,6 +134,33 @@ describe('retryBackoff', () => {
     });
   });
 
+  it('retries of budgetFree errors cost the budget nothing: an empty budget still lets them through', () => {
+    runMarbles((scheduler, { cold, expectObservable, expectSubscriptions }) => {
+      const budget = new RetryBudget({
+        percentCanRetry: 0,
+        minRetriesPerSecond: 0,
+        now: () => scheduler.now(),
+      });
+      const notSent = new RouterError(ErrorCode.AcquireTimeout, 'not sent', { retryable: true });
+      const source = cold('#', undefined, notSent);
+      const budgetFree = (e: unknown) => e === notSent;
+      expectObservable(source.pipe(retryBackoff({ budget, budgetFree, scheduler }))).toBe(
+        '700ms #',
+        undefined,
+        notSent,
+      );
+      expectSubscriptions(source.subscriptions).toBe(['(^!)', '100ms (^!)', '300ms (^!)', '700ms (^!)']);
+      expect(budget.available).toBe(0);
+      // the same budget refuses a retry it would have to pay for
+      const paid = cold('#', undefined, retryable);
+      expectObservable(paid.pipe(retryBackoff({ budget, budgetFree, scheduler }))).toBe(
+        '#',
+        undefined,
+        retryable,
+      );
+    });
+  });
+
   it('reports each retry to onRetry', () => {
     const seen: RetryInfo[] = [];
     runMarbles((scheduler, { cold, expectObservable }) => {

@@ -74,6 +74,35 @@ describe('Property 4: a node marked unhealthy gets no requests', () => {
     expect(cluster.node(2).requestCount).toBeGreaterThan(0);
   });
 
+  // Found by a hostile review: the shared retry budget (20 % + 10/s) paid for these not-sent retries, so 6 of
+  // 20 failed at once with two nodes eligible and 3.9 s of deadline left.
+  it.each([true, false])(
+    'markNodeUnhealthy moves every queued request (idempotent %s) to another node: 20 of 20 succeed',
+    async (idempotent) => {
+      const { cluster, router } = await setup(3, {
+        pool: { maxConnections: 1, maxInFlightPerConnection: 1 },
+      });
+      cluster.node(3).pause();
+      router.markNodeUnhealthy(1);
+      router.markNodeUnhealthy(2);
+      await until(router, (e) => e.length === 1);
+      const outcomes = Array.from({ length: 20 }, (_, i) =>
+        router.request(`m${i}`, { timeoutMs: 4000, idempotent }).then(
+          (m) => m.sender,
+          (e: { code: string }) => e.code,
+        ),
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      router.markNodeHealthy(1);
+      router.markNodeHealthy(2);
+      router.markNodeUnhealthy(3);
+      const senders = await Promise.all(outcomes);
+      cluster.node(3).resume();
+      expect(senders.filter((s) => s === 1 || s === 2)).toHaveLength(20);
+      expect(cluster.node(3).requestCount).toBeLessThanOrEqual(1); // at most the one on the wire before the mark
+    },
+  );
+
   it('a paused node whose probes fail leaves the eligible set and gets no requests, then returns on resume', async () => {
     const { cluster, router } = await setup(3, { health: { intervalMs: 200, timeoutMs: 200 } });
     await burst(router, 30, 3);

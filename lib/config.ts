@@ -235,6 +235,11 @@ export function resolveConfig(input: unknown, invalid: InvalidConfig): Readonly<
   check.duration(c, 'timeoutMs', '');
   check.duration(c, 'slowStartMs', '', true);
   check.positive(c, 'maxMessageBytes', '');
+  // the frame's length prefix is a u32 and covers the flag byte too
+  if (typeof c.maxMessageBytes === 'number' && c.maxMessageBytes > 0xffff_fffe)
+    throw invalid('maxMessageBytes', c.maxMessageBytes, 'at most 4294967294 (the u32 frame length)');
+  if (c.tls !== undefined && (typeof c.tls !== 'object' || c.tls === null || Array.isArray(c.tls)))
+    throw invalid('tls', c.tls, 'an object of TLS options');
   check.positive(c, 'compressAboveBytes', '', true);
   if (c.balancer !== undefined && !['p2c', 'round-robin', 'least-outstanding'].includes(c.balancer as string))
     throw invalid('balancer', c.balancer, "'p2c', 'round-robin' or 'least-outstanding'");
@@ -294,6 +299,18 @@ export function resolveConfig(input: unknown, invalid: InvalidConfig): Readonly<
     (typeof retry.budget !== 'object' || retry.budget === null)
   )
     throw invalid('retry.budget', retry.budget, 'an object or false');
+  if (typeof retry.budget === 'object' && retry.budget !== null) {
+    const budget = retry.budget as Record<string, unknown>;
+    check.knownKeys(budget, ['percentCanRetry', 'minRetriesPerSecond', 'maxBalance'], 'retry.budget.');
+    const p = budget.percentCanRetry;
+    if (p !== undefined && !(typeof p === 'number' && p >= 0 && p <= 1))
+      throw invalid('retry.budget.percentCanRetry', p, 'a number from 0 to 1');
+    for (const k of ['minRetriesPerSecond', 'maxBalance'] as const) {
+      const v = budget[k];
+      if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0))
+        throw invalid(`retry.budget.${k}`, v, 'a finite number >= 0');
+    }
+  }
 
   const hedge = c.hedge === true || c.hedge === false ? {} : check.section(c, 'hedge', hedgeKeys);
   checkHedge(hedge, 'hedge.', invalid, check);
@@ -302,6 +319,9 @@ export function resolveConfig(input: unknown, invalid: InvalidConfig): Readonly<
   for (const k of ['intervalMs', 'timeoutMs', 'maxIntervalMs', 'ejectionMs', 'maxEjectionMs'] as const)
     check.duration(health, k, 'health.');
   for (const k of ['fall', 'rise', 'passiveFall'] as const) check.whole(health, k, 'health.', 1);
+  const intervalMs = (health.intervalMs as number | undefined) ?? configDefaults.health.intervalMs;
+  if (health.maxIntervalMs !== undefined && (health.maxIntervalMs as number) < intervalMs)
+    throw invalid('health.maxIntervalMs', health.maxIntervalMs, `at least health.intervalMs (${intervalMs})`);
   const pct = health.maxEjectionPercent;
   if (pct !== undefined && !(typeof pct === 'number' && pct >= 0 && pct <= 100))
     throw invalid('health.maxEjectionPercent', pct, 'a number from 0 to 100');

@@ -1,5 +1,6 @@
 import type { Observable, Subject } from 'rxjs';
 import { type ResolvedConfig, resolveRequestOptions } from '../config.js';
+import { ErrorCode, RouterError } from '../errors.js';
 import type { RetryBackoffConfig } from '../operators/retry-backoff.js';
 import { RetryBudget } from '../operators/retry-budget.js';
 import type { ClusterHealth, NodeId } from '../types.js';
@@ -80,8 +81,9 @@ export function routeContext(parts: RouteParts): RouteContext {
     listening: () => events.observed,
     emit: (event) => events.next(event),
     validate: (payload, options) => ({
-      options: resolveRequestOptions(options, config.timeoutMs, configError),
-      bytes: requestBytes(payload, config.maxMessageBytes),
+      // a hostile value (a revoked Proxy, a throwing getter) still fails this request with a typed error
+      options: typed(() => resolveRequestOptions(options, config.timeoutMs, configError), ErrorCode.Config),
+      bytes: typed(() => requestBytes(payload, config.maxMessageBytes), ErrorCode.InvalidPayload),
     }),
     enter: () => life.enter(),
     closing$: life.closing$,
@@ -89,4 +91,16 @@ export function routeContext(parts: RouteParts): RouteContext {
     closedError: () => life.closedError(),
     nextRequestId: () => ++requestIds,
   };
+}
+
+function typed<T>(read: () => T, code: string): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof RouterError) throw err;
+    const what = code === ErrorCode.Config ? 'request options' : 'payload';
+    throw new RouterError(code, `the ${what} could not be read: ${(err as Error)?.message ?? 'unknown'}`, {
+      cause: err,
+    });
+  }
 }

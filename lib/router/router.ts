@@ -115,7 +115,12 @@ export function createRouter(input: RouterConfig): Router {
       );
       return nodes.get(id)!.pool.lease(Math.max(1, deadline - scheduler.now()));
     },
-    returnConnection: (connection) => nodes.get(connection.nodeId)?.pool.release(connection),
+    returnConnection: (connection) => {
+      const nodeId = (connection as { nodeId?: unknown } | null | undefined)?.nodeId;
+      const node = typeof nodeId === 'number' ? nodes.get(nodeId) : undefined;
+      if (!node) throw new ConfigError('connection', connection, 'a connection from getConnection()');
+      node.pool.release(connection);
+    },
     markNodeUnhealthy(id) {
       checkNode(id);
       feedback.manual(id, false);

@@ -112,6 +112,11 @@ describe('Property 5: connections are reused within the idle timeout', () => {
     expect(second.id).toBe(first.id);
     expect(second.nodeId).toBe(1);
     router.returnConnection(second);
+    // something that is not a leased connection is a typed error naming the value, not a TypeError
+    for (const bad of [null, undefined, {}, { nodeId: 9 }])
+      expect(() => router.returnConnection(bad as never)).toThrowError(
+        expect.objectContaining({ code: ErrorCode.Config, field: 'connection' }),
+      );
   });
 });
 

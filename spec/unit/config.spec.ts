@@ -15,6 +15,16 @@ describe('validateConfig', () => {
     [{ hosts: ['x'], health: { fall: 0 } }, 'health.fall'],
     [{ hosts: ['x'], balancer: 'random' }, 'balancer'],
     [{ hosts: ['x'], timeoutMS: 5 }, 'timeoutMS'],
+    // found by a hostile review: these were accepted silently
+    [{ hosts: ['x'], retry: { budget: { foo: 1 } } }, 'retry.budget.foo'],
+    [{ hosts: ['x'], retry: { budget: { percentCanRetry: -1 } } }, 'retry.budget.percentCanRetry'],
+    [
+      { hosts: ['x'], retry: { budget: { minRetriesPerSecond: Number.NaN } } },
+      'retry.budget.minRetriesPerSecond',
+    ],
+    [{ hosts: ['x'], tls: 5 }, 'tls'],
+    [{ hosts: ['x'], maxMessageBytes: 2 ** 40 }, 'maxMessageBytes'],
+    [{ hosts: ['x'], health: { intervalMs: 10_000, maxIntervalMs: 100 } }, 'health.maxIntervalMs'],
   ])('rejects %j with a ConfigError naming %s', (config, field) => {
     expect(() => validateConfig(config)).toThrowError(ConfigError);
     expect(() => validateConfig(config)).toThrowError(

@@ -114,6 +114,37 @@ describe('the request path end to end (virtual time, real Connection)', () => {
     await t.close();
   });
 
+  it('hostile values (a revoked Proxy, a throwing getter) fail that request typed, never with a raw TypeError', async () => {
+    const t = setup([{ latencyMs: 1 }]);
+    await drive(t.scheduler, 10);
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const throwing = Object.defineProperty({}, 'timeoutMs', {
+      get() {
+        throw new Error('getter');
+      },
+      enumerable: true,
+    });
+    const codes: string[] = [];
+    for (const [payload, options] of [
+      [revoked.proxy, undefined],
+      ['x', revoked.proxy],
+      ['x', throwing],
+    ] as const) {
+      t.router.request$(payload as never, options as never).subscribe({
+        error: (e: RouterError) => codes.push(`${e.name}:${e.code}`),
+      });
+    }
+    expect(codes).toEqual([
+      'RouterError:ERR_INVALID_PAYLOAD',
+      'RouterError:ERR_CONFIG',
+      'RouterError:ERR_CONFIG',
+    ]);
+    await drive(t.scheduler, 100);
+    expect(t.cluster.dataCount(1)).toBe(0);
+    await t.close();
+  });
+
   it('health$ and eligible$ after close complete at once and restart nothing', async () => {
     const t = setup([{ latencyMs: 1 }, { latencyMs: 1 }]);
     await drive(t.scheduler, 10);

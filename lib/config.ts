@@ -1,14 +1,16 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { configChecker } from './config-checker.js';
 import type { JitterMode } from './operators/backoff.js';
 import type { RetryBudgetOptions } from './operators/retry-budget.js';
+import { parseHost } from './parse-host.js';
 import type { HealthPolicy } from './streams/health-policy.js';
 import type { WebSocketConstructor } from './transport/connect-websocket.js';
 import type { TlsOptions } from './transport/connector.js';
 import type { PoolConnection } from './transport/pool-connection.js';
 import type { PoolOptions } from './transport/pool-types.js';
-import type { NodeAddress, Protocol } from './types.js';
+import type { NodeAddress } from './types.js';
 
-// Only types are imported above: this module has no runtime dependency on the rest of qdb-router.
+// Only types are imported from the rest of qdb-router; its two helpers (config-checker, parse-host) are leaves too.
 
 /** Balancing strategies; see `router/balancers.ts`. */
 export type BalancerName = 'p2c' | 'round-robin' | 'least-outstanding';
@@ -138,8 +140,7 @@ export interface ResolvedConfig {
   readonly connect: ((address: NodeAddress, signal: AbortSignal) => Promise<PoolConnection>) | undefined;
 }
 
-/** The longest duration a timer can hold (2^31 − 1 ms, about 24.8 days); longer ones fire at once in Node. */
-export const maxTimeoutMs = 2 ** 31 - 1;
+export { maxTimeoutMs } from './config-checker.js';
 
 /** Every default of qdb-router, in one table. */
 export const configDefaults = {
@@ -203,9 +204,6 @@ const poolKeys = [...Object.keys(configDefaults.pool), 'acquireTimeoutMs'];
 const retryKeys = [...Object.keys(configDefaults.retry), 'budget', 'attemptTimeoutMs'];
 const healthKeys = Object.keys(configDefaults.health);
 const hedgeKeys = [...Object.keys(configDefaults.hedge), 'delayMs'];
-const requestKeys = ['type', 'timeoutMs', 'idempotent', 'hedge'];
-const hostPattern =
-  /^(?:(tcp|tls|ws|wss):\/\/)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::(\d+))?(\/[^\s?#]*)?$/;
 
 /**
  * Validates a whole configuration before anything connects and fills in every default from
@@ -213,7 +211,7 @@ const hostPattern =
  * (`hosts[2]`, `pool.maxConnections` …). Durations must be finite, positive and at most 2^31 − 1 ms.
  */
 export function resolveConfig(input: unknown, invalid: InvalidConfig): Readonly<ResolvedConfig> {
-  const check = checker(invalid);
+  const check = configChecker(invalid);
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     throw invalid('config', input, 'an object');
   const c = input as Record<string, unknown>;
@@ -313,7 +311,7 @@ export function resolveConfig(input: unknown, invalid: InvalidConfig): Readonly<
   }
 
   const hedge = c.hedge === true || c.hedge === false ? {} : check.section(c, 'hedge', hedgeKeys);
-  checkHedge(hedge, 'hedge.', invalid, check);
+  check.hedge(hedge, 'hedge.');
 
   const health = check.section(c, 'health', healthKeys);
   for (const k of ['intervalMs', 'timeoutMs', 'maxIntervalMs', 'ejectionMs', 'maxEjectionMs'] as const)
@@ -359,154 +357,4 @@ export function resolveConfig(input: unknown, invalid: InvalidConfig): Readonly<
     WebSocket: c.WebSocket as WebSocketConstructor | undefined,
     connect: c.connect as ResolvedConfig['connect'],
   });
-}
-
-/** One request's options, resolved: see {@link resolveRequestOptions}. */
-export interface ResolvedRequestOptions {
-  readonly type: number;
-  readonly timeoutMs: number;
-  readonly idempotent: boolean;
-  /** `undefined`: the config decides; false: no hedging; otherwise hedging with these overrides. */
-  readonly hedge: false | Pick<HedgeOptions, 'delayMs' | 'maxAttempts'> | undefined;
-}
-
-/**
- * Validates one request's options (`undefined` means none; `null`, an array or anything not a plain object is
- * invalid) and fills in the defaults: `timeoutMs` from the config, type Data, idempotent true.
- */
-export function resolveRequestOptions(
-  options: unknown,
-  defaultTimeoutMs: number,
-  invalid: InvalidConfig,
-): ResolvedRequestOptions {
-  if (options === undefined)
-    return {
-      type: configDefaults.request.type,
-      timeoutMs: defaultTimeoutMs,
-      idempotent: true,
-      hedge: undefined,
-    };
-  if (typeof options !== 'object' || options === null || Array.isArray(options))
-    throw invalid('options', options, 'an object or undefined');
-  const o = options as Record<string, unknown>;
-  const check = checker(invalid);
-  check.knownKeys(o, requestKeys, 'options.');
-  check.duration(o, 'timeoutMs', 'options.');
-  if (
-    o.type !== undefined &&
-    !(Number.isInteger(o.type) && (o.type as number) >= 0 && (o.type as number) < 12)
-  )
-    throw invalid('options.type', o.type, 'a MessageType (a whole number from 0 to 11)');
-  if (o.idempotent !== undefined && typeof o.idempotent !== 'boolean')
-    throw invalid('options.idempotent', o.idempotent, 'true or false');
-  return {
-    type: (o.type as number | undefined) ?? configDefaults.request.type,
-    timeoutMs: (o.timeoutMs as number | undefined) ?? defaultTimeoutMs,
-    idempotent: (o.idempotent as boolean | undefined) ?? configDefaults.request.idempotent,
-    hedge: requestHedge(o.hedge, invalid, check),
-  };
-}
-
-function requestHedge(
-  value: unknown,
-  invalid: InvalidConfig,
-  check: ReturnType<typeof checker>,
-): ResolvedRequestOptions['hedge'] {
-  if (value === undefined) return undefined;
-  if (value === false) return false;
-  if (value === true) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw invalid('options.hedge', value, 'true, false or { delayMs, maxAttempts }');
-  const o = value as Record<string, unknown>;
-  check.knownKeys(o, ['delayMs', 'maxAttempts'], 'options.hedge.');
-  checkHedge(o, 'options.hedge.', invalid, check);
-  return o as Pick<HedgeOptions, 'delayMs' | 'maxAttempts'>;
-}
-
-function checkHedge(
-  o: Record<string, unknown>,
-  prefix: string,
-  invalid: InvalidConfig,
-  check: ReturnType<typeof checker>,
-): void {
-  check.duration(o, 'delayMs', prefix, true);
-  check.duration(o, 'minDelayMs', prefix, true);
-  check.duration(o, 'windowMs', prefix);
-  const attempts = o.maxAttempts;
-  if (
-    attempts !== undefined &&
-    !(Number.isInteger(attempts) && (attempts as number) >= 1 && (attempts as number) <= 5)
-  )
-    throw invalid(`${prefix}maxAttempts`, attempts, 'a whole number from 1 to 5');
-  for (const [key, low, high] of [
-    ['percentile', 0, 100],
-    ['maxExtraLoad', 0, 1],
-  ] as const) {
-    const v = o[key];
-    if (v !== undefined && !(typeof v === 'number' && v > low && v <= high))
-      throw invalid(`${prefix}${key}`, v, `a number in (${low}, ${high}]`);
-  }
-}
-
-function parseHost(value: unknown, index: number, field: string, invalid: InvalidConfig): NodeAddress {
-  if (typeof value !== 'string') throw invalid(field, value, "a string like '127.0.0.1:7000'");
-  const match = hostPattern.exec(value.trim());
-  if (!match)
-    throw invalid(field, value, "'host:port' with an optional tcp://, tls://, ws:// or wss:// scheme");
-  const protocol = (match[1] ?? 'tcp') as Protocol;
-  const host = match[2]!.replace(/^\[|\]$/g, '');
-  const port = match[3] === undefined ? 7000 : Number(match[3]);
-  if (!Number.isInteger(port) || port < 1 || port > 65535)
-    throw invalid(field, value, 'a port from 1 to 65535');
-  const isWs = protocol === 'ws' || protocol === 'wss';
-  if (match[4] !== undefined && !isWs)
-    throw invalid(field, value, 'no path: only ws:// and wss:// addresses take one');
-  const hostPart = host.includes(':') ? `[${host}]` : host;
-  const path = isWs ? (match[4] ?? '/') : undefined;
-  const label = `${protocol === 'tcp' ? '' : `${protocol}://`}${hostPart}:${port}${isWs && path !== '/' ? path : ''}`;
-  return { id: index + 1, host, port, protocol, label, ...(path ? { path } : {}), alternatives: [] };
-}
-
-function checker(invalid: InvalidConfig) {
-  const knownKeys = (o: Record<string, unknown>, keys: string[], prefix: string): void => {
-    for (const k of Object.keys(o)) {
-      if (!keys.includes(k)) throw invalid(`${prefix}${k}`, o[k], `a known option (${keys.join(', ')})`);
-    }
-  };
-  return {
-    knownKeys,
-    section(c: Record<string, unknown>, key: string, keys: string[]): Record<string, unknown> {
-      const value = c[key];
-      if (value === undefined) return {};
-      if (typeof value !== 'object' || value === null || Array.isArray(value))
-        throw invalid(key, value, 'an object');
-      knownKeys(value as Record<string, unknown>, keys, `${key}.`);
-      return value as Record<string, unknown>;
-    },
-    positive(o: Record<string, unknown>, key: string, prefix: string, zeroOk = false): void {
-      const v = o[key];
-      if (v === undefined) return;
-      const ok = typeof v === 'number' && !Number.isNaN(v) && (zeroOk ? v >= 0 : v > 0);
-      if (!ok) throw invalid(`${prefix}${key}`, v, zeroOk ? 'a number >= 0' : 'a number > 0');
-    },
-    /** A duration in ms: finite, positive (or zero when `zeroOk`), at most 2^31 − 1. */
-    duration(o: Record<string, unknown>, key: string, prefix: string, zeroOk = false): void {
-      const v = o[key];
-      if (v === undefined) return;
-      const ok =
-        typeof v === 'number' && Number.isFinite(v) && (zeroOk ? v >= 0 : v > 0) && v <= maxTimeoutMs;
-      if (!ok)
-        throw invalid(
-          `${prefix}${key}`,
-          v,
-          `a finite number of ms ${zeroOk ? '>= 0' : '> 0'} and at most ${maxTimeoutMs} (2^31 − 1)`,
-        );
-    },
-    whole(o: Record<string, unknown>, key: string, prefix: string, min: number): void {
-      const v = o[key];
-      if (v === undefined) return;
-      if (!Number.isSafeInteger(v) || (v as number) < min)
-        throw invalid(`${prefix}${key}`, v, `a whole number >= ${min}`);
-    },
-  };
 }

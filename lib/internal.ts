@@ -3,8 +3,8 @@
  * Usable (the benchmark and the CLI use them) but NOT a stable API: names and signatures may change in any
  * release. The stable API is `qdb-router` (lib/index.ts).
  */
-export type { InvalidConfig, ResolvedRequestOptions } from './config.js';
-export { resolveConfig, resolveRequestOptions } from './config.js';
+export type { InvalidConfig } from './config.js';
+export { resolveConfig } from './config.js';
 export type { AttemptTimeoutInput } from './router/attempt-timeout.js';
 export { attemptTimeout } from './router/attempt-timeout.js';
 export type { Balancer, Candidate, PickContext } from './router/balancers.js';
@@ -19,6 +19,8 @@ export type { RouterNode } from './router/nodes.js';
 export { Nodes } from './router/nodes.js';
 export { probe } from './router/probe.js';
 export { requestBytes } from './router/request-bytes.js';
+export type { ResolvedRequestOptions } from './router/resolve-request-options.js';
+export { resolveRequestOptions } from './router/resolve-request-options.js';
 export type { RouteParts } from './router/route-context.js';
 export { routeContext } from './router/route-context.js';
 export { routeHedging } from './router/route-hedging.js';

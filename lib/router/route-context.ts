@@ -1,5 +1,5 @@
 import type { Observable, Subject } from 'rxjs';
-import { type ResolvedConfig, resolveRequestOptions } from '../config.js';
+import type { ResolvedConfig } from '../config.js';
 import { ErrorCode, RouterError } from '../errors.js';
 import type { RetryBackoffConfig } from '../operators/retry-backoff.js';
 import { RetryBudget } from '../operators/retry-budget.js';
@@ -10,6 +10,7 @@ import type { HealthFeedback } from './health-feedback.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Nodes } from './nodes.js';
 import { requestBytes } from './request-bytes.js';
+import { resolveRequestOptions } from './resolve-request-options.js';
 import { routeHedging } from './route-hedging.js';
 import type { RouteContext } from './route-request.js';
 import type { RouterEvent } from './router-event.js';

@@ -1,5 +1,4 @@
 import { defer, Observable, type SchedulerLike, type Subscriber, type Subscription, throwError } from 'rxjs';
-import type { ResolvedRequestOptions } from '../config.js';
 import { isRetryable, type RouterError } from '../errors.js';
 import { hedge } from '../operators/hedge.js';
 import { type RetryBackoffConfig, retryBackoff } from '../operators/retry-backoff.js';
@@ -8,6 +7,7 @@ import type { Message, MessageType } from '../wire/message.js';
 import { classifyError } from './classify-error.js';
 import { type HealthFeedback, poisonAfter, type RequestHealth } from './health-feedback.js';
 import { NoEligibleNodeError } from './no-eligible-node-error.js';
+import type { ResolvedRequestOptions } from './resolve-request-options.js';
 import type { RouterEvent } from './router-event.js';
 import { waitForNode } from './wait-for-node.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { configDefaults, maxTimeoutMs, resolveConfig, resolveRequestOptions } from '../../lib/config.js';
+import { configDefaults, maxTimeoutMs, resolveConfig } from '../../lib/config.js';
 import { ConfigError, ErrorCode } from '../../lib/errors.js';
+import { resolveRequestOptions } from '../../lib/router/resolve-request-options.js';
 import { configError, validateConfig } from '../../lib/router/validate-config.js';
 
 describe('validateConfig', () => {

@@ -1,5 +1,5 @@
 /**
- * qdb-router: the public API (DESIGN §4). Every public name is listed here explicitly; the parts the router is
+ * qdb-router: the public API (docs/api.md). Every public name is listed here explicitly; the parts the router is
  * built from (transport, health streams, router internals) are in `qdb-router/internal` (lib/internal.ts),
  * which may change in any release.
  */

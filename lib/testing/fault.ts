@@ -1,5 +1,5 @@
 /**
- * The fault modes of a {@link TestServer} (DESIGN §8). Names are stable: docs, specs and external checks use them.
+ * The fault modes of a {@link TestServer} (docs/testing.md, fault catalogue). Names are stable: docs, specs and external checks use them.
  *
  * | kind | what the node does |
  * |---|---|

@@ -1,5 +1,5 @@
 /**
- * Watches a byte stream of frames (`length:u32 BE | flag:u8 | …`, DESIGN §3) and counts those with the LZ4 flag
+ * Watches a byte stream of frames (`length:u32 BE | flag:u8 | …`, docs/architecture.md, Wire format) and counts those with the LZ4 flag
  * (1), whatever the chunking — so a test can tell whether a client compressed what it sent. Holds no frame bytes:
  * only the position within the current frame.
  */

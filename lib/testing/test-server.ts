@@ -21,7 +21,7 @@ export type { ServerConnection } from './server-connection.js';
 export type { DataHandler, TestServerOptions } from './test-server-options.js';
 
 /**
- * A real q-distributed-database node for tests: it listens on TCP, speaks the wire protocol (DESIGN §3), and
+ * A real q-distributed-database node for tests: it listens on TCP, speaks the wire protocol (docs/architecture.md, Wire format), and
  * takes faults at any time.
  *
  * Replies: Ping → Pong, Data → Data (the handler's payload; echo by default), Heartbeat → Heartbeat,

@@ -37,7 +37,7 @@ const maxAbandoned = 65_536;
 let nextConnectionId = 1;
 
 /**
- * One socket to one node, pipelined: many requests in flight, matched by sequence number (DESIGN §3).
+ * One socket to one node, pipelined: many requests in flight, matched by sequence number (docs/architecture.md, Wire format).
  *
  * Write path: each request is encoded when it is sent (an encode error fails only that request), queued, and
  * written in the next microtask (one corked batch). Every frame is written exactly once; when `write` returns

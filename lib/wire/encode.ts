@@ -17,7 +17,7 @@ export interface EncodeOptions {
 }
 
 /**
- * Encodes one message as a whole frame: `length:u32 BE | flag:u8 | message` (DESIGN §3), the CRC-32 computed
+ * Encodes one message as a whole frame: `length:u32 BE | flag:u8 | message` (docs/architecture.md, Wire format), the CRC-32 computed
  * over sender, recipient, sequence, timestamp, the type as one byte, and the payload.
  * 64-bit fields may be numbers (safe integers) or bigints (any u64 / i64).
  * Throws `ERR_WIRE_INTEGER_RANGE` for an integer field out of its range (or an unsafe number),

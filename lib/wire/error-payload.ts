@@ -1,4 +1,4 @@
-/** The payload of an Error message (DESIGN §3): UTF-8 JSON `{code, message, retryable}`. */
+/** The payload of an Error message (docs/architecture.md, Wire format): UTF-8 JSON `{code, message, retryable}`. */
 export interface ErrorPayload {
   readonly code: string;
   readonly message: string;

@@ -1,4 +1,4 @@
-/** Byte offsets and sizes of the wire format (DESIGN §3). Shared by the encoder and the decoder. */
+/** Byte offsets and sizes of the wire format (docs/architecture.md, Wire format). Shared by the encoder and the decoder. */
 export const Layout = {
   /** u32 BE length prefix. */
   prefixBytes: 4,

@@ -1,4 +1,4 @@
-/** Message types of the q-distributed-database wire protocol (DESIGN §3). */
+/** Message types of the q-distributed-database wire protocol (docs/architecture.md, Wire format). */
 export const MessageType = {
   Ping: 0,
   Pong: 1,

@@ -3,7 +3,7 @@ import { faultKinds } from '../../../lib/testing/fault.js';
 import { validateFault } from '../../../lib/testing/validate-fault.js';
 
 describe('validateFault', () => {
-  it('knows exactly the twelve kinds of DESIGN §8', () => {
+  it('knows exactly the twelve kinds of the fault catalogue (docs/testing.md)', () => {
     expect(faultKinds).toEqual([
       'gray',
       'wrong-type',

@@ -9,7 +9,7 @@ const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const text = (s: string) => new TextEncoder().encode(s);
 
 /*
- * Known answers. The first is DESIGN §3's example. The others were computed independently of this code, with
+ * Known answers. The first is the example of docs/architecture.md (Wire format). The others were computed independently of this code, with
  * Python's struct and zlib (CPython 3.11):
  *   msg  = struct.pack('<QQQqIQ', sender, recipient, seq, ts, type, len(payload)) + payload
  *   crc  = zlib.crc32(struct.pack('<QQQqB', sender, recipient, seq, ts, type) + payload)
@@ -17,7 +17,7 @@ const text = (s: string) => new TextEncoder().encode(s);
  */
 const vectors: Array<[string, Message, string]> = [
   [
-    'DESIGN §3 client Ping',
+    'docs/architecture.md client Ping',
     {
       sender: 0,
       recipient: 1,

@@ -98,10 +98,12 @@ try {
       `killed node out in ${f.killDetectMs.toFixed(0)} ms, stopped node out in ${f.stopDetectMs.toFixed(0)} ms`,
   );
 
-  log('tail: p99.9 with and without hedging; no fault, one node SIGSTOPped, one slowed to 300 ms …');
+  log(
+    'tail: p99.9 with and without hedging; no fault, one node SIGSTOPped, one slowed to 300 ms, one gray …',
+  );
   results.tail = await tail(cluster, { phaseMs: quick ? 1500 : 4000 });
   for (const mode of ['plain', 'hedged']) {
-    for (const phase of ['baseline', 'stopped', 'slow']) {
+    for (const phase of ['baseline', 'stopped', 'slow', 'gray']) {
       const r = results.tail[mode][phase];
       log(
         `  ${mode.padEnd(6)} ${phase.padEnd(8)} p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  ` +
@@ -166,7 +168,7 @@ ${ratios}
 Tail (16 in flight; p50 / p99 / p99.9 ms, extra load):
 ${['plain', 'hedged']
   .flatMap((mode) =>
-    ['baseline', 'stopped', 'slow'].map((phase) => {
+    ['baseline', 'stopped', 'slow', 'gray'].map((phase) => {
       const r = results.tail[mode][phase];
       return `- ${mode} ${phase}: ${r.p50Ms.toFixed(2)} / ${r.p99Ms.toFixed(2)} / ${r.p999Ms.toFixed(2)}, ${(100 * r.extraLoad).toFixed(1)} %`;
     }),

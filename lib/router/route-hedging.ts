@@ -44,7 +44,8 @@ export function routeHedging(
         const p = windows.get(id)?.percentile(config.percentile);
         if (p !== undefined) values.push(p);
       }
-      cachedAt = now;
+      // "no delay known yet" is not cached: the first replies must make hedging available at once
+      cachedAt = values.length === 0 ? Number.NEGATIVE_INFINITY : now;
       if (values.length === 0) cached = Number.POSITIVE_INFINITY;
       else {
         values.sort((a, b) => a - b);

@@ -1,5 +1,5 @@
 import { defer, Observable, type SchedulerLike, type Subscriber, type Subscription, throwError } from 'rxjs';
-import { isRetryable, type RouterError } from '../errors.js';
+import { isRetryable, RemoteError, type RouterError } from '../errors.js';
 import { hedge } from '../operators/hedge.js';
 import { type RetryBackoffConfig, retryBackoff } from '../operators/retry-backoff.js';
 import type { NodeId } from '../types.js';
@@ -186,7 +186,10 @@ function run(
         lastNode = nodeId;
         if (ctx.hedge.enabled || hedging) ctx.hedge.record(nodeId, scheduler.now() - now);
       }
-      ctx.feedback.attempt(nodeId, err, ms, health);
+      // A connection that broke while another copy of this request was still out is not held against the
+      // request (one event — a restart, a network blip — can break two nodes at once): only breaks in sequence
+      // make it a poison suspect. The node is judged either way.
+      ctx.feedback.attempt(nodeId, err, ms, sending > 0 ? { hardFailures: 0 } : health);
       if (err) {
         lastErrors.delete(nodeId);
         lastErrors.set(nodeId, err);
@@ -251,7 +254,8 @@ function run(
         hedge<Message>({
           delayMs: () => fixedMs ?? ctx.hedge.delayMs(),
           maxAttempts: maxCopies,
-          budget: { tryWithdraw: () => ctx.hedge.tryHedge(busy) },
+          // no new copy once close() has begun: in-flight requests drain, nothing new is sent
+          budget: { tryWithdraw: () => !ctx.isClosing() && ctx.hedge.tryHedge(busy) },
           isNonFatal: shouldRetry,
           onHedge: (copy) => {
             hedgeCopy = copy;
@@ -278,7 +282,8 @@ function run(
           depositOnSubscribe: false,
           shouldRetry,
           // not sent: no node saw it, so retrying adds no load there — always retried (docs/api.md), budget-free
-          budgetFree: (err) => !classifyError(err).maybeSent,
+          // (a node's own retryable error reply was seen by the node: that retry is paid for like any other)
+          budgetFree: (err) => !(err instanceof RemoteError) && !classifyError(err).maybeSent,
           onRetry: (r) => {
             if (!ctx.listening()) return;
             ctx.emit({

@@ -45,7 +45,7 @@ async function load(router: Router, ms: number) {
   };
 }
 
-describe('hedging, live (three node processes, one slowed to 300 ms)', () => {
+describe('hedging, live (three node processes; one slowed to 300 ms, SIGSTOPped or gray)', () => {
   let cluster: ProcessCluster;
   beforeAll(async () => {
     cluster = await ProcessCluster.start(await freePorts(3));
@@ -83,4 +83,41 @@ describe('hedging, live (three node processes, one slowed to 300 ms)', () => {
     expect(on.extraLoad).toBeLessThanOrEqual(0.05 + 0.01);
     expect(off.extraLoad).toBe(0);
   });
+
+  it.each([
+    [
+      'SIGSTOPped',
+      (c: ProcessCluster) => c.signal(3, 'SIGSTOP'),
+      (c: ProcessCluster) => c.signal(3, 'SIGCONT'),
+    ],
+    ['gray', (c: ProcessCluster) => c.setFault(3, { kind: 'gray' }), (c: ProcessCluster) => c.clearFault(3)],
+  ] as const)(
+    'a %s node: with hedging on the worst latency stays near a hedge delay and extra load within 5 %%; off, it shows',
+    async (_name, inject, heal) => {
+      const results: Record<string, Awaited<ReturnType<typeof load>>> = {};
+      for (const hedge of [false, true]) {
+        const router = createRouter({
+          hosts: cluster.addresses,
+          hedge,
+          health: { intervalMs: 500, timeoutMs: 500 },
+        });
+        await firstValueFrom(router.eligible$.pipe(filter((e) => e.length === 3)));
+        await load(router, 1500); // warm-up: latency windows
+        await inject(cluster);
+        try {
+          results[String(hedge)] = await load(router, 3000);
+        } finally {
+          await heal(cluster);
+          await router.close();
+        }
+      }
+      const off = results.false!;
+      const on = results.true!;
+      // Off: requests caught on the faulty node wait for their attempt timeout (500 ms here) before going
+      // elsewhere; on: a copy leaves after the hedge delay (>= 10 ms). Wide margins: a shared 2-core machine.
+      expect(off.max).toBeGreaterThan(250);
+      expect(on.max).toBeLessThan(off.max / 2);
+      expect(on.extraLoad).toBeLessThanOrEqual(0.05 + 0.01);
+    },
+  );
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../lib/errors.js';
 import type { RouterEvent } from '../../../lib/router/router-event.js';
-import { drive, type Outcome, setup } from './script-cluster.js';
+import { drive, type NodeScript, type Outcome, setup } from './script-cluster.js';
 
 const ofType = <T extends RouterEvent['type']>(events: RouterEvent[], type: T) =>
   events.filter((e): e is Extract<RouterEvent, { type: T }> => e.type === type);
@@ -133,6 +133,71 @@ describe('hedged requests through the router (virtual time)', () => {
     expect(o.at).toBeLessThanOrEqual(10 + 300);
     const sent = ofType(t.events, 'hedgeSent');
     expect(sent).toHaveLength(1); // two nodes: one copy each, never a third on a busy node
+    await t.close();
+  });
+
+  // The four below were found by a hostile review of hedging.
+  it('two copies broken by one event (both nodes reset at once) do not make the request a poison suspect', async () => {
+    const t = setup([{ latencyMs: 150 }, { latencyMs: 150 }, { latencyMs: 150 }], {
+      hedge: { delayMs: 20, maxExtraLoad: 1 },
+    });
+    await drive(t.scheduler, 10);
+    const o = t.send('blip', { timeoutMs: 3000 });
+    await drive(t.scheduler, 80);
+    const holding = ofType(t.events, 'attemptStarted').map((e) => e.nodeId);
+    expect(holding).toHaveLength(2);
+    for (const id of holding) t.cluster.drop(id);
+    await drive(t.scheduler, 3000);
+    expect(o.value).toBe('blip');
+    expect(ofType(t.events, 'requestFailed')).toEqual([]);
+    await t.close();
+  });
+
+  it("a node's retryable error reply is a retry the budget pays for: an empty budget means no retry, no copy", async () => {
+    const t = setup(
+      [
+        { latencyMs: 5, failing: true },
+        { latencyMs: 5, failing: true },
+      ],
+      {
+        hedge: { delayMs: 2, maxExtraLoad: 1 },
+        retry: { budget: { percentCanRetry: 0, minRetriesPerSecond: 0 } },
+      },
+    );
+    await drive(t.scheduler, 10);
+    const o = t.send('busy', { timeoutMs: 2000 });
+    await drive(t.scheduler, 2000);
+    expect(o.error).toMatchObject({ code: ErrorCode.Remote });
+    expect(ofType(t.events, 'retryScheduled')).toEqual([]);
+    expect(ofType(t.events, 'hedgeSent')).toEqual([]);
+    expect(t.cluster.dataCount(1) + t.cluster.dataCount(2)).toBe(1);
+    await t.close();
+  });
+
+  it('close() sends no new copy: requests in flight drain on the copies they have', async () => {
+    const t = setup([{ latencyMs: 600 }, { latencyMs: 600 }, { latencyMs: 600 }], {
+      hedge: { delayMs: 200, maxExtraLoad: 1 },
+    });
+    await drive(t.scheduler, 10);
+    const outcomes = Array.from({ length: 6 }, (_, i) => t.send(`c${i}`, { timeoutMs: 5000 }));
+    await drive(t.scheduler, 60);
+    await t.close();
+    expect(ofType(t.events, 'hedgeSent')).toEqual([]);
+    expect(outcomes.map((o) => o.value)).toEqual(['c0', 'c1', 'c2', 'c3', 'c4', 'c5']);
+    expect(t.cluster.dataCount(1) + t.cluster.dataCount(2) + t.cluster.dataCount(3)).toBe(6);
+  });
+
+  it('the derived delay is available as soon as the nodes have their replies (no "never" cached meanwhile)', async () => {
+    const scripts: NodeScript[] = [{ latencyMs: 1 }, { latencyMs: 1 }, { latencyMs: 1 }];
+    const t = setup(scripts, { hedge: true });
+    await drive(t.scheduler, 10);
+    for (let i = 0; i < 60; i++) t.send(`warm${i}`); // the first asks for a delay before any reply: none yet
+    await drive(t.scheduler, 30);
+    scripts[2]!.silent = true;
+    const outcomes = Array.from({ length: 6 }, (_, i) => t.send(`late${i}`, { timeoutMs: 5000 }));
+    await drive(t.scheduler, 200);
+    // requests that went to the silent node got a copy after the hedge delay, long before the attempt timeout
+    expect(outcomes.every((o) => o.value !== undefined && o.at < 100)).toBe(true);
     await t.close();
   });
 });

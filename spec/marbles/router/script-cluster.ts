@@ -65,6 +65,10 @@ export function scriptCluster(scheduler: SchedulerLike, scripts: NodeScript[]) {
       memory.connect(address, signal),
     /** How often node `id` saw a Data request with this payload. */
     executions: (id: NodeId, payload: string) => executions[id - 1]!.get(payload) ?? 0,
+    /** Resets every open connection of node `id` (a restart, a network blip). */
+    drop: (id: NodeId) => {
+      for (const conn of memory.opened) if (conn.nodeId === id && conn.isOpen) conn.drop();
+    },
     /** Data requests node `id` saw. */
     dataCount: (id: NodeId) => [...executions[id - 1]!.values()].reduce((a, b) => a + b, 0),
   };

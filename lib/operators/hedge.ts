@@ -25,7 +25,7 @@ export interface HedgeConfig {
   readonly isNonFatal?: (error: unknown) => boolean;
   /** Told when copy `copy` (≥ 2) is sent. */
   readonly onHedge?: (copy: number) => void;
-  /** Told which copy gave the first value (1 = the original). */
+  /** Told which copy gave the first value (1 = the original), just before the other copies are unsubscribed. */
   readonly onWin?: (copy: number) => void;
   /** @defaultValue asyncScheduler */
   readonly scheduler?: SchedulerLike;
@@ -103,8 +103,8 @@ export function hedge<T>(config: HedgeConfig): MonoTypeOperatorFunction<T> {
             if (ended && winner !== copy) return;
             if (!winner) {
               winner = copy;
+              onWin?.(copy); // before the other copies are unsubscribed: a caller may treat those as losers
               end();
-              onWin?.(copy);
             }
             subscriber.next(value);
           },

@@ -127,6 +127,7 @@ function run(
   let sending = 0;
   const busy = new Set<NodeId>();
   let hedgeCopy = 0;
+  let raceWon = false;
   if (ctx.listening())
     ctx.emit({ type: 'requestStarted', at: start, requestId, messageType: type, idempotent, timeoutMs });
 
@@ -175,12 +176,20 @@ function run(
     sending++;
     busy.add(nodeId);
     let settled = false;
+    let detached: Subscription | undefined;
     const settle = () => {
       settled = true;
       sending--;
       busy.delete(nodeId);
     };
     const cancel = ctx.send(nodeId, type, payload, Math.min(deadline, now + ms), (err, reply) => {
+      if (detached) {
+        // a copy that lost the hedge race, kept only so its node is judged by what it does (see below)
+        detached.unsubscribe();
+        if (!err && (ctx.hedge.enabled || hedging)) ctx.hedge.record(nodeId, scheduler.now() - now);
+        ctx.feedback.attempt(nodeId, err, ms, { hardFailures: 0 });
+        return;
+      }
       settle();
       if (!err) {
         lastNode = nodeId;
@@ -199,7 +208,11 @@ function run(
     return () => {
       if (settled) return;
       settle();
-      cancel();
+      // A copy that lost the hedge race leaves the request now but stays on its node until its own attempt
+      // timeout, counting against no request: its reply (or silence) is what tells health feedback about a
+      // gray node, which answers pings and would otherwise lose every race unseen. close() cancels it.
+      if (raceWon && !ctx.isClosing()) detached = ctx.closing$.subscribe(() => cancel());
+      else cancel();
     };
   };
 
@@ -261,6 +274,7 @@ function run(
             hedgeCopy = copy;
           },
           onWin: (copy) => {
+            raceWon = true;
             if (copy > 1 && ctx.listening())
               ctx.emit({
                 type: 'hedgeWon',

@@ -7,7 +7,7 @@ const ofType = <T extends RouterEvent['type']>(events: RouterEvent[], type: T) =
   events.filter((e): e is Extract<RouterEvent, { type: T }> => e.type === type);
 
 describe('hedged requests through the router (virtual time)', () => {
-  it('a copy leaves exactly at the delay to another node; the first reply wins; the loser is cancelled', async () => {
+  it('a copy leaves exactly at the delay to another node; the first reply wins; the loser leaves the request', async () => {
     const t = setup([{ latencyMs: 2, gray: true }, { latencyMs: 2 }], {
       balancer: 'round-robin',
       hedge: { delayMs: 10, maxExtraLoad: 1 },
@@ -19,7 +19,28 @@ describe('hedged requests through the router (virtual time)', () => {
     expect(ofType(t.events, 'hedgeSent')).toMatchObject([{ requestId: 1, nodeId: 2, attempt: 2, at: 20 }]);
     expect(ofType(t.events, 'hedgeWon')).toMatchObject([{ requestId: 1, nodeId: 2, attempt: 2, at: 22 }]);
     expect(ofType(t.events, 'requestSucceeded')).toMatchObject([{ nodeId: 2, attempts: 2 }]);
-    expect(t.router.poolStats()[0]!.inFlight).toBe(0); // the gray node's copy was cancelled at 22
+    // the gray node's copy left the request at 22 but stays on its node until its attempt timeout (1000 ms:
+    // max(health.timeoutMs, …) capped at half the request's 1000), so health feedback sees the silence
+    expect(t.router.poolStats()[0]!.inFlight).toBe(1);
+    await drive(t.scheduler, 10 + 500 + 1);
+    expect(t.router.poolStats()[0]!.inFlight).toBe(0);
+    expect(t.router.poolStats()[1]!.inFlight).toBe(0);
+    await t.close();
+  });
+
+  it('a gray node is ejected even when hedges win every race against it (a large hedge budget)', async () => {
+    const t = setup([{ latencyMs: 2 }, { latencyMs: 2 }, { latencyMs: 2, gray: true }], {
+      hedge: { delayMs: 30, maxExtraLoad: 0.5 },
+    });
+    await drive(t.scheduler, 10);
+    const outcomes: Outcome[] = [];
+    for (let i = 0; i < 600; i++) t.scheduler.schedule(() => outcomes.push(t.send(`g${i}`)), 10 + i * 20);
+    await drive(t.scheduler, 10 + 600 * 20 + 2000);
+    // every request answered (the hedge or a retry did it), and node 3 left the eligible set on its own silence
+    expect(outcomes.filter((o) => o.value === undefined)).toEqual([]);
+    const out = ofType(t.events, 'nodeStatusChanged').find((e) => e.nodeId === 3 && e.status === 'down');
+    expect(out).toBeDefined();
+    expect(out!.at).toBeLessThan(10_000);
     await t.close();
   });
 

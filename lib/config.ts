@@ -234,6 +234,13 @@ export function resolveConfig(input: unknown, invalid: InvalidConfig): Readonly<
   check.duration(c, 'slowStartMs', '', true);
   check.positive(c, 'maxMessageBytes', '');
   // the frame's length prefix is a u32 and covers the flag byte too
+  // an empty message is 48 bytes (44 of header, 4 of checksum: docs/architecture.md, Wire format)
+  if (typeof c.maxMessageBytes === 'number' && c.maxMessageBytes < 48)
+    throw invalid(
+      'maxMessageBytes',
+      c.maxMessageBytes,
+      'at least 48 (an empty message: header and checksum)',
+    );
   if (typeof c.maxMessageBytes === 'number' && c.maxMessageBytes > 0xffff_fffe)
     throw invalid('maxMessageBytes', c.maxMessageBytes, 'at most 4294967294 (the u32 frame length)');
   if (c.tls !== undefined && (typeof c.tls !== 'object' || c.tls === null || Array.isArray(c.tls)))

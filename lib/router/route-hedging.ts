@@ -54,8 +54,8 @@ export function routeHedging(
       return cached;
     },
     deposit: () => budget.deposit(),
-    tryHedge(busy) {
-      if (!eligible().some((id) => !busy.has(id))) return false;
+    tryHedge(tried) {
+      if (!eligible().some((id) => !tried.has(id))) return false;
       if (retryBudget && retryBudget.available < 1) return false;
       return budget.tryWithdraw();
     },

@@ -54,8 +54,8 @@ export interface RouteHedging {
   delayMs(): number;
   /** Counts one request into the hedge budget. */
   deposit(): void;
-  /** Pays for a copy: false without an eligible node free of this request's copies, or without budget. */
-  tryHedge(busy: ReadonlySet<NodeId>): boolean;
+  /** Pays for a copy: false without an eligible node this request has not tried yet, or without budget. */
+  tryHedge(tried: ReadonlySet<NodeId>): boolean;
   /** Records a reply time of a node (for the derived delay). */
   record(nodeId: NodeId, ms: number): void;
 }
@@ -267,8 +267,9 @@ function run(
         hedge<Message>({
           delayMs: () => fixedMs ?? ctx.hedge.delayMs(),
           maxAttempts: maxCopies,
-          // no new copy once close() has begun: in-flight requests drain, nothing new is sent
-          budget: { tryWithdraw: () => !ctx.isClosing() && ctx.hedge.tryHedge(busy) },
+          // no new copy once close() has begun (in-flight requests drain, nothing new is sent), and a copy only
+          // for a node this request has not tried: never an instant re-send to the node that just failed
+          budget: { tryWithdraw: () => !ctx.isClosing() && ctx.hedge.tryHedge(tried) },
           isNonFatal: shouldRetry,
           onHedge: (copy) => {
             hedgeCopy = copy;

@@ -1,5 +1,5 @@
 import { type ResolvedConfig, resolveConfig } from '../config.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, ErrorCode, RouterError } from '../errors.js';
 import { rankAddresses } from '../transport/rank-addresses.js';
 import type { NodeAddress } from '../types.js';
 
@@ -16,7 +16,20 @@ export function validateConfig(input: unknown): {
   config: Readonly<ResolvedConfig>;
   addresses: NodeAddress[];
 } {
-  const config = resolveConfig(input, configError);
+  let config: Readonly<ResolvedConfig>;
+  try {
+    config = resolveConfig(input, configError);
+  } catch (err) {
+    if (err instanceof RouterError) throw err;
+    // a hostile config (a revoked Proxy, a throwing getter): still a typed ERR_CONFIG, never a raw TypeError
+    throw new RouterError(
+      ErrorCode.Config,
+      `invalid config: it could not be read (${(err as Error)?.message})`,
+      {
+        cause: err,
+      },
+    );
+  }
   const addresses = config.hosts.map((parsed, i) => {
     const ranked = rankAddresses(parsed);
     if (ranked.length === 0) {

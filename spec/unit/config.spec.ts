@@ -24,6 +24,7 @@ describe('validateConfig', () => {
       'retry.budget.minRetriesPerSecond',
     ],
     [{ hosts: ['x'], tls: 5 }, 'tls'],
+    [{ hosts: ['x'], maxMessageBytes: 10 }, 'maxMessageBytes'],
     [{ hosts: ['x'], maxMessageBytes: 2 ** 40 }, 'maxMessageBytes'],
     [{ hosts: ['x'], health: { intervalMs: 10_000, maxIntervalMs: 100 } }, 'health.maxIntervalMs'],
   ])('rejects %j with a ConfigError naming %s', (config, field) => {
@@ -31,6 +32,19 @@ describe('validateConfig', () => {
     expect(() => validateConfig(config)).toThrowError(
       expect.objectContaining({ field, code: ErrorCode.Config }),
     );
+  });
+
+  it('a config that cannot be read (a revoked Proxy, a throwing getter) is a typed ERR_CONFIG', () => {
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const throwing = Object.defineProperty({ hosts: ['x'] }, 'health', {
+      get() {
+        throw new Error('getter');
+      },
+      enumerable: true,
+    });
+    for (const config of [revoked.proxy, throwing])
+      expect(() => validateConfig(config)).toThrowError(expect.objectContaining({ code: ErrorCode.Config }));
   });
 
   it('parses schemes, IPv6 and the default port', () => {

@@ -221,4 +221,18 @@ describe('hedged requests through the router (virtual time)', () => {
     expect(outcomes.every((o) => o.value !== undefined && o.at < 100)).toBe(true);
     await t.close();
   });
+
+  it('with one node a failing copy is not re-sent at once to the same node: retries keep their backoff', async () => {
+    const t = setup([{ latencyMs: 5, failing: true }], {
+      hedge: { delayMs: 2, maxAttempts: 5, maxExtraLoad: 1 },
+      retry: { budget: false },
+    });
+    await drive(t.scheduler, 10);
+    const o = t.send('one', { timeoutMs: 5000 });
+    await drive(t.scheduler, 5000);
+    expect(o.error).toMatchObject({ code: ErrorCode.Remote });
+    expect(ofType(t.events, 'hedgeSent')).toEqual([]);
+    expect(t.cluster.dataCount(1)).toBe(4); // the first attempt and 3 retries (100, 200, 400 ms apart)
+    await t.close();
+  });
 });

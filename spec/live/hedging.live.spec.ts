@@ -92,7 +92,7 @@ describe('hedging, live (three node processes; one slowed to 300 ms, SIGSTOPped 
     ],
     ['gray', (c: ProcessCluster) => c.setFault(3, { kind: 'gray' }), (c: ProcessCluster) => c.clearFault(3)],
   ] as const)(
-    'a %s node: with hedging on the worst latency stays near a hedge delay and extra load within 5 %%; off, it shows',
+    'a %s node: with hedging on the worst latency stays near a hedge delay and extra load within the budget; off, it shows',
     async (_name, inject, heal) => {
       const results: Record<string, Awaited<ReturnType<typeof load>>> = {};
       for (const hedge of [false, true]) {

@@ -3,7 +3,7 @@ import type { ResolvedConfig } from '../config.js';
 import { ErrorCode, RouterError } from '../errors.js';
 import type { RetryBackoffConfig } from '../operators/retry-backoff.js';
 import { RetryBudget } from '../operators/retry-budget.js';
-import type { ClusterHealth, NodeId } from '../types.js';
+import { type ClusterHealth, HealthStatus, type NodeId } from '../types.js';
 import { attemptTimeout } from './attempt-timeout.js';
 import { balancers } from './balancers.js';
 import type { HealthFeedback } from './health-feedback.js';
@@ -89,6 +89,10 @@ export function routeContext(parts: RouteParts): RouteContext {
     enter: () => life.enter(),
     closing$: life.closing$,
     isClosing: () => life.closing,
+    firstContactPending: () => {
+      const health = latest();
+      return !health || [...health.nodes.values()].some((n) => n.status === HealthStatus.Unknown);
+    },
     closedError: () => life.closedError(),
     nextRequestId: () => ++requestIds,
   };

@@ -40,6 +40,8 @@ export interface RouteContext {
   /** Emits once when the router starts closing. */
   readonly closing$: Observable<void>;
   isClosing(): boolean;
+  /** Whether some node has not answered yet (`unknown`): a request waiting for a node may still get one. */
+  firstContactPending(): boolean;
   /** The error of a request cut short by `close()`. */
   closedError(): RouterError;
   nextRequestId(): number;
@@ -314,9 +316,11 @@ function run(
         }),
       )
       .subscribe({ next: succeed, error: fail });
-    // close() drains requests in flight; one waiting for a node or for its next retry ends at once.
+    // close() drains requests in flight; one waiting for a node or for its next retry ends at once — unless nodes
+    // are still being contacted for the first time (close() right after createRouter and request$): that request
+    // is drained too, bounded by its deadline. No retry starts after close() either way (`shouldRetry`).
     const closing = ctx.closing$.subscribe(() => {
-      if (sending) return;
+      if (sending || ctx.firstContactPending()) return;
       pipeline.unsubscribe();
       fail(ctx.closedError());
     });

@@ -145,6 +145,30 @@ describe('the request path end to end (virtual time, real Connection)', () => {
     await t.close();
   });
 
+  // README's quick start: request$ then close() at once, before any node has answered. Found at integration:
+  // with nodes starting `unknown` that request ended with ERR_ROUTER_CLOSED instead of being drained.
+  it('close() right after createRouter and request$ drains the request waiting for first contact', async () => {
+    const t = setup([{ latencyMs: 3 }, { latencyMs: 3 }]);
+    const o = t.send('first');
+    await t.close();
+    expect(o).toMatchObject({ value: 'first' });
+    expect(o.error).toBeUndefined();
+  });
+
+  it('close() while every node is known down ends a request waiting for a node at once', async () => {
+    const t = setup([
+      { latencyMs: 3, refuse: true },
+      { latencyMs: 3, refuse: true },
+    ]);
+    await drive(t.scheduler, 50);
+    const o = t.send('nowhere', { timeoutMs: 5000 });
+    const closed = t.router.close();
+    await drive(t.scheduler, t.scheduler.now() + 1);
+    expect(o.error).toMatchObject({ code: ErrorCode.RouterClosed });
+    await drive(t.scheduler, t.scheduler.now() + 10_000);
+    await closed;
+  });
+
   it('health$ and eligible$ after close complete at once and restart nothing', async () => {
     const t = setup([{ latencyMs: 1 }, { latencyMs: 1 }]);
     await drive(t.scheduler, 10);

@@ -54,7 +54,8 @@ describe('hedging, live (three node processes; one slowed to 300 ms, SIGSTOPped 
     await cluster?.stop();
   });
 
-  it('with hedging on the slow node costs about a hedge delay, within the 5 % budget; off, its 300 ms show', async () => {
+  /** The same load with hedging off, then on, each with the fault injected after a warm-up. */
+  async function offAndOn(inject: () => Promise<unknown> | unknown, heal: () => Promise<unknown> | unknown) {
     const results: Record<string, Awaited<ReturnType<typeof load>>> = {};
     for (const hedge of [false, true]) {
       const router = createRouter({
@@ -64,16 +65,22 @@ describe('hedging, live (three node processes; one slowed to 300 ms, SIGSTOPped 
       });
       await firstValueFrom(router.eligible$.pipe(filter((e) => e.length === 3)));
       await load(router, 1500); // warm-up: latency windows
-      await setLatency(cluster.addresses[1]!, 300);
+      await inject();
       try {
         results[String(hedge)] = await load(router, 3000);
       } finally {
-        await setLatency(cluster.addresses[1]!, 0);
+        await heal();
         await router.close();
       }
     }
-    const off = results.false!;
-    const on = results.true!;
+    return { off: results.false!, on: results.true! };
+  }
+
+  it('with hedging on the slow node costs about a hedge delay, within the 5 % budget; off, its 300 ms show', async () => {
+    const { off, on } = await offAndOn(
+      () => setLatency(cluster.addresses[1]!, 300),
+      () => setLatency(cluster.addresses[1]!, 0),
+    );
     // Off: the balancer keeps most requests off the loaded slow node, but those it sends there take 300 ms (the
     // worst latency); on: they are copied after the hedge delay (>= 10 ms) and answered elsewhere.
     // Wide margins: a shared 2-core machine.
@@ -85,34 +92,12 @@ describe('hedging, live (three node processes; one slowed to 300 ms, SIGSTOPped 
   });
 
   it.each([
-    [
-      'SIGSTOPped',
-      (c: ProcessCluster) => c.signal(3, 'SIGSTOP'),
-      (c: ProcessCluster) => c.signal(3, 'SIGCONT'),
-    ],
-    ['gray', (c: ProcessCluster) => c.setFault(3, { kind: 'gray' }), (c: ProcessCluster) => c.clearFault(3)],
+    ['SIGSTOPped', () => cluster.signal(3, 'SIGSTOP'), () => cluster.signal(3, 'SIGCONT')],
+    ['gray', () => cluster.setFault(3, { kind: 'gray' }), () => cluster.clearFault(3)],
   ] as const)(
     'a %s node: with hedging on the worst latency stays near a hedge delay and extra load within the budget; off, it shows',
     async (_name, inject, heal) => {
-      const results: Record<string, Awaited<ReturnType<typeof load>>> = {};
-      for (const hedge of [false, true]) {
-        const router = createRouter({
-          hosts: cluster.addresses,
-          hedge,
-          health: { intervalMs: 500, timeoutMs: 500 },
-        });
-        await firstValueFrom(router.eligible$.pipe(filter((e) => e.length === 3)));
-        await load(router, 1500); // warm-up: latency windows
-        await inject(cluster);
-        try {
-          results[String(hedge)] = await load(router, 3000);
-        } finally {
-          await heal(cluster);
-          await router.close();
-        }
-      }
-      const off = results.false!;
-      const on = results.true!;
+      const { off, on } = await offAndOn(inject, heal);
       // Off: requests caught on the faulty node wait for their attempt timeout (500 ms here) before going
       // elsewhere; on: a copy leaves after the hedge delay (>= 10 ms). Wide margins: a shared 2-core machine.
       expect(off.max).toBeGreaterThan(250);

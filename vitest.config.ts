@@ -24,6 +24,8 @@ export default defineConfig({
         test: {
           name: 'live',
           include: ['spec/live/**/*.live.spec.ts'],
+          // openssl, iproute2 and iptables from Debian's packages when missing (root with apt-get), as .ci/run does
+          globalSetup: ['spec/live/live-setup.ts'],
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 60_000,

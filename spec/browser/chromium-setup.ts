@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { aptInstall } from '../support/apt-install.js';
 
 /** Where the browser suite expects Chromium: `$CHROMIUM_PATH`, else Debian's `/usr/bin/chromium`. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -19,25 +19,8 @@ export default function setup(): void {
   if (existsSync(chromiumPath)) return;
   if (process.env.CHROMIUM_PATH !== undefined)
     fail(`browser suite: CHROMIUM_PATH=${chromiumPath} does not exist; point it at a Chromium binary`);
-  const root = process.getuid?.() === 0;
-  if (!root || !existsSync('/usr/bin/apt-get'))
-    fail(
-      'browser suite: Chromium not found at /usr/bin/chromium; run `sudo apt-get install -y chromium` ' +
-        '(Debian/Ubuntu) or set CHROMIUM_PATH to a Chromium binary',
-    );
-  console.error(
-    'browser suite: Chromium is missing; installing Debian’s (apt-get update && apt-get install -y chromium) …',
-  );
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  try {
-    execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env });
-    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env,
-    });
-  } catch (err) {
-    fail(`browser suite: \`apt-get install -y chromium\` failed (${(err as Error).message.split('\n')[0]})`);
-  }
+  const problem = aptInstall('browser suite', ['chromium']);
+  if (problem) fail(`${problem}, or set CHROMIUM_PATH to a Chromium binary`);
   if (!existsSync(chromiumPath))
     fail(`browser suite: apt-get installed chromium but ${chromiumPath} is still missing`);
 }

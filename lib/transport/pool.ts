@@ -1,15 +1,11 @@
-import {
-  asyncScheduler,
-  BehaviorSubject,
-  type Observable,
-  type SchedulerLike,
-  type Subscription,
-} from 'rxjs';
+import { asyncScheduler, BehaviorSubject, type Observable, type SchedulerLike } from 'rxjs';
 import { ErrorCode, RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
 import { type Message, MessageType } from '../wire/message.js';
+import { type ConnectionMeta, type PickLimits, pickConnection } from './pick-connection.js';
 import type { PoolConnection } from './pool-connection.js';
-import { poolExpiry } from './pool-expiry.js';
+import { poolStats } from './pool-stats.js';
+import { PoolSweeper } from './pool-sweeper.js';
 import type { PoolEvent, PoolOptions, PoolStats } from './pool-types.js';
 import { sendAsObservable } from './send-as-observable.js';
 import { WaitQueue } from './wait-queue.js';
@@ -17,11 +13,6 @@ import { WaitQueue } from './wait-queue.js';
 type Done = (err: RouterError | undefined, reply?: Message) => void;
 /** Length prefix, flag, header and checksum around a payload. */
 const frameOverhead = 4 + 1 + 44 + 4;
-interface Meta {
-  createdAt: number;
-  lastUsedAt: number;
-  retiring: boolean;
-}
 
 /**
  * The connections to one node. Requests go to the least-loaded open connection (ties: the most recently
@@ -51,14 +42,14 @@ export class Pool {
   private readonly onWritable = () => {
     if (this.waiters.length > 0) this.pump();
   };
-  private readonly connections = new Map<PoolConnection, Meta>();
+  private readonly connections = new Map<PoolConnection, ConnectionMeta>();
   private readonly waiters: WaitQueue<PoolConnection>;
   private connecting = 0;
-  private sweep: Subscription | undefined;
-  private sweepAt = Number.POSITIVE_INFINITY;
+  private readonly sweeper: PoolSweeper;
   private latency = -1;
   private closedState = false;
   private readonly statsSubject: BehaviorSubject<PoolStats>;
+  private readonly pickLimits: PickLimits;
 
   constructor(
     nodeId: NodeId,
@@ -79,27 +70,25 @@ export class Pool {
     this.maxConnecting = options.maxConnecting ?? 2;
     this.acquireTimeoutMs = options.acquireTimeoutMs ?? 5000;
     this.maxBuffered = options.maxBufferedBytesPerConnection ?? 4 * 1024 * 1024;
+    this.pickLimits = {
+      maxLifetimeMs: this.maxLifetimeMs,
+      maxInFlight: this.perConnection,
+      maxBufferedBytes: this.maxBuffered,
+    };
+    this.sweeper = new PoolSweeper(
+      scheduler,
+      { minConnections: this.min, idleTimeoutMs: this.idleTimeoutMs, maxLifetimeMs: this.maxLifetimeMs },
+      () => this.expiryInputs(),
+      (conn, reason) => this.retire(conn, this.connections.get(conn)!, reason),
+      () => this.warm(),
+    );
     this.waiters = new WaitQueue(scheduler, () => this.publish());
     this.statsSubject = new BehaviorSubject(this.stats);
   }
 
   /** Counts now. */
   get stats(): PoolStats {
-    let inFlight = 0;
-    let idle = 0;
-    for (const conn of this.connections.keys()) {
-      inFlight += conn.inFlight;
-      if (load(conn) === 0) idle++;
-    }
-    const open = this.connections.size;
-    return {
-      nodeId: this.nodeId,
-      open,
-      idle,
-      connecting: this.connecting,
-      inFlight,
-      waiting: this.waiters.length,
-    };
+    return poolStats(this.nodeId, this.connections.keys(), this.connecting, this.waiters.length);
   }
 
   /** Emits the counts when connections open or close and when the wait queue grows or empties. */
@@ -206,8 +195,7 @@ export class Pool {
   /** Aborts connects in progress, fails waiters, drains and closes every connection, stops every timer. */
   async close(): Promise<void> {
     this.closedState = true;
-    this.sweep?.unsubscribe();
-    this.sweep = undefined;
+    this.sweeper.stop();
     for (const abort of [...this.connects]) abort.abort();
     this.connects.clear();
     const err = new RouterError(ErrorCode.PoolClosed, `pool of node ${this.nodeId} is closed`);
@@ -250,27 +238,11 @@ export class Pool {
     return cancel;
   }
 
-  /** The least-loaded open connection that can take `weight` more bytes, if any. */
+  /** The least-loaded open connection that can take `weight` more bytes, if any (expired ones retire). */
   private pick(weight: number): PoolConnection | undefined {
-    let best: PoolConnection | undefined;
-    let bestMeta: Meta | undefined;
-    const now = this.scheduler.now();
-    for (const [conn, meta] of this.connections) {
-      if (!conn.isOpen || meta.retiring) continue;
-      if (now - meta.createdAt >= this.maxLifetimeMs) {
-        this.retire(conn, meta, 'lifetime');
-        continue;
-      }
-      const l = load(conn);
-      if (l >= Math.min(this.perConnection, conn.maxInFlight)) continue;
-      const buffered = conn.bufferedBytes;
-      if (buffered > 0 && buffered + weight > Math.min(this.maxBuffered, conn.maxBufferedBytes)) continue;
-      if (!best || l < load(best) || (l === load(best) && meta.lastUsedAt > bestMeta!.lastUsedAt)) {
-        best = conn;
-        bestMeta = meta;
-      }
-    }
-    return best;
+    return pickConnection(this.connections, this.scheduler.now(), this.pickLimits, weight, (conn, meta) =>
+      this.retire(conn, meta, 'lifetime'),
+    );
   }
 
   private pump(): void {
@@ -317,7 +289,7 @@ export class Pool {
         this.publish();
         this.pump();
         this.warm();
-        this.scheduleSweep();
+        this.sweeper.schedule();
       },
       (err: RouterError) => {
         this.connecting--;
@@ -347,9 +319,9 @@ export class Pool {
     else if (
       load(conn) === 0 &&
       this.connections.size > this.min &&
-      !(this.sweep && this.sweepAt <= now + this.idleTimeoutMs)
+      !this.sweeper.dueBy(now + this.idleTimeoutMs)
     ) {
-      this.scheduleSweep();
+      this.sweeper.schedule();
     }
   }
 
@@ -357,31 +329,7 @@ export class Pool {
     return [...this.connections].map(([conn, meta]) => ({ conn, ...meta, load: load(conn) }));
   }
 
-  private get limits() {
-    return { minConnections: this.min, idleTimeoutMs: this.idleTimeoutMs, maxLifetimeMs: this.maxLifetimeMs };
-  }
-
-  private scheduleSweep(): void {
-    if (this.closedState) return;
-    const next = poolExpiry.next(this.expiryInputs(), this.limits);
-    if (next === Number.POSITIVE_INFINITY || (this.sweep && this.sweepAt <= next)) return;
-    this.sweep?.unsubscribe();
-    this.sweepAt = next;
-    this.sweep = this.scheduler.schedule(
-      () => {
-        this.sweep = undefined;
-        this.sweepAt = Number.POSITIVE_INFINITY;
-        for (const [conn, reason] of poolExpiry.due(this.expiryInputs(), this.scheduler.now(), this.limits)) {
-          this.retire(conn, this.connections.get(conn)!, reason);
-        }
-        this.warm();
-        this.scheduleSweep();
-      },
-      Math.max(0, next - this.scheduler.now()),
-    );
-  }
-
-  private retire(conn: PoolConnection, meta: Meta, reason: 'idle' | 'lifetime'): void {
+  private retire(conn: PoolConnection, meta: ConnectionMeta, reason: 'idle' | 'lifetime'): void {
     meta.retiring = true;
     void conn.close(reason);
   }

@@ -1,0 +1,139 @@
+import type { SchedulerLike } from 'rxjs';
+import type { JitterMode } from './operators/backoff.js';
+import type { RetryBudgetOptions } from './operators/retry-budget.js';
+import type { HealthPolicy } from './streams/health-policy.js';
+import type { WebSocketConstructor } from './transport/connect-websocket.js';
+import type { TlsOptions } from './transport/connector.js';
+import type { PoolConnection } from './transport/pool-connection.js';
+import type { PoolOptions } from './transport/pool-types.js';
+import type { NodeAddress } from './types.js';
+
+// The router's configuration as types: what `createRouter` takes and what `resolveConfig` returns. Types only.
+
+/** Balancing strategies; see `router/balancers.ts`. */
+export type BalancerName = 'p2c' | 'round-robin' | 'least-outstanding';
+
+/** Retry options of the router (`retryBackoff` with the reference client's defaults). */
+export interface RetryOptions {
+  /** @defaultValue 3 */
+  readonly maxRetries?: number;
+  /** @defaultValue 100 */
+  readonly initialBackoffMs?: number;
+  /** @defaultValue 5000 */
+  readonly maxBackoffMs?: number;
+  /** @defaultValue 2 */
+  readonly backoffMultiplier?: number;
+  /** @defaultValue 'none' (the reference client's exact delays) */
+  readonly jitter?: JitterMode;
+  /** A retry budget shared by all requests (Finagle's 20 % + 10/s), or false for none. @defaultValue {} */
+  readonly budget?: Omit<RetryBudgetOptions, 'now'> | false;
+  /**
+   * Per-attempt timeout (Envoy's `per_try_timeout`): an attempt unanswered this long is abandoned and, when the
+   * request may be retried, retried on another node within the request's deadline. Unset, it is derived per
+   * attempt: `max(health.timeoutMs, 4 × the node's smoothed reply time)`, at most half the request's
+   * `timeoutMs` when a retry is possible (so a silent node costs at most one attempt timeout and leaves time for
+   * another node), else the whole remaining deadline. Always cut to the request's deadline.
+   * @defaultValue derived (see above)
+   */
+  readonly attemptTimeoutMs?: number;
+}
+
+/** Pool options as the router takes them (`PoolOptions` plus the write-buffer bound). */
+export interface RouterPoolOptions extends PoolOptions {
+  /** Bytes a connection may buffer unwritten before new requests fail retryably as not sent. @defaultValue 4194304 */
+  readonly maxBufferedBytesPerConnection?: number;
+}
+
+/**
+ * Hedged requests ("The Tail at Scale"): when an idempotent request has no reply after a delay, a copy goes to
+ * another eligible node; the first reply wins and the other copies are cancelled. Off by default (see docs/api.md).
+ */
+export interface HedgeOptions {
+  /**
+   * Delay before each copy. Unset: the median over eligible nodes of each node's `percentile` of recent reply
+   * times (what a typical node almost always answers within), at least `minDelayMs`; no delayed copy before a
+   * node has 16 samples.
+   * @defaultValue derived (see above)
+   */
+  readonly delayMs?: number;
+  /** @defaultValue 99 */
+  readonly percentile?: number;
+  /**
+   * Floor of the derived delay ("The Tail at Scale" hedged after 10 ms): below it, clock granularity (1 ms) and
+   * scheduling jitter on a busy client, not the nodes, decide which requests look slow. @defaultValue 10
+   */
+  readonly minDelayMs?: number;
+  /** Copies in flight at most, the first included (gRPC caps hedging at 5). @defaultValue 2 */
+  readonly maxAttempts?: number;
+  /** Hedges at most, as a fraction of requests over `windowMs` (Finagle's `maxExtraLoad`). @defaultValue 0.05 */
+  readonly maxExtraLoad?: number;
+  /** @defaultValue 10000 */
+  readonly windowMs?: number;
+}
+
+/** The configuration of `createRouter`. Only `hosts` is required. */
+export interface RouterConfig {
+  /**
+   * One entry per node (node ids are 1-based positions): `host:port` (port defaults to 7000), optionally with
+   * `tcp://`, `tls://`, `ws://` or `wss://` (WebSocket URLs may carry a path). An entry may be a list of
+   * addresses of one node: the router uses the best protocol both sides support (TLS > TCP > WebSocket) and
+   * falls back to the next when a connect fails.
+   */
+  readonly hosts: readonly (string | readonly string[])[];
+  /**
+   * Connect timeout and the default deadline of a whole request: from its subscription to its end, waiting
+   * for a node or a connection, every attempt and every backoff included. @defaultValue 5000
+   */
+  readonly timeoutMs?: number;
+  readonly pool?: RouterPoolOptions;
+  readonly retry?: RetryOptions;
+  /** Hedging of idempotent requests, or false. Requests may turn it on or off (`request$(p, { hedge })`). @defaultValue false */
+  readonly hedge?: HedgeOptions | boolean;
+  readonly health?: Partial<HealthPolicy>;
+  /** @defaultValue 'p2c' */
+  readonly balancer?: BalancerName;
+  /** A node back from `down` gets a share of traffic rising from 10 % to 100 % over this long. @defaultValue 10000 */
+  readonly slowStartMs?: number;
+  /** Options for `tls://` hosts (CA, client certificate …). */
+  readonly tls?: TlsOptions;
+  /** @defaultValue 1048576 */
+  readonly maxMessageBytes?: number;
+  /** LZ4-compress messages above this size. @defaultValue Infinity (off) */
+  readonly compressAboveBytes?: number;
+  /** Time source (inject a TestScheduler in tests). @defaultValue asyncScheduler */
+  readonly scheduler?: SchedulerLike;
+  /** Uniform random in [0, 1) for balancing and jitter. @defaultValue Math.random */
+  readonly random?: () => number;
+  /** The WebSocket constructor for `ws://` hosts. @defaultValue globalThis.WebSocket, else the `ws` package */
+  readonly WebSocket?: WebSocketConstructor;
+  /** Replaces the TCP/TLS connector (e.g. `memoryConnector` in tests and benchmarks). */
+  readonly connect?: (address: NodeAddress, signal: AbortSignal) => Promise<PoolConnection>;
+}
+
+/** A configuration with every default filled in; see {@link resolveConfig}. */
+export interface ResolvedConfig {
+  /** Each node's addresses as written (unranked; `alternatives` empty). */
+  readonly hosts: readonly (readonly NodeAddress[])[];
+  readonly timeoutMs: number;
+  readonly pool: Required<RouterPoolOptions>;
+  readonly retry: Required<Omit<RetryOptions, 'attemptTimeoutMs' | 'budget'>> & {
+    readonly budget: Omit<RetryBudgetOptions, 'now'> | false;
+    /** Undefined: derived per attempt. */
+    readonly attemptTimeoutMs: number | undefined;
+  };
+  /** `enabled`: hedging for requests that do not say; the rest applies to any hedged request. */
+  readonly hedge: Required<Omit<HedgeOptions, 'delayMs'>> & {
+    readonly enabled: boolean;
+    readonly delayMs: number | undefined;
+  };
+  readonly health: HealthPolicy;
+  readonly balancer: BalancerName;
+  readonly slowStartMs: number;
+  readonly tls: TlsOptions | undefined;
+  readonly maxMessageBytes: number;
+  readonly compressAboveBytes: number;
+  readonly scheduler: SchedulerLike;
+  readonly random: () => number;
+  readonly WebSocket: WebSocketConstructor | undefined;
+  readonly connect: ((address: NodeAddress, signal: AbortSignal) => Promise<PoolConnection>) | undefined;
+}

@@ -1,0 +1,54 @@
+import type { PoolConnection } from './pool-connection.js';
+
+/** What a pool keeps of each of its connections. */
+export interface ConnectionMeta {
+  createdAt: number;
+  lastUsedAt: number;
+  /** Closing for idleness or age: takes no new request. */
+  retiring: boolean;
+}
+
+/** The per-connection bounds a pick respects. */
+export interface PickLimits {
+  readonly maxLifetimeMs: number;
+  /** Requests in flight (plus leases) per connection. */
+  readonly maxInFlight: number;
+  /** Bytes buffered per connection (frames not yet written plus the socket's buffer). */
+  readonly maxBufferedBytes: number;
+}
+
+/**
+ * The connection a pool hands its next request to: the least-loaded open one that is under `maxInFlight` and can
+ * take `weight` more bytes (a connection with nothing buffered always can); ties go to the most recently used,
+ * so the others go idle and can be closed. A connection past `maxLifetimeMs` is passed to `expired` (the pool
+ * retires it) and skipped. Undefined when none can take the request.
+ */
+export function pickConnection(
+  connections: ReadonlyMap<PoolConnection, ConnectionMeta>,
+  now: number,
+  limits: PickLimits,
+  weight: number,
+  expired: (conn: PoolConnection, meta: ConnectionMeta) => void,
+): PoolConnection | undefined {
+  let best: PoolConnection | undefined;
+  let bestLoad = 0;
+  let bestUsedAt = 0;
+  for (const [conn, meta] of connections) {
+    if (!conn.isOpen || meta.retiring) continue;
+    if (now - meta.createdAt >= limits.maxLifetimeMs) {
+      expired(conn, meta);
+      continue;
+    }
+    const load = conn.inFlight + conn.leases;
+    if (load >= Math.min(limits.maxInFlight, conn.maxInFlight)) continue;
+    const buffered = conn.bufferedBytes;
+    if (buffered > 0 && buffered + weight > Math.min(limits.maxBufferedBytes, conn.maxBufferedBytes))
+      continue;
+    if (!best || load < bestLoad || (load === bestLoad && meta.lastUsedAt > bestUsedAt)) {
+      best = conn;
+      bestLoad = load;
+      bestUsedAt = meta.lastUsedAt;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { type ConnectionMeta, pickConnection } from '../../../lib/transport/pick-connection.js';
+import type { PoolConnection } from '../../../lib/transport/pool-connection.js';
+
+const conn = (id: number, inFlight: number, bufferedBytes = 0, isOpen = true) =>
+  ({
+    id,
+    inFlight,
+    leases: 0,
+    isOpen,
+    maxInFlight: 1024,
+    bufferedBytes,
+    maxBufferedBytes: 1000,
+  }) as PoolConnection;
+const meta = (createdAt: number, lastUsedAt: number, retiring = false): ConnectionMeta => ({
+  createdAt,
+  lastUsedAt,
+  retiring,
+});
+const limits = { maxLifetimeMs: 1000, maxInFlight: 4, maxBufferedBytes: 1000 };
+
+describe('pickConnection', () => {
+  it('least loaded first; ties to the most recently used', () => {
+    const a = conn(1, 2);
+    const b = conn(2, 1);
+    const c = conn(3, 1);
+    const map = new Map([
+      [a, meta(0, 50)],
+      [b, meta(0, 10)],
+      [c, meta(0, 20)],
+    ]);
+    expect(pickConnection(map, 100, limits, 10, () => {})?.id).toBe(3);
+  });
+
+  it('skips full, closed, retiring and over-buffered connections; retires expired ones', () => {
+    const full = conn(1, 4);
+    const closed = conn(2, 0, 0, false);
+    const retiring = conn(3, 0);
+    const buffered = conn(4, 0, 900);
+    const old = conn(5, 0);
+    const map = new Map([
+      [full, meta(0, 0)],
+      [closed, meta(0, 0)],
+      [retiring, meta(0, 0, true)],
+      [buffered, meta(0, 0)],
+      [old, meta(-2000, 0)],
+    ]);
+    const expired: number[] = [];
+    expect(pickConnection(map, 100, limits, 200, (c) => expired.push(c.id))).toBeUndefined();
+    expect(expired).toEqual([5]);
+    // a connection with something buffered takes a frame that still fits
+    expect(pickConnection(map, 100, limits, 50, () => {})?.id).toBe(4);
+  });
+});

@@ -2,13 +2,12 @@ import { defer, type Observable, type SchedulerLike, tap } from 'rxjs';
 import { ErrorCode, type RouterError } from '../errors.js';
 import type { Pool } from '../transport/pool.js';
 import type { NodeId } from '../types.js';
-import { type Message, MessageType } from '../wire/message.js';
+import type { Message } from '../wire/message.js';
 import type { RouterEvent } from './router-event.js';
 
-const empty = new Uint8Array(0);
-
 /**
- * One heartbeat ping on a node's pool (opening a connection if none is open), reporting
+ * One heartbeat ping on a node's pool (`Pool.probe$`: never queued behind requests or leases; opening a
+ * connection if none is open), reporting
  * `heartbeatSucceeded` / `heartbeatFailed`; a ping the heartbeat abandons at its timeout counts as failed.
  */
 export function probe(
@@ -21,7 +20,7 @@ export function probe(
   return defer(() => {
     const start = scheduler.now();
     let answered = false;
-    return pool.request$(empty, MessageType.Ping, timeoutMs).pipe(
+    return pool.probe$(timeoutMs).pipe(
       tap({
         next: () => {
           answered = true;

@@ -61,9 +61,11 @@ export function createRouter(input: RouterConfig): Router {
   const health$ = life.guard(
     clusterHealth({
       members: addresses.map((a) => ({ id: a.id, address: a.label })),
-      // A full pool would queue the ping behind requests: the node's recent answers stand in for it then.
+      // A pool full of requests (leases are not requests: their holders' traffic says nothing we saw) would put
+      // the ping behind their bytes: the node's recent answers stand in for it then.
       ping: (id) =>
-        nodes.get(id)!.pool.load >= capacity && feedback.answeredWithin(id, config.health.timeoutMs)
+        nodes.get(id)!.pool.load - nodes.get(id)!.pool.leases >= capacity &&
+        feedback.answeredWithin(id, config.health.timeoutMs)
           ? of(true)
           : probe(nodes.get(id)!.pool, id, config.health.timeoutMs, scheduler, emit),
       signals$: feedback.signals$,

@@ -4,7 +4,6 @@ import { defaultHealthPolicy } from './default-health-policy.js';
 import type { HealthPolicy } from './health-policy.js';
 import type { HealthSignal } from './health-signal.js';
 import { heartbeat } from './heartbeat.js';
-import { isHardFailure } from './is-hard-failure.js';
 import { nodeHealth } from './node-health.js';
 import { NodeMap } from './node-map.js';
 
@@ -16,6 +15,11 @@ export interface ClusterHealthOptions {
   readonly ping: (nodeId: NodeId) => Observable<unknown>;
   /** Passive and manual signals (request outcomes, `markNodeUnhealthy` …). @defaultValue none */
   readonly signals$?: Observable<HealthSignal>;
+  /**
+   * Whether a failed probe takes the node out at once (the router: a refused connect, per its error table)
+   * rather than counting toward `fall`. @defaultValue () => false
+   */
+  readonly hardFailure?: (error: unknown) => boolean;
   /** @defaultValue defaultHealthPolicy */
   readonly policy?: Partial<HealthPolicy>;
   readonly scheduler: SchedulerLike;
@@ -44,6 +48,7 @@ export interface ClusterHealthOptions {
 export function clusterHealth(options: ClusterHealthOptions): Observable<ClusterHealth> {
   const policy: HealthPolicy = { ...defaultHealthPolicy, ...options.policy };
   const { scheduler, nodeCount } = options;
+  const hardFailure = options.hardFailure ?? (() => false);
   return new Observable<ClusterHealth>((subscriber) => {
     const start = scheduler.now();
     let nodes = NodeMap.of(Array.from({ length: nodeCount }, (_, i) => nodeHealth.initial(i + 1, start)));
@@ -87,7 +92,7 @@ export function clusterHealth(options: ClusterHealthOptions): Observable<Cluster
         map((sample): HealthSignal => {
           const nodeId = i + 1;
           if (sample.ok) return { nodeId, kind: 'probe', ok: true, rttMs: sample.rttMs };
-          return { nodeId, kind: 'probe', ok: false, hard: isHardFailure(sample.error) };
+          return { nodeId, kind: 'probe', ok: false, hard: hardFailure(sample.error) };
         }),
       ),
     );

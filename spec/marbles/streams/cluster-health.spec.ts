@@ -33,7 +33,9 @@ function setup(
     const m = node2(probe++);
     return m === '#' ? cold('#', {}, refused) : cold(m);
   };
-  return clusterHealth({ nodeCount: 3, ping, scheduler, policy, signals$ });
+  // the router passes its error table's rule (HealthFeedback.hardProbeFailure): a refused connect is hard
+  const hardFailure = (err: unknown) => (err as RouterError).code === ErrorCode.ConnectRefused;
+  return clusterHealth({ nodeCount: 3, ping, scheduler, policy, signals$, hardFailure });
 }
 
 const statusOf = (h: ClusterHealth, id = 2) => `${h.nodes.get(id)!.status}:${h.eligible.join('')}`;

@@ -53,7 +53,7 @@ export class ClusterView {
   firstContactPending(): boolean {
     const health = this.health;
     if (!health) return true;
-    for (const node of health.nodes.values()) if (node.status === HealthStatus.Unknown) return true;
+    for (const node of health.nodes.values()) if (node.status === HealthStatus.Joining) return true;
     return false;
   }
 }

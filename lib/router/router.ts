@@ -60,7 +60,7 @@ export function createRouter(input: RouterConfig): Router {
   );
   const health$ = life.guard(
     clusterHealth({
-      nodeCount: addresses.length,
+      members: addresses.map((a) => ({ id: a.id, address: a.label })),
       ping: (nodeId) => {
         const standIn = () => feedback.probeStandIn(nodeId, cluster.load(nodeId) >= capacity);
         const { timeoutMs } = config.health;

@@ -1,4 +1,4 @@
-import { encodeFrame } from '../wire/encode.js';
+import { type EncodeOptions, encodeFrame as encodeWithLimit } from '../wire/encode.js';
 import { type Message, MessageType } from '../wire/message.js';
 import { type ActiveFault, FaultKind } from './fault.js';
 
@@ -11,6 +11,10 @@ export interface FaultyReply {
   /** Dribble the chunks out this many bytes at a time, pausing `intervalMs` between writes. */
   readonly dribble?: { readonly bytesPerWrite: number; readonly intervalMs: number };
 }
+
+/** A test server sends replies of any size the wire can carry (a client's limit is the client's to enforce). */
+const anySize: EncodeOptions = { maxMessageBytes: 0xffff_fffe };
+const encodeFrame = (message: Message) => encodeWithLimit(message, anySize);
 
 const notJson = new TextEncoder().encode('<html><body>502 Bad Gateway</body></html>');
 /** Added to a reply's sequence by `wrong-sequence`: far beyond any sequence a test client issues. */

@@ -14,6 +14,7 @@ import { FrameFlags } from './frame-flags.js';
 import { listenTcp } from './listen-tcp.js';
 import { ReplyWriter } from './reply-writer.js';
 import type { ConnectionState, ServerConnection } from './server-connection.js';
+import { serverMaxMessageBytes } from './server-max-message-bytes.js';
 import type { TestServerOptions } from './test-server-options.js';
 import { listenWebSocket } from './ws-server-socket.js';
 
@@ -262,7 +263,7 @@ export class TestServer {
       socket,
       open: true,
       requests: 0,
-      decoder: new FrameDecoder({ maxMessageBytes: this.options.maxMessageBytes ?? 1024 * 1024 }),
+      decoder: new FrameDecoder({ maxMessageBytes: serverMaxMessageBytes(this.options) }),
       writer: new ReplyWriter(socket),
       flags: new FrameFlags(),
       neverRead: false,

@@ -1,5 +1,5 @@
-import { type EncodeOptions, encodeFrame as encodeWithLimit } from '../wire/encode.js';
 import { type Message, MessageType } from '../wire/message.js';
+import { encodeReply as encodeFrame } from './encode-reply.js';
 import { type ActiveFault, FaultKind } from './fault.js';
 
 /** How one reply goes out under a fault: chunks written in order, then maybe a reset; or dribbled. */
@@ -11,10 +11,6 @@ export interface FaultyReply {
   /** Dribble the chunks out this many bytes at a time, pausing `intervalMs` between writes. */
   readonly dribble?: { readonly bytesPerWrite: number; readonly intervalMs: number };
 }
-
-/** A test server sends replies of any size the wire can carry (a client's limit is the client's to enforce). */
-const anySize: EncodeOptions = { maxMessageBytes: 0xffff_fffe };
-const encodeFrame = (message: Message) => encodeWithLimit(message, anySize);
 
 const notJson = new TextEncoder().encode('<html><body>502 Bad Gateway</body></html>');
 /** Added to a reply's sequence by `wrong-sequence`: far beyond any sequence a test client issues. */

@@ -25,7 +25,7 @@ export interface RetryOptions {
   readonly backoffMultiplier?: number;
   /** @defaultValue 'none' (the reference client's exact delays) */
   readonly jitter?: JitterMode;
-  /** A retry budget shared by all requests (Finagle's 20 % + 10/s), or false for none. @defaultValue {} */
+  /** A retry budget shared by all requests (Finagle's: 20 % of requests + a reserve of 10/s × 10 s), or false for none. @defaultValue {} */
   readonly budget?: Omit<RetryBudgetOptions, 'now'> | false;
   /**
    * Per-attempt timeout (Envoy's `per_try_timeout`): an attempt unanswered this long is abandoned and, when the
@@ -96,12 +96,22 @@ export interface RouterConfig {
   readonly slowStartMs?: number;
   /** Options for `tls://` hosts (CA, client certificate …). */
   readonly tls?: TlsOptions;
-  /** @defaultValue 1048576 */
+  /** @defaultValue 1048575 */
   readonly maxMessageBytes?: number;
   /** LZ4-compress messages above this size. @defaultValue Infinity (off) */
   readonly compressAboveBytes?: number;
-  /** Time source (inject a TestScheduler in tests). @defaultValue asyncScheduler */
+  /**
+   * Time source of every duration: deadlines, timeouts, ejections, backoffs, heartbeats, slow start (inject a
+   * `VirtualTimeScheduler` or `TestScheduler` in tests). Its `now()` may have a fractional part.
+   * @defaultValue monotonicScheduler (`asyncScheduler`'s timers, `performance.timeOrigin + performance.now()`:
+   * a step of the system clock changes no duration)
+   */
   readonly scheduler?: SchedulerLike;
+  /**
+   * The wall clock, in ms since the epoch: read only for the frames' wire `timestamp` (floored to whole ms), never
+   * for a duration. @defaultValue Date.now
+   */
+  readonly wallClock?: () => number;
   /** Uniform random in [0, 1) for balancing and jitter. @defaultValue Math.random */
   readonly random?: () => number;
   /** The WebSocket constructor for `ws://` hosts. @defaultValue globalThis.WebSocket, else the `ws` package */
@@ -134,6 +144,7 @@ export interface ResolvedConfig {
   readonly compressAboveBytes: number;
   readonly scheduler: SchedulerLike;
   readonly random: () => number;
+  readonly wallClock: () => number;
   readonly WebSocket: WebSocketConstructor | undefined;
   readonly connect: ((address: NodeAddress, signal: AbortSignal) => Promise<PoolConnection>) | undefined;
 }

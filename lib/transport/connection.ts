@@ -99,6 +99,8 @@ export class Connection {
   private readonly decoder: FrameDecoder;
   private readonly scheduler: SchedulerLike;
   private readonly pending = new SlotTable<Entry>();
+  /** Pings among `pending` (they have a reserved slot). */
+  private pings = 0;
   /** Created on first use: most connections never abandon a written request. */
   private abandoned: Set<number> | undefined;
   private readonly queue = new FrameQueue<Entry>();
@@ -190,7 +192,13 @@ export class Connection {
         new RouterError(ErrorCode.ConnectionClosed, `connection ${this.id} is closing`, { retryable: true }),
       );
     }
-    if (this.pending.size >= this.maxInFlight) {
+    // one slot over the limit is reserved for a Ping (a probe): probes never wait behind requests or leases,
+    // and a probe in flight never takes a request's slot
+    if (
+      type === MessageType.Ping
+        ? this.pending.size >= this.maxInFlight && this.pings > 0
+        : this.pending.size - this.pings >= this.maxInFlight
+    ) {
       return settleAtOnce(
         sink,
         new RouterError(
@@ -206,7 +214,7 @@ export class Connection {
     try {
       const bytes = payload instanceof Uint8Array ? payload : payloadBytes(payload);
       frame = encodeFrame(
-        { sender: 0, recipient: this.nodeId, sequence, timestamp: now, type, payload: bytes },
+        { sender: 0, recipient: this.nodeId, sequence, timestamp: this.wallMs(), type, payload: bytes },
         this.encodeOptions,
       );
     } catch (err) {
@@ -228,6 +236,7 @@ export class Connection {
     this.nextSequence = sequence + 1;
     const entry = new Entry(this, sequence, type, deadline, now, sink, frame);
     this.pending.put(entry);
+    if (type === MessageType.Ping) this.pings++;
     this.queue.push(entry);
     this.lastUsedAt = now;
     this.timer.arm(deadline);
@@ -266,7 +275,7 @@ export class Connection {
   /** Fails with `err` every request whose frame is not written yet (it never will be); others are untouched. */
   evacuate(err: RouterError): void {
     const waiting = this.queue.takeUnwritten();
-    for (const entry of waiting) this.pending.delete(entry);
+    for (const entry of waiting) this.unpend(entry);
     for (const entry of waiting) entry.tell(err);
     this.afterSettle();
   }
@@ -331,7 +340,7 @@ export class Connection {
         this.corrupt(ErrorCode.Protocol, outcome.violation);
         return;
       }
-      this.pending.delete(entry);
+      this.unpend(entry);
       if ('error' in outcome) entry.tell(outcome.error);
       else entry.tell(undefined, reply);
     }
@@ -340,7 +349,7 @@ export class Connection {
 
   /** Settles an entry without a reply: cancelled (err undefined, nobody told) or timed out. */
   private abandon(entry: Entry, err?: RouterError): void {
-    this.pending.delete(entry);
+    this.unpend(entry);
     if (!this.queue.drop(entry)) {
       const abandoned = (this.abandoned ??= new Set());
       if (abandoned.size >= maxAbandoned) abandoned.delete(abandoned.values().next().value!);
@@ -348,6 +357,17 @@ export class Connection {
     }
     if (err) entry.tell(err);
     this.afterSettle();
+  }
+
+  /** Takes a request out of the pending table. */
+  private unpend(entry: Entry): void {
+    if (this.pending.delete(entry) && entry.type === MessageType.Ping) this.pings--;
+  }
+
+  /** The wire timestamp: whole wall-clock ms (a scheduler's `now()` may be fractional or virtual). */
+  private wallMs(): number {
+    const ms = Math.floor((this.options.wallClock ?? Date.now)());
+    return Number.isSafeInteger(ms) ? ms : 0;
   }
 
   /** Fails the requests whose deadline has come (in send order, in a loop); returns the next deadline. */
@@ -403,6 +423,7 @@ export class Connection {
   private failAll(err: RouterError): void {
     const entries = this.pending.entries();
     this.pending.clear();
+    this.pings = 0;
     this.queue.clear();
     this.timer.clear();
     for (const entry of entries) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, RequestTimeoutError, RouterError } from '../../../lib/errors.js';
-import { withRetryRefused } from '../../../lib/router/with-retry-refused.js';
+import { withRetryRefused } from '../../../lib/operators/with-retry-refused.js';
 
 describe('withRetryRefused', () => {
   it('copies the error with retryRefused set, leaving the original (shared by other requests) untouched', () => {

@@ -146,7 +146,14 @@ export async function adversarialRun(makeFaulty: () => Promise<FaultyNode>): Pro
                   : `untyped ${String(err)}`;
             },
           );
-          await Promise.race([request, sleep(timeoutMs + marginMs + hungMs)]);
+          let giveUp: ReturnType<typeof setTimeout> | undefined;
+          await Promise.race([
+            request,
+            new Promise((r) => {
+              giveUp = setTimeout(r, timeoutMs + marginMs + hungMs);
+            }),
+          ]);
+          clearTimeout(giveUp);
           outcome.end = performance.now();
           outcome.ms = outcome.end - start;
         }

@@ -31,9 +31,19 @@ export function debugRouter(
   log: ((line: string) => void) | undefined = nodeDebugLog(),
 ): Subscription | undefined {
   if (!log) return undefined;
-  const addressOf = (id: number) => router.addresses.find((a) => a.id === id)?.label;
-  return router.events$.subscribe((event) => {
-    const line = debugLine(event, addressOf);
-    if (line !== undefined) log(line);
+  // addresses as configured, then as health snapshots name them (nodes added later by membership included)
+  const labels = new Map<number, string>(router.addresses.map((a) => [a.id, a.label]));
+  const sub = router.health$.subscribe((h) => {
+    for (const n of h.nodes.values()) labels.set(n.nodeId, n.address);
   });
+  sub.add(
+    router.events$.subscribe({
+      next: (event) => {
+        const line = debugLine(event, (id) => labels.get(id));
+        if (line !== undefined) log(line);
+      },
+      complete: () => sub.unsubscribe(),
+    }),
+  );
+  return sub;
 }

@@ -1,4 +1,4 @@
-import { Subject } from 'rxjs';
+import { NEVER, Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { debugRouter, nodeDebugLog } from '../../../lib/observability/debug-router.js';
 import type { RouterEvent } from '../../../lib/router/router-event.js';
@@ -10,6 +10,7 @@ describe('debugRouter', () => {
     const router = {
       addresses: [{ id: 1, label: '127.0.0.1:7000' }],
       events$: events.asObservable(),
+      health$: NEVER,
     } as unknown as Router;
     expect(debugRouter(router, undefined)).toBeUndefined();
     expect(events.observed).toBe(false);

@@ -64,6 +64,11 @@ export const configDefaults = {
   maxMessageBytes: 1024 * 1024 - 1,
   compressAboveBytes: Number.POSITIVE_INFINITY,
   request: { type: 2 /* MessageType.Data */, idempotent: true },
+  /** Internal figures, not options: named here so that no default hides in the code that uses it. */
+  tuning: {
+    /** The derived hedge delay is recomputed at most this often (router/hedging.ts). */
+    hedgeDelayRefreshMs: 100,
+  },
 } as const;
 
 /** Builds the error for a bad value (the router passes `ConfigError`'s constructor). */

@@ -50,7 +50,7 @@ export { NoEligibleNodeError } from './router/no-eligible-node-error.js';
 export type { NodeReport } from './router/node-report.js';
 export { createRouter } from './router/router.js';
 export type { RouterEvent } from './router/router-event.js';
-export type { RequestOptions, Router } from './router/router-types.js';
+export type { PromiseRequestOptions, RequestOptions, Router } from './router/router-types.js';
 export { validateConfig } from './router/validate-config.js';
 export type { HealthPolicy } from './streams/health-policy.js';
 export type { WebSocketConstructor } from './transport/connect-websocket.js';

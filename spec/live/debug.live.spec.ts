@@ -40,7 +40,7 @@ describe('NODE_DEBUG=qdb-router', () => {
       expect.stringMatching(`: node 2 127\\.0\\.0\\.1:${closed}: connect failed ERR_CONNECT_REFUSED$`),
     );
     expect(lines).toContainEqual(
-      expect.stringMatching(`: node 2 127\\.0\\.0\\.1:${closed}: joining -> down \\(connect\\)$`),
+      expect.stringMatching(`: node 2 127\\.0\\.0\\.1:${closed}: joining -> down \\(\\w+\\)$`),
     );
     expect(lines).toContainEqual(
       expect.stringMatching(`: node 1 ${server.address}: joining -> up \\(\\w+\\)$`),

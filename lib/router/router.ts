@@ -73,9 +73,11 @@ export function createRouter(input: RouterConfig): Router {
     clusterHealth({
       members: addresses.map((a) => ({ id: a.id, address: a.label })),
       ping: (nodeId) => {
-        const standIn = () => feedback.probeStandIn(nodeId, cluster.load(nodeId) >= capacity);
+        // a pool full of requests (leases are not requests: what their holders do is not ours to judge)
+        const pool = nodes.get(nodeId)!.pool;
+        const standIn = () => feedback.probeStandIn(nodeId, pool.load - pool.leases >= capacity);
         const { timeoutMs } = config.health;
-        return probe({ pool: nodes.get(nodeId)!.pool, nodeId, timeoutMs, scheduler, emit, standIn }).pipe(
+        return probe({ pool, nodeId, timeoutMs, scheduler, emit, standIn }).pipe(
           tap({ error: (err) => nodeErrors.record(nodeId, err, scheduler.now()) }),
         );
       },

@@ -129,6 +129,8 @@ export class HealthFeedback {
       if (kind === 'refused') this.subject.next({ nodeId: id, kind: 'request', ok: false, hard: true });
       else if (kind === 'unreachable')
         this.subject.next({ nodeId: id, kind: 'probe', ok: false, hard: false });
+    } else if (event.leased) {
+      // a leased connection is its holder's: how it ends is never evidence against the node
     } else if (event.reason === 'lost' || event.reason === 'corrupt') {
       // claimed by a request failure just before (same incident), or an idle connection that broke
       if (!this.incidents.delete(id)) this.fail(id);

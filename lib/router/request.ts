@@ -6,6 +6,7 @@ import { withRetryRefused } from '../operators/with-retry-refused.js';
 import type { NodeId } from '../types.js';
 import type { Message, MessageType } from '../wire/message.js';
 import { attemptTimeout } from './attempt-timeout.js';
+import type { BreakIncident } from './break-incidents.js';
 import { decide, poisonAfter } from './decide.js';
 import type { HedgeEntry } from './hedge-timer.js';
 import { NoEligibleNodeError } from './no-eligible-node-error.js';
@@ -56,6 +57,8 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
   private lastErrors: Map<NodeId, unknown> | undefined;
   /** Nodes whose connection broke under this request, one after the other (health feedback counts them). */
   hardFailures = 0;
+  /** Broken connections it was on, not yet counted against their nodes (health feedback's poison rule). */
+  breaks: BreakIncident[] | undefined = undefined;
   private timer: Subscription | undefined;
   private watch: Subscription | undefined;
   private ended = false;
@@ -116,6 +119,7 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
       a.cancel();
     }
     this.out = [];
+    this.parts.feedback.ended(this);
     this.parts.life.leave();
   }
 

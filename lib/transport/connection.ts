@@ -1,4 +1,5 @@
 import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
+import { configDefaults } from '../config.js';
 import { ErrorCode, RequestTimeoutError, RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
 import { encodeFrame } from '../wire/encode.js';
@@ -124,8 +125,8 @@ export class Connection {
     this.options = options;
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.createdAt = this.lastUsedAt = this.scheduler.now();
-    this.maxInFlight = options.maxInFlight ?? 1024;
-    this.maxBufferedBytes = options.maxBufferedBytes ?? 4 * 1024 * 1024;
+    this.maxInFlight = options.maxInFlight ?? configDefaults.tuning.connectionMaxInFlight;
+    this.maxBufferedBytes = options.maxBufferedBytes ?? configDefaults.pool.maxBufferedBytesPerConnection;
     this.decoder = new FrameDecoder({ maxMessageBytes: options.maxMessageBytes });
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     this.timer = new DeadlineTimer(this.scheduler, (now) => this.expire(now));
@@ -147,7 +148,7 @@ export class Connection {
   /** Asks the node for its features; compression is turned on only if it lists Compression. */
   private negotiate(compressAboveBytes: number): void {
     const ours = featureList.encode([featureList.compression, featureList.heartbeat]);
-    const deadline = this.scheduler.now() + (this.options.requestTimeoutMs ?? 5000);
+    const deadline = this.scheduler.now() + (this.options.requestTimeoutMs ?? configDefaults.timeoutMs);
     this.send(MessageType.FeatureNegotiation, ours, deadline, (err, reply) => {
       if (err || reply?.type !== MessageType.FeatureNegotiation) return;
       if (featureList.decode(reply.payload)?.includes(featureList.compression)) {
@@ -262,7 +263,7 @@ export class Connection {
         done(asRouterError(err));
         return noop;
       }
-      const ms = timeoutMs ?? this.options.requestTimeoutMs ?? 5000;
+      const ms = timeoutMs ?? this.options.requestTimeoutMs ?? configDefaults.timeoutMs;
       return this.send(type, bytes, this.scheduler.now() + ms, done);
     });
   }
@@ -288,7 +289,10 @@ export class Connection {
     if (this.state === 'open') {
       this.state = 'closing';
       this.reason = reason;
-      const force = this.scheduler.schedule(() => this.destroy(), this.options.drainTimeoutMs ?? 5000);
+      const force = this.scheduler.schedule(
+        () => this.destroy(),
+        this.options.drainTimeoutMs ?? configDefaults.tuning.drainTimeoutMs,
+      );
       void this.closed.then(() => force.unsubscribe());
       this.afterSettle();
     }

@@ -16,8 +16,12 @@ import { DeadlineTimer } from './deadline-timer.js';
 import { FrameQueue } from './frame-queue.js';
 import { sendAsObservable } from './send-as-observable.js';
 
-/** Why a connection closed. */
-export type CloseReason = 'closed' | 'idle' | 'lifetime' | 'lost' | 'corrupt' | 'destroyed';
+/**
+ * Why a connection closed. `stale`: it was from before its pool's last `clear()` (MongoDB CMAP's rule: a pool's
+ * generation is bumped on clear; a connection of an older generation is closed when idle, when checked in, or as
+ * soon as its connect completes, and never handed out).
+ */
+export type CloseReason = 'closed' | 'idle' | 'lifetime' | 'lost' | 'corrupt' | 'destroyed' | 'stale';
 
 type Done = (err: RouterError | undefined, reply?: Message) => void;
 

@@ -7,7 +7,9 @@ export interface ConnectionMeta {
   /** Closing for idleness or age (or the node went down): takes no new request. */
   retiring: boolean;
   /** Set while leased: the pool wants it gone, and closes it with this reason when the last lease is back. */
-  doomed?: 'idle' | 'lifetime' | 'destroyed';
+  doomed?: 'idle' | 'lifetime' | 'destroyed' | 'stale';
+  /** The pool's generation when this connection's connect began (CMAP); older than the pool's: stale. */
+  generation: number;
 }
 
 /** The per-connection bounds a pick respects. */

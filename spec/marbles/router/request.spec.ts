@@ -6,6 +6,7 @@ import { ClusterView } from '../../../lib/router/cluster-view.js';
 import { HealthFeedback } from '../../../lib/router/health-feedback.js';
 import { Hedging } from '../../../lib/router/hedging.js';
 import { Lifecycle } from '../../../lib/router/lifecycle.js';
+import { NodeErrors } from '../../../lib/router/node-errors.js';
 import { Nodes } from '../../../lib/router/nodes.js';
 import { Picker } from '../../../lib/router/picker.js';
 import { RouterRequest } from '../../../lib/router/request.js';
@@ -91,6 +92,7 @@ function setup(scripts: Node[], config: Partial<RouterConfig> = {}) {
     budget: undefined,
     hedging: new Hedging(resolved.hedge, scheduler, cluster),
     ids: { last: 0 },
+    nodeErrors: new NodeErrors(nodes, () => cluster.latest),
   };
   /** Starts one request; its state machine is `request`, its outcome lands in `outcome`. */
   const start = (

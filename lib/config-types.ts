@@ -4,6 +4,7 @@ import type { RetryBudgetOptions } from './operators/retry-budget.js';
 import type { HealthPolicy } from './streams/health-policy.js';
 import type { WebSocketConstructor } from './transport/connect-websocket.js';
 import type { TlsOptions } from './transport/connector.js';
+import type { CredentialsProvider, Handshake } from './transport/handshake-types.js';
 import type { PoolConnection } from './transport/pool-connection.js';
 import type { PoolOptions } from './transport/pool-types.js';
 import type { NodeAddress } from './types.js';
@@ -108,6 +109,20 @@ export interface RouterConfig {
   readonly WebSocket?: WebSocketConstructor;
   /** Replaces the TCP/TLS connector (e.g. `memoryConnector` in tests and benchmarks). */
   readonly connect?: (address: NodeAddress, signal: AbortSignal) => Promise<PoolConnection>;
+  /**
+   * Runs on every new connection after FeatureNegotiation and before any request (docs/api.md, "Connection setup
+   * and credentials"): send messages on `channel`, check `ctx.credentials`, return the server's node id and the
+   * session's expiry; throw `new RouterError('ERR_AUTH_FAILED', …)` when the node rejects the credentials.
+   * @defaultValue the token handshake (`tokenHandshake`) when `credentials` is set, else none
+   */
+  readonly handshake?: Handshake;
+  /**
+   * Where credentials come from: called for the first connection, then only to refresh them (single-flight, at
+   * least 100 ms apart, ahead of their `expiresAt`). Connections opened later use the latest credentials.
+   */
+  readonly credentials?: CredentialsProvider;
+  /** Ms since the epoch: what credentials' and sessions' `expiresAt` are measured against. @defaultValue Date.now */
+  readonly wallClock?: () => number;
 }
 
 /** A configuration with every default filled in; see {@link resolveConfig}. */
@@ -136,4 +151,8 @@ export interface ResolvedConfig {
   readonly random: () => number;
   readonly WebSocket: WebSocketConstructor | undefined;
   readonly connect: ((address: NodeAddress, signal: AbortSignal) => Promise<PoolConnection>) | undefined;
+  /** The handshake given (the router runs the token handshake when only `credentials` was given). */
+  readonly handshake: Handshake | undefined;
+  readonly credentials: CredentialsProvider | undefined;
+  readonly wallClock: (() => number) | undefined;
 }

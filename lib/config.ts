@@ -61,6 +61,14 @@ export const configDefaults = {
   maxMessageBytes: 1024 * 1024,
   compressAboveBytes: Number.POSITIVE_INFINITY,
   request: { type: 2 /* MessageType.Data */, idempotent: true },
+  /** Credentials timing: see `CredentialsStore`. */
+  credentials: {
+    minIntervalMs: 100,
+    refreshAheadMs: 60_000,
+    refreshAheadFraction: 0.25,
+    rejectedBackoffMs: 1000,
+    rejectedMaxBackoffMs: 30_000,
+  },
 } as const;
 
 /** Builds the error for a bad value (the router passes `ConfigError`'s constructor). */
@@ -82,6 +90,9 @@ const topKeys = [
   'random',
   'connect',
   'WebSocket',
+  'handshake',
+  'credentials',
+  'wallClock',
 ];
 const poolKeys = [...Object.keys(configDefaults.pool), 'acquireTimeoutMs'];
 const retryKeys = [...Object.keys(configDefaults.retry), 'budget', 'attemptTimeoutMs'];
@@ -131,7 +142,7 @@ export function resolveConfig(input: unknown, invalid: InvalidConfig): Readonly<
   check.positive(c, 'compressAboveBytes', '', true);
   if (c.balancer !== undefined && !['p2c', 'round-robin', 'least-outstanding'].includes(c.balancer as string))
     throw invalid('balancer', c.balancer, "'p2c', 'round-robin' or 'least-outstanding'");
-  for (const key of ['random', 'connect', 'WebSocket'] as const) {
+  for (const key of ['random', 'connect', 'WebSocket', 'handshake', 'credentials', 'wallClock'] as const) {
     if (c[key] !== undefined && typeof c[key] !== 'function') throw invalid(key, c[key], 'a function');
   }
   if (c.scheduler !== undefined && typeof (c.scheduler as SchedulerLike | null)?.schedule !== 'function')
@@ -246,5 +257,8 @@ export function resolveConfig(input: unknown, invalid: InvalidConfig): Readonly<
     random: (c.random as (() => number) | undefined) ?? Math.random,
     WebSocket: c.WebSocket as WebSocketConstructor | undefined,
     connect: c.connect as ResolvedConfig['connect'],
+    handshake: c.handshake as ResolvedConfig['handshake'],
+    credentials: c.credentials as ResolvedConfig['credentials'],
+    wallClock: c.wallClock as ResolvedConfig['wallClock'],
   });
 }

@@ -112,4 +112,21 @@ export type RouterEvent =
       readonly nodeId: NodeId;
       readonly attempt: number;
     }
-  | { readonly type: 'poolStats'; readonly at: number; readonly stats: PoolStats };
+  | { readonly type: 'poolStats'; readonly at: number; readonly stats: PoolStats }
+  | {
+      /** `nodeId` rejected the router's credentials during connection setup (once per node and credentials). */
+      readonly type: 'authFailed';
+      readonly at: number;
+      readonly nodeId: NodeId;
+      readonly code: string;
+    }
+  | {
+      /**
+       * The credentials provider yielded credentials. `generation` grows when they differ from the previous ones;
+       * `expiresAt`: theirs (ms since the epoch), or null. The secrets themselves are never in an event.
+       */
+      readonly type: 'credentialsRefreshed';
+      readonly at: number;
+      readonly generation: number;
+      readonly expiresAt: number | null;
+    };

@@ -10,7 +10,9 @@ import type { Message } from '../wire/message.js';
 import { HealthFeedback } from './health-feedback.js';
 import { Lifecycle } from './lifecycle.js';
 import { NoEligibleNodeError } from './no-eligible-node-error.js';
+import { nodeSetup } from './node-setup.js';
 import { Nodes } from './nodes.js';
+import { setupHooks } from './setup-hooks.js';
 import { probe } from './probe.js';
 import { routeContext } from './route-context.js';
 import { routeRequest } from './route-request.js';
@@ -46,7 +48,7 @@ export function createRouter(input: RouterConfig): Router {
       emit(() => ({ type: 'connectFailed', at: scheduler.now(), nodeId: e.nodeId, code: e.error.code }));
     else emit(() => ({ ...e, at: scheduler.now() }));
   };
-  const nodes = new Nodes(addresses, config, onPoolEvent);
+  const nodes = new Nodes(addresses, config, onPoolEvent, nodeSetup(config, setupHooks(scheduler, emit)));
   const latencyOf = (id: NodeId) => {
     const ms = nodes.get(id)!.pool.latencyMs;
     return ms >= 0 ? ms : (latest?.nodes.get(id)?.rttMs ?? -1);

@@ -130,7 +130,7 @@ export class CredentialsStore {
     this.options.onRejected?.(nodeId, error.code);
     if (grant.generation !== this.grant?.generation) return;
     const now = this.options.scheduler.now();
-    if (this.retryAfter < now) this.retryAfter = now + this.backoffMs();
+    if (this.retryAfter <= now) this.retryAfter = now + this.backoffMs();
   }
 
   /** `nodeId` accepted credentials: any block on it is lifted. */

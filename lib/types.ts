@@ -1,6 +1,9 @@
 /** Shared value types of the router; nothing here has behaviour. */
 
-/** A node's id: its 1-based position in `hosts`. */
+/**
+ * A node's id, assigned by the router: increasing from 1 in the order nodes join (the initial `hosts` first, in
+ * order) and never reused — a node removed and added again gets a new id. Never assume ids are 1..n.
+ */
 export type NodeId = number;
 
 /** Transport protocols a node address may name. */
@@ -22,28 +25,36 @@ export interface NodeAddress {
 
 /**
  * A node's health status.
- * - `unknown`: no probe or connect has answered yet; not eligible (a node is not trusted before any contact).
+ * - `joining`: not contacted yet (a node at startup, or added later by membership); no picks until its first pong
+ *   or opened connection.
  * - `up`: eligible for requests.
  * - `suspect`: recent failures, not yet down; still eligible (hysteresis: one blip must not flap it out).
  * - `down`: not eligible; re-probed on a backoff schedule. A node ejected by passive health (see
  *   `ejectedUntil`) stays down until its ejection ends, whatever its probes say.
  * - `probation`: a down node whose probes succeed again; not eligible until `rise` successes in a row.
+ * - `draining`: removed from membership; no new picks, its written requests finish (by their deadline), then it
+ *   leaves `health$` altogether.
+ * - `unusable`: the node rejected the router's credentials (reason `auth`); not a health signal, no picks.
  */
 export const HealthStatus = {
-  Unknown: 'unknown',
+  Joining: 'joining',
   Up: 'up',
   Suspect: 'suspect',
   Down: 'down',
   Probation: 'probation',
+  Draining: 'draining',
+  Unusable: 'unusable',
 } as const;
 export type HealthStatus = (typeof HealthStatus)[keyof typeof HealthStatus];
 
 /** Why a node has its status. */
-export type HealthReason = 'initial' | 'connect' | 'probe' | 'passive' | 'manual';
+export type HealthReason = 'initial' | 'connect' | 'probe' | 'passive' | 'manual' | 'auth' | 'membership';
 
 /** One node's health, as a dashboard shows it. */
 export interface NodeHealth {
   readonly nodeId: NodeId;
+  /** The node's address label (`NodeAddress.label`, e.g. `127.0.0.1:7000` or `wss://db-1:443`). */
+  readonly address: string;
   readonly status: HealthStatus;
   readonly reason: HealthReason;
   /** Consecutive failed probes (or hard failures) since the last success. */
@@ -52,31 +63,46 @@ export interface NodeHealth {
   readonly passiveFailures: number;
   /** Times this node was ejected by passive health (reset after a quiet `maxEjectionMs`). */
   readonly ejections: number;
-  /** Scheduler time until which the node is ejected (a good probe does not cancel it), or -1. */
-  readonly ejectedUntil: number;
+  /** Scheduler time until which the node is ejected (a good probe does not cancel it), or null. */
+  readonly ejectedUntil: number | null;
   /** Consecutive successes since the last failure. */
   readonly consecutiveSuccesses: number;
-  /** Scheduler time of the last probe or request outcome, or -1 before any. */
-  readonly lastCheckAt: number;
-  /** Smoothed round-trip time in ms (EWMA, alpha 0.2), or -1 before any sample. */
-  readonly rttMs: number;
+  /** Scheduler time of the last probe or request outcome, or null before any. */
+  readonly lastCheckAt: number | null;
+  /** Smoothed round-trip time in ms (EWMA, alpha 0.2), or null before any sample. */
+  readonly rttMs: number | null;
   /** Scheduler time since which the node has had this status. */
   readonly since: number;
   /** Held out by `markNodeUnhealthy` until `markNodeHealthy`. */
   readonly manual: boolean;
-  /** Scheduler time when the node last became `up` after being out (for damped traffic), or -1. */
-  readonly recoveredAt: number;
+  /** Scheduler time when the node last became `up` after being out or joining (slow start), or null. */
+  readonly recoveredAt: number | null;
 }
 
-/** A snapshot of the whole cluster. */
+/**
+ * The nodes of a {@link ClusterHealth} snapshot: a read-only map keyed by `NodeId`, iterated in ascending id
+ * order. `JSON.stringify` gives the array of its `NodeHealth` values (ascending id).
+ */
+export interface HealthNodes extends ReadonlyMap<NodeId, NodeHealth> {
+  toJSON(): NodeHealth[];
+}
+
+/**
+ * A snapshot of the whole cluster: the current members (joining, in service and draining; a removed node is
+ * gone). Plain data: `JSON.stringify(health)` gives `{at, nodes: [NodeHealth…], eligible, panic, changed}`.
+ */
 export interface ClusterHealth {
   /** Scheduler time of the snapshot. */
   readonly at: number;
-  readonly nodes: ReadonlyMap<NodeId, NodeHealth>;
+  readonly nodes: HealthNodes;
   /** Ids of the nodes that may receive requests, ascending. */
   readonly eligible: readonly NodeId[];
-  /** True when no node is eligible: requests wait (bounded by their deadline) for one to come back. */
+  /**
+   * True when no node is eligible although some node has been contacted (requests wait, bounded by their
+   * deadline, for one to come back). False before the first contact of any node: a cluster still joining is not
+   * in panic.
+   */
   readonly panic: boolean;
-  /** Ids of the nodes whose health changed in this snapshot (every id in the first one). */
+  /** Ids of the nodes whose health changed in this snapshot (every id in the first one; added and removed ids). */
   readonly changed: readonly NodeId[];
 }

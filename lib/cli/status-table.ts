@@ -1,6 +1,14 @@
 import type { FeedHealth, FeedNode, FeedStats } from '../dashboard/feed-types.js';
 
-const colours: Record<string, string> = { up: '32', suspect: '33', down: '31', probation: '34' };
+const colours: Record<string, string> = {
+  up: '32',
+  suspect: '33',
+  down: '31',
+  probation: '34',
+  joining: '90',
+  draining: '35',
+  unusable: '35',
+};
 
 /** `— (last seen 12 s ago)` for a down node's stale RTT, the RTT otherwise, with `slow ×N` for a degraded node. */
 function rttCell(n: FeedNode, now: number): string {

@@ -48,7 +48,7 @@ export class DashboardMetrics {
     const h = this.health;
     if (!h) return undefined;
     const nodes = [...h.nodes.values()];
-    const fresh = new Map(nodes.map((n) => [n.nodeId, n.status !== 'down' && n.rttMs >= 0 ? n.rttMs : null]));
+    const fresh = new Map(nodes.map((n) => [n.nodeId, n.status !== 'down' ? n.rttMs : null]));
     const slow = findDegraded(fresh);
     return {
       at: h.at,
@@ -56,16 +56,16 @@ export class DashboardMetrics {
       panic: h.panic,
       nodes: nodes.map((n) => ({
         nodeId: n.nodeId,
-        address: this.router.addresses[n.nodeId - 1]!.label,
+        address: n.address,
         status: n.status,
         reason: n.reason,
         why:
           healthWords(n.status, n.reason, n.consecutiveFailures, n.manual) +
-          (n.ejectedUntil > h.at
+          (n.ejectedUntil !== null && n.ejectedUntil > h.at
             ? `; ejected by failed requests for ${Math.ceil((n.ejectedUntil - h.at) / 1000)} s more`
             : ''),
         rttMs: fresh.get(n.nodeId) ?? null,
-        lastRttMs: n.rttMs >= 0 ? n.rttMs : null,
+        lastRttMs: n.rttMs,
         lastSeenAt: this.lastSeenAt.get(n.nodeId) ?? null,
         degraded: slow.get(n.nodeId)?.degraded ?? false,
         slowFactor: slow.get(n.nodeId)?.slowFactor ?? null,

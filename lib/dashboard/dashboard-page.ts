@@ -19,6 +19,7 @@ export const dashboardPage = `<!doctype html>
   .node { background: #fff; border-radius: 8px; padding: 12px 14px; border-left: 6px solid #9aa5b1; box-shadow: 0 1px 2px #0002; }
   .node.up { border-left-color: #1f9d55; } .node.suspect { border-left-color: #d69e2e; }
   .node.down { border-left-color: #d64545; } .node.probation { border-left-color: #3182ce; }
+  .node.joining { border-left-color: #9aa5b1; border-left-style: dashed; } .node.draining { border-left-color: #805ad5; border-left-style: dashed; } .node.unusable { border-left-color: #702459; }
   .node.degraded { background: #fff8e6; }
   .badge { font-size: 11px; font-weight: 700; padding: 1px 6px; border-radius: 8px; margin-left: 4px; }
   .badge.slow { background: #f6c453; color: #5c3d00; }
@@ -26,7 +27,7 @@ export const dashboardPage = `<!doctype html>
   #loading { color: #6b7785; font-size: 14px; padding: 30px 0; }
   .node h3 { margin: 0 0 4px; font-size: 15px; display: flex; justify-content: space-between; }
   .status { text-transform: uppercase; font-size: 12px; font-weight: 700; letter-spacing: .05em; }
-  .unknown .status { color: #6b7785; } .up .status { color: #1f9d55; } .suspect .status { color: #b7791f; } .down .status { color: #d64545; } .probation .status { color: #3182ce; }
+  .joining .status { color: #6b7785; } .draining .status { color: #805ad5; } .unusable .status { color: #702459; } .up .status { color: #1f9d55; } .suspect .status { color: #b7791f; } .down .status { color: #d64545; } .probation .status { color: #3182ce; }
   .node dl { display: grid; grid-template-columns: auto 1fr; gap: 2px 10px; margin: 6px 0; font-size: 13px; }
   .node dt { color: #6b7785; } .node dd { margin: 0; font-variant-numeric: tabular-nums; }
   svg { display: block; width: 100%; }

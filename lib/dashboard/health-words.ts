@@ -3,8 +3,12 @@ export function healthWords(status: string, reason: string, failures: number, ma
   if (manual) return 'held out by hand (markNodeUnhealthy)';
   const failed = failures > 0 ? ` (${failures} in a row)` : '';
   switch (`${status}/${reason}`) {
-    case 'unknown/initial':
-      return 'not checked yet: no connection or heartbeat so far';
+    case 'joining/initial':
+      return 'joining: no connection or heartbeat answered yet; gets no requests until one does';
+    case 'draining/membership':
+      return 'removed from the cluster: finishing the requests it has, then leaving';
+    case 'unusable/auth':
+      return 'rejected the credentials: gets no requests until the credentials change';
     case 'up/initial':
       return 'up since the router started';
     case 'up/connect':

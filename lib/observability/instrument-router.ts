@@ -8,7 +8,7 @@ import {
 } from '@opentelemetry/api';
 import type { RouterEvent } from '../router/router-event.js';
 import type { Router } from '../router/router-types.js';
-import { type ClusterHealth, HealthStatus, type NodeId } from '../types.js';
+import { type ClusterHealth, HealthStatus, type NodeAddress, type NodeId } from '../types.js';
 import { MessageType } from '../wire/message.js';
 import { MetricName } from './metric-name.js';
 
@@ -48,14 +48,23 @@ export function instrumentRouter(router: Router, options: InstrumentOptions = {}
   const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter('qdb-router');
   if (meter === noopMeter || meter.constructor === noopMeter.constructor) return { stop() {} };
   const now = options.now ?? Date.now;
-  const node = router.addresses.map((a) => ({
-    'server.address': a.host,
-    'server.port': a.port,
-    'qdb.node.id': a.id,
-  }));
-  const nodeOf = (id: NodeId | undefined): Attributes => (id === undefined ? {} : (node[id - 1] ?? {}));
+  // Keyed by NodeId (ids are router-assigned and never reused; membership may change): rebuilt only when the
+  // router's address list changes.
+  let known: readonly NodeAddress[] | undefined;
+  let byId = new Map<NodeId, NodeAddress>();
+  const addressOf = (id: NodeId): NodeAddress | undefined => {
+    if (router.addresses !== known) {
+      known = router.addresses;
+      byId = new Map(known.map((a) => [a.id, a]));
+    }
+    return byId.get(id);
+  };
+  const nodeOf = (id: NodeId | undefined): Attributes => {
+    const a = id === undefined ? undefined : addressOf(id);
+    return a ? { 'server.address': a.host, 'server.port': a.port, 'qdb.node.id': a.id } : {};
+  };
   const pool = (id: NodeId): Attributes => ({
-    'db.client.connection.pool.name': router.addresses[id - 1]!.label,
+    'db.client.connection.pool.name': addressOf(id)?.label ?? `node ${id}`,
   });
   const seconds = (name: string, description: string): Histogram =>
     meter.createHistogram(name, {
@@ -143,7 +152,8 @@ export function instrumentRouter(router: Router, options: InstrumentOptions = {}
       result.observe(eligible, health.eligible.includes(id) ? 1 : 0, nodeOf(id));
       // a down node's last RTT is stale: NaN (Prometheus' own "no value") once it had one, as the SDK keeps
       // reporting a series it has seen with its last value
-      if (n.rttMs >= 0) result.observe(rtt, n.status === 'down' ? Number.NaN : n.rttMs / 1000, nodeOf(id));
+      if (n.rttMs !== null)
+        result.observe(rtt, n.status === 'down' ? Number.NaN : n.rttMs / 1000, nodeOf(id));
       const seen = seenAt.get(id);
       if (seen !== undefined) result.observe(lastSeen, seen / 1000, nodeOf(id));
     }

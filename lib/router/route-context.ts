@@ -47,7 +47,7 @@ export function routeContext(parts: RouteParts): RouteContext {
     nodeId: id,
     load: nodes.get(id)!.pool.load,
     rttMs: latencyOf(id),
-    recoveredAt: latest()!.nodes.get(id)!.recoveredAt,
+    recoveredAt: latest()?.nodes.get(id)?.recoveredAt ?? -1,
   });
   const { budget: budgetOptions, attemptTimeoutMs: configuredMs, ...policy } = config.retry;
   const budget =
@@ -91,7 +91,7 @@ export function routeContext(parts: RouteParts): RouteContext {
     isClosing: () => life.closing,
     firstContactPending: () => {
       const health = latest();
-      return !health || [...health.nodes.values()].some((n) => n.status === HealthStatus.Unknown);
+      return !health || [...health.nodes.values()].some((n) => n.status === HealthStatus.Joining);
     },
     closedError: () => life.closedError(),
     nextRequestId: () => ++requestIds,

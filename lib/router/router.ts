@@ -62,7 +62,7 @@ export function createRouter(input: RouterConfig): Router {
   const capacity = config.pool.maxConnections * config.pool.maxInFlightPerConnection;
   const health$ = life.guard(
     clusterHealth({
-      nodeCount: addresses.length,
+      members: addresses.map((a) => ({ id: a.id, address: a.label })),
       // A full pool would queue the ping behind requests: the node's recent answers stand in for it then.
       ping: (id) =>
         nodes.get(id)!.pool.load >= capacity && feedback.answeredWithin(id, config.health.timeoutMs)

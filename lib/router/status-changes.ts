@@ -19,13 +19,14 @@ export function statusChanges(
     for (const id of h.changed) {
       const node = h.nodes.get(id);
       if (!node) continue;
-      const previous = statuses.get(id) ?? HealthStatus.Unknown;
-      if ((ejections.get(id) ?? 0) < node.ejections && node.ejectedUntil > h.at) {
+      const previous = statuses.get(id) ?? HealthStatus.Joining;
+      const untilAt = node.ejectedUntil;
+      if ((ejections.get(id) ?? 0) < node.ejections && untilAt !== null && untilAt > h.at) {
         emit(() => ({
           type: 'nodeEjected',
           at: h.at,
           nodeId: id,
-          untilAt: node.ejectedUntil,
+          untilAt,
           times: node.ejections,
         }));
       }

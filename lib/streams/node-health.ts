@@ -8,7 +8,7 @@ const rttAlpha = 0.2;
  * The node health state machine, as pure functions (no time, no I/O: `at` is passed in).
  *
  * ```
- *  unknown ── first probe ok / connection opened ──► up
+ *  joining ── first probe ok / connection opened ──► up
  *     └────── fall probe fails / hard failure ─────► down
  *
  *            probe fail (< fall), request fail         fall probe fails / hard failure
@@ -31,22 +31,29 @@ const rttAlpha = 0.2;
  * Eligible for requests: `up` and `suspect` (one lost ping must not flap a node out).
  */
 export const nodeHealth = {
-  initial(nodeId: NodeId, at: number): NodeHealth {
+  initial(nodeId: NodeId, address: string, at: number): NodeHealth {
     return {
       nodeId,
-      status: HealthStatus.Unknown,
+      address,
+      status: HealthStatus.Joining,
       reason: 'initial',
       consecutiveFailures: 0,
       consecutiveSuccesses: 0,
       passiveFailures: 0,
       ejections: 0,
-      ejectedUntil: -1,
-      lastCheckAt: -1,
-      rttMs: -1,
+      ejectedUntil: null,
+      lastCheckAt: null,
+      rttMs: null,
       since: at,
       manual: false,
-      recoveredAt: -1,
+      recoveredAt: null,
     };
+  },
+
+  /** The node removed from membership at `at`: `draining` (final; no signal moves it again). */
+  drain(state: NodeHealth, at: number): NodeHealth {
+    if (state.status === HealthStatus.Draining) return state;
+    return { ...state, status: HealthStatus.Draining, reason: 'membership', since: at };
   },
 
   /** Whether a node in this state may receive requests. */
@@ -56,7 +63,7 @@ export const nodeHealth = {
 
   /** Whether a node is passively ejected at `at`. */
   isEjected(health: NodeHealth, at: number): boolean {
-    return health.ejectedUntil > at;
+    return health.ejectedUntil !== null && health.ejectedUntil > at;
   },
 
   /** The next state after `signal` at time `at`. Returns `state` itself when nothing changed. */
@@ -67,6 +74,7 @@ export const nodeHealth = {
     policy: HealthPolicy,
     canEject: () => boolean = () => true,
   ): NodeHealth {
+    if (state.status === HealthStatus.Draining) return state;
     if (signal.kind === 'manual') {
       if (!signal.healthy) return move(state, { manual: true }, HealthStatus.Down, 'manual', at);
       if (!state.manual) return state;
@@ -79,16 +87,16 @@ export const nodeHealth = {
       );
     }
     if (signal.kind === 'connected') {
-      if (state.status !== HealthStatus.Unknown) return state;
+      if (state.status !== HealthStatus.Joining) return state;
       return move(state, { lastCheckAt: at }, HealthStatus.Up, 'connect', at);
     }
     const reason: HealthReason = signal.kind === 'probe' ? 'probe' : 'passive';
-    const ejected = state.ejectedUntil > at;
+    const ejected = nodeHealth.isEjected(state, at);
     if (signal.ok) {
       const rttMs =
         signal.rttMs === undefined
           ? state.rttMs
-          : state.rttMs < 0
+          : state.rttMs === null
             ? signal.rttMs
             : ewma(state.rttMs, signal.rttMs);
       // While ejected, good probes earn nothing: probation starts from zero when the ejection ends.
@@ -102,7 +110,7 @@ export const nodeHealth = {
       };
       let next: HealthStatus = state.status;
       // A node suspect for failed requests stays suspect on good probes: only a good request clears that.
-      if (state.status === HealthStatus.Unknown) next = HealthStatus.Up;
+      if (state.status === HealthStatus.Joining) next = HealthStatus.Up;
       else if (state.status === HealthStatus.Suspect && counts.passiveFailures === 0) next = HealthStatus.Up;
       else if (!ejected && (state.status === HealthStatus.Down || state.status === HealthStatus.Probation)) {
         next = successes >= policy.rise ? HealthStatus.Up : HealthStatus.Probation;
@@ -122,7 +130,7 @@ export const nodeHealth = {
       const failures = state.consecutiveFailures + 1;
       // When probes agree the node is down (fall in a row, or a refused connection), it is plainly down, not
       // gray: the ejection is lifted and recovery follows the probes (rise), like any down node.
-      const lift = signal.hard || failures >= policy.fall ? { ejectedUntil: -1, passiveFailures: 0 } : {};
+      const lift = signal.hard || failures >= policy.fall ? { ejectedUntil: null, passiveFailures: 0 } : {};
       const counts = { consecutiveFailures: failures, consecutiveSuccesses: 0, lastCheckAt: at, ...lift };
       let next: HealthStatus = state.status;
       if (signal.hard || state.status === HealthStatus.Probation || failures >= policy.fall)
@@ -135,7 +143,8 @@ export const nodeHealth = {
     const counts = { passiveFailures: passive, consecutiveSuccesses: 0, lastCheckAt: at };
     if (state.status === HealthStatus.Probation) return move(state, counts, HealthStatus.Down, reason, at);
     if (nodeHealth.isEligible(state) && passive >= policy.passiveFall && canEject()) {
-      const times = at - state.ejectedUntil >= policy.maxEjectionMs ? 1 : state.ejections + 1;
+      const quiet = state.ejectedUntil === null || at - state.ejectedUntil >= policy.maxEjectionMs;
+      const times = quiet ? 1 : state.ejections + 1;
       const until = at + Math.min(policy.ejectionMs * times, policy.maxEjectionMs);
       const patch = { ...counts, passiveFailures: 0, ejections: times, ejectedUntil: until };
       return move(state, patch, HealthStatus.Down, reason, at);
@@ -155,7 +164,11 @@ function move(
   const manual = patch.manual ?? state.manual;
   const effective = manual ? HealthStatus.Down : status;
   const changed = effective !== state.status;
-  const wasOut = state.status === HealthStatus.Down || state.status === HealthStatus.Probation;
+  // Slow start after being out, and after joining (a new node is not flooded: its first pong starts it).
+  const wasOut =
+    state.status === HealthStatus.Down ||
+    state.status === HealthStatus.Probation ||
+    state.status === HealthStatus.Joining;
   return {
     ...state,
     ...patch,

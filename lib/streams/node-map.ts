@@ -1,52 +1,69 @@
-import type { NodeHealth, NodeId } from '../types.js';
+import type { HealthNodes, NodeHealth, NodeId } from '../types.js';
 
 const chunkSize = 32;
 
 /**
- * An immutable map of node health keyed by the dense ids 1..n, stored in chunks of 32 so that a change copies
- * one chunk and the chunk index (about √n work for n nodes) instead of the whole cluster. Snapshots share
- * every chunk that did not change.
+ * An immutable map of node health keyed by `NodeId` (any ids: router-assigned, increasing, never reused — never
+ * positions), iterated in ascending id order. Nodes sit in chunks of 32 behind an id → position index, so that a
+ * health change copies one chunk and the chunk list (about √n work for n nodes) instead of the whole cluster;
+ * snapshots share every chunk that did not change and the index until membership changes. Adding or removing a
+ * node rebuilds the map (O(n), once per membership change). `JSON.stringify` gives the array of values.
  */
-export class NodeMap implements ReadonlyMap<NodeId, NodeHealth> {
+export class NodeMap implements HealthNodes {
   private readonly chunks: readonly (readonly NodeHealth[])[];
+  private readonly index: ReadonlyMap<NodeId, number>;
   readonly size: number;
 
-  private constructor(chunks: readonly (readonly NodeHealth[])[], size: number) {
+  private constructor(chunks: readonly (readonly NodeHealth[])[], index: ReadonlyMap<NodeId, number>) {
     this.chunks = chunks;
-    this.size = size;
+    this.index = index;
+    this.size = index.size;
   }
 
-  /** From the nodes of ids 1..n, in order. */
+  /** From nodes of distinct ids, in any order (a duplicate id is a RangeError). */
   static of(nodes: readonly NodeHealth[]): NodeMap {
+    const sorted = nodes.slice().sort((a, b) => a.nodeId - b.nodeId);
     const chunks: NodeHealth[][] = [];
-    nodes.forEach((node, i) => {
-      if (node.nodeId !== i + 1)
-        throw new RangeError(`node ids must be 1..n in order; got ${node.nodeId} at ${i}`);
+    const index = new Map<NodeId, number>();
+    sorted.forEach((node, i) => {
+      if (index.has(node.nodeId)) throw new RangeError(`node id ${node.nodeId} appears twice`);
+      index.set(node.nodeId, i);
       (chunks[Math.floor(i / chunkSize)] ??= []).push(node);
     });
-    return new NodeMap(chunks, nodes.length);
+    return new NodeMap(chunks, index);
   }
 
   get(id: NodeId): NodeHealth | undefined {
-    const i = id - 1;
-    return this.chunks[Math.floor(i / chunkSize)]?.[i % chunkSize];
+    const i = this.index.get(id);
+    return i === undefined ? undefined : this.chunks[Math.floor(i / chunkSize)]![i % chunkSize];
   }
 
   has(id: NodeId): boolean {
-    return this.get(id) !== undefined;
+    return this.index.has(id);
   }
 
-  /** A new map with one node replaced; `this` is unchanged. */
+  /** A new map with one node replaced (a RangeError when its id is not in the map); `this` is unchanged. */
   with(node: NodeHealth): NodeMap {
-    const i = node.nodeId - 1;
+    const i = this.index.get(node.nodeId);
+    if (i === undefined) throw new RangeError(`no node ${node.nodeId}`);
     const c = Math.floor(i / chunkSize);
-    const old = this.chunks[c];
-    if (!old || i % chunkSize >= old.length) throw new RangeError(`no node ${node.nodeId}`);
-    const chunk = old.slice();
+    const chunk = this.chunks[c]!.slice();
     chunk[i % chunkSize] = node;
     const chunks = this.chunks.slice();
     chunks[c] = chunk;
-    return new NodeMap(chunks, this.size);
+    return new NodeMap(chunks, this.index);
+  }
+
+  /** A new map with `node` added (a RangeError when its id is already in the map). */
+  added(node: NodeHealth): NodeMap {
+    if (this.index.has(node.nodeId)) throw new RangeError(`node id ${node.nodeId} appears twice`);
+    return NodeMap.of([...this.values(), node]);
+  }
+
+  /** A new map without node `id` (`this` itself when it has no such node). */
+  without(id: NodeId): NodeMap {
+    if (!this.index.has(id)) return this;
+    return NodeMap.of([...this.values()].filter((n) => n.nodeId !== id));
   }
 
   *values(): MapIterator<NodeHealth> {
@@ -67,5 +84,10 @@ export class NodeMap implements ReadonlyMap<NodeId, NodeHealth> {
 
   forEach(callback: (value: NodeHealth, key: NodeId, map: ReadonlyMap<NodeId, NodeHealth>) => void): void {
     for (const node of this.values()) callback(node, node.nodeId, this);
+  }
+
+  /** The nodes as plain data, ascending id. */
+  toJSON(): NodeHealth[] {
+    return [...this.values()];
   }
 }

@@ -204,7 +204,7 @@ describe('bad payloads fail alone, whatever the pool is doing', () => {
       expect(firstFull).toBeGreaterThanOrEqual(0);
       expect(eligible.slice(firstFull).every((e) => e.length === 3)).toBe(true);
       expect(
-        events.filter((e) => e.type === 'nodeStatusChanged' && e.previous !== HealthStatus.Unknown),
+        events.filter((e) => e.type === 'nodeStatusChanged' && e.previous !== HealthStatus.Joining),
       ).toEqual([]);
       expect(events.filter((e) => e.type === 'connectionClosed')).toEqual([]);
     },

@@ -7,7 +7,7 @@ import { drive, type NodeScript, type Outcome, setup } from './script-cluster.js
 const statusChanges = (events: RouterEvent[]) =>
   events.filter(
     (e): e is Extract<RouterEvent, { type: 'nodeStatusChanged' }> =>
-      e.type === 'nodeStatusChanged' && e.previous !== 'unknown',
+      e.type === 'nodeStatusChanged' && e.previous !== 'joining',
   );
 
 describe('routeRequest: one deadline', () => {

@@ -11,6 +11,7 @@ import { MetricName } from '../../../lib/observability/metric-name.js';
 import type { RouterEvent } from '../../../lib/router/router-event.js';
 import type { Router } from '../../../lib/router/router-types.js';
 import { validateConfig } from '../../../lib/router/validate-config.js';
+import { NodeMap } from '../../../lib/streams/node-map.js';
 import type { PoolStats } from '../../../lib/transport/pool-types.js';
 import type { ClusterHealth, NodeHealth } from '../../../lib/types.js';
 
@@ -25,6 +26,7 @@ class Reader extends MetricReader {
 
 const node = (nodeId: number, status: NodeHealth['status'], rttMs: number): NodeHealth => ({
   nodeId,
+  address: `127.0.0.1:700${nodeId}`,
   status,
   reason: 'probe',
   consecutiveFailures: 0,
@@ -33,10 +35,10 @@ const node = (nodeId: number, status: NodeHealth['status'], rttMs: number): Node
   rttMs,
   since: 0,
   manual: false,
-  recoveredAt: -1,
+  recoveredAt: null,
   passiveFailures: 0,
   ejections: 0,
-  ejectedUntil: -1,
+  ejectedUntil: null,
 });
 
 /** A router made of subjects: the events are written by hand, in the shapes the helpers' contract gives. */
@@ -45,10 +47,7 @@ function fakeRouter() {
   const events = new Subject<RouterEvent>();
   const health = new BehaviorSubject<ClusterHealth>({
     at: 0,
-    nodes: new Map([
-      [1, node(1, 'up', 2)],
-      [2, node(2, 'down', 40)],
-    ]),
+    nodes: NodeMap.of([node(1, 'up', 2), node(2, 'down', 40)]),
     eligible: [1],
     panic: false,
     changed: [1, 2],

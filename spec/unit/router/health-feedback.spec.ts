@@ -8,7 +8,7 @@ import type { NodeHealth } from '../../../lib/types.js';
 
 const err = (code: string) => new RouterError(code, code, { retryable: true });
 
-function setup(latencyMs = 2, health: NodeHealth = { ...nodeHealth.initial(1, 0), status: 'up' }) {
+function setup(latencyMs = 2, health: NodeHealth = { ...nodeHealth.initial(1, 'n1', 0), status: 'up' }) {
   const feedback = new HealthFeedback(
     configDefaults.health,
     () => latencyMs,
@@ -60,7 +60,7 @@ describe('HealthFeedback', () => {
 
   it('a retryable error reply is a passive failure; a non-retryable one is an answer', () => {
     const { feedback, signals } = setup(2, {
-      ...nodeHealth.initial(1, 0),
+      ...nodeHealth.initial(1, 'n1', 0),
       status: 'suspect',
       passiveFailures: 1,
     });
@@ -103,7 +103,7 @@ describe('HealthFeedback', () => {
     const healthy = setup();
     healthy.feedback.attempt(1, undefined, 1000, { hardFailures: 0 });
     expect(healthy.signals).toEqual([]);
-    const suspect = setup(2, { ...nodeHealth.initial(1, 0), status: 'suspect', passiveFailures: 2 });
+    const suspect = setup(2, { ...nodeHealth.initial(1, 'n1', 0), status: 'suspect', passiveFailures: 2 });
     suspect.feedback.attempt(1, undefined, 1000, { hardFailures: 0 });
     expect(suspect.signals).toEqual([{ nodeId: 1, kind: 'request', ok: true }]);
   });

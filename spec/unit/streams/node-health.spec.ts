@@ -27,7 +27,7 @@ const policyArb = fc.record({
 });
 
 function fold(signals: HealthSignal[], policy = defaultHealthPolicy): NodeHealth[] {
-  const states = [nodeHealth.initial(1, 0)];
+  const states = [nodeHealth.initial(1, 'n1', 0)];
   signals.forEach((s, i) => {
     states.push(nodeHealth.reduce(states.at(-1)!, s, i + 1, policy));
   });
@@ -98,15 +98,15 @@ describe('nodeHealth', () => {
       { nodeId: 1, kind: 'probe', ok: true },
       { nodeId: 1, kind: 'probe', ok: true },
     ]);
-    expect(states.map((s) => s.status)).toEqual(['unknown', 'down', 'probation', 'up']);
+    expect(states.map((s) => s.status)).toEqual(['joining', 'down', 'probation', 'up']);
     expect(states[3]!.recoveredAt).toBe(3);
     expect(states[3]!.since).toBe(3);
     expect(states[1]!.reason).toBe('probe');
   });
 
   it('starts unknown (not eligible) until a probe answers or a connection opens', () => {
-    const initial = nodeHealth.initial(1, 0);
-    expect(initial.status).toBe('unknown');
+    const initial = nodeHealth.initial(1, 'n1', 0);
+    expect(initial.status).toBe('joining');
     expect(nodeHealth.isEligible(initial)).toBe(false);
     const connected = nodeHealth.reduce(initial, { nodeId: 1, kind: 'connected' }, 1, defaultHealthPolicy);
     expect(connected).toMatchObject({ status: 'up', reason: 'connect' });
@@ -119,7 +119,7 @@ describe('nodeHealth', () => {
       { nodeId: 1, kind: 'probe', ok: false, hard: false },
       { nodeId: 1, kind: 'probe', ok: false, hard: false },
     ]);
-    expect(failing.map((s) => s.status)).toEqual(['unknown', 'unknown', 'down']);
+    expect(failing.map((s) => s.status)).toEqual(['joining', 'joining', 'down']);
   });
 
   const ok = (kind: 'probe' | 'request'): HealthSignal => ({ nodeId: 1, kind, ok: true, rttMs: 1 });
@@ -130,7 +130,7 @@ describe('nodeHealth', () => {
     for (const [at, s] of steps) states.push(nodeHealth.reduce(states.at(-1)!, s, at, policy, canEject));
     return states;
   };
-  const up = nodeHealth.reduce(nodeHealth.initial(1, 0), { nodeId: 1, kind: 'connected' }, 0, policy);
+  const up = nodeHealth.reduce(nodeHealth.initial(1, 'n1', 0), { nodeId: 1, kind: 'connected' }, 0, policy);
 
   it('a gray node (good probes, failed requests) is ejected after passiveFall, and good probes do not cancel it', () => {
     const states = run(up, [
@@ -172,8 +172,8 @@ describe('nodeHealth', () => {
     let at = 0;
     for (let round = 0; round < 4; round++) {
       for (let k = 0; k < 3; k++) state = nodeHealth.reduce(state, fail('request'), ++at, policy);
-      untils.push(state.ejectedUntil - at);
-      at = state.ejectedUntil;
+      untils.push(state.ejectedUntil! - at);
+      at = state.ejectedUntil!;
       state = nodeHealth.reduce(state, ok('probe'), at, policy);
       state = nodeHealth.reduce(state, ok('probe'), at, policy);
       expect(state.status).toBe('up');
@@ -187,7 +187,7 @@ describe('nodeHealth', () => {
       [1, 2, 3, 4].map((at) => [at, fail('request')]),
       () => false,
     );
-    expect(states.at(-1)).toMatchObject({ status: 'suspect', passiveFailures: 4, ejectedUntil: -1 });
+    expect(states.at(-1)).toMatchObject({ status: 'suspect', passiveFailures: 4, ejectedUntil: null });
     expect(nodeHealth.isEligible(states.at(-1)!)).toBe(true);
   });
 
@@ -207,7 +207,7 @@ describe('nodeHealth: ejection and probes', () => {
   const fail = (kind: 'probe' | 'request'): HealthSignal => ({ nodeId: 1, kind, ok: false, hard: false });
   const ok: HealthSignal = { nodeId: 1, kind: 'probe', ok: true, rttMs: 1 };
   it('a node down by its probes too (not gray) has its ejection lifted and returns after rise probes', () => {
-    let s = nodeHealth.reduce(nodeHealth.initial(1, 0), { nodeId: 1, kind: 'connected' }, 0, policy);
+    let s = nodeHealth.reduce(nodeHealth.initial(1, 'n1', 0), { nodeId: 1, kind: 'connected' }, 0, policy);
     for (const [at, sig] of [
       [1, fail('request')],
       [2, fail('request')],
@@ -217,7 +217,7 @@ describe('nodeHealth: ejection and probes', () => {
     s = nodeHealth.reduce(s, fail('probe'), 3, policy);
     expect(s.ejectedUntil).toBe(1002); // one failed probe: still ejected (a flaky ping does not free a gray node)
     s = nodeHealth.reduce(s, fail('probe'), 4, policy);
-    expect(s).toMatchObject({ status: 'down', ejectedUntil: -1, ejections: 1 });
+    expect(s).toMatchObject({ status: 'down', ejectedUntil: null, ejections: 1 });
     s = nodeHealth.reduce(s, ok, 5, policy);
     s = nodeHealth.reduce(s, ok, 6, policy);
     expect(s.status).toBe('up');

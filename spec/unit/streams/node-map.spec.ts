@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { nodeHealth } from '../../../lib/streams/node-health.js';
 import { NodeMap } from '../../../lib/streams/node-map.js';
 
-const nodes = (n: number) => Array.from({ length: n }, (_, i) => nodeHealth.initial(i + 1, 0));
+const nodes = (n: number) => Array.from({ length: n }, (_, i) => nodeHealth.initial(i + 1, 'n', 0));
 
 describe('NodeMap', () => {
   test.prop([fc.integer({ min: 1, max: 200 }), fc.array(fc.nat(), { maxLength: 30 })])(
@@ -34,12 +34,57 @@ describe('NodeMap', () => {
     expect(b.get(1)).toBe(a.get(1));
     expect(b.get(100)).toBe(a.get(100));
     expect(b.get(70)).not.toBe(a.get(70));
-    expect(a.get(70)!.rttMs).toBe(-1);
+    expect(a.get(70)!.rttMs).toBeNull();
   });
 
-  it('rejects ids out of order and unknown nodes', () => {
-    expect(() => NodeMap.of([nodeHealth.initial(2, 0)])).toThrowError(RangeError);
-    expect(() => NodeMap.of(nodes(3)).with(nodeHealth.initial(4, 0))).toThrowError(RangeError);
+  it('takes any distinct ids, iterates them ascending, and rejects duplicates and unknown nodes', () => {
+    const sparse = NodeMap.of([7, 3, 1000].map((id) => nodeHealth.initial(id, 'n', 0)));
+    expect([...sparse.keys()]).toEqual([3, 7, 1000]);
+    expect(sparse.get(1000)!.nodeId).toBe(1000);
+    expect(sparse.get(1)).toBeUndefined();
+    expect(() => NodeMap.of([nodeHealth.initial(2, 'n', 0), nodeHealth.initial(2, 'n', 0)])).toThrowError(
+      RangeError,
+    );
+    expect(() => NodeMap.of(nodes(3)).with(nodeHealth.initial(4, 'n', 0))).toThrowError(RangeError);
+    expect(() => NodeMap.of(nodes(3)).added(nodeHealth.initial(3, 'n', 0))).toThrowError(RangeError);
     expect(NodeMap.of(nodes(3)).has(4)).toBe(false);
+  });
+
+  test.prop([
+    fc.array(
+      fc.oneof(
+        fc.constant({ op: 'add' as const, k: 0 }),
+        fc.record({ op: fc.constant('remove' as const), k: fc.nat() }),
+        fc.record({ op: fc.constant('edit' as const), k: fc.nat() }),
+      ),
+      { maxLength: 120 },
+    ),
+  ])('added() / without() / with() behave as a Map keyed by id, ids never reused, ascending order', (ops) => {
+    let map = NodeMap.of([]);
+    const reference = new Map<number, ReturnType<typeof nodeHealth.initial>>();
+    let nextId = 1;
+    for (const { op, k } of ops) {
+      const ids = [...reference.keys()];
+      if (op === 'add') {
+        const node = nodeHealth.initial(nextId++, `10.0.0.1:${nextId}`, 0);
+        map = map.added(node);
+        reference.set(node.nodeId, node);
+      } else if (ids.length > 0 && op === 'remove') {
+        const id = ids[k % ids.length]!;
+        const before = map;
+        map = map.without(id);
+        reference.delete(id);
+        expect(before.has(id)).toBe(true);
+      } else if (ids.length > 0) {
+        const id = ids[k % ids.length]!;
+        const next = { ...reference.get(id)!, consecutiveFailures: k };
+        map = map.with(next);
+        reference.set(id, next);
+      }
+      expect(map.size).toBe(reference.size);
+    }
+    expect([...map.keys()]).toEqual([...reference.keys()].sort((a, b) => a - b));
+    for (const [id, h] of reference) expect(map.get(id)).toBe(h);
+    expect(JSON.parse(JSON.stringify(map))).toEqual([...map.values()]);
   });
 });

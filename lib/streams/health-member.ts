@@ -1,0 +1,12 @@
+import type { NodeId } from '../types.js';
+
+/**
+ * One member of a cluster as {@link clusterHealth} sees it: its router-assigned id, its address label, and
+ * whether membership removed it and it is draining (kept in `health$` as `draining`, no longer probed).
+ */
+export interface HealthMember {
+  readonly id: NodeId;
+  readonly address: string;
+  /** @defaultValue false */
+  readonly draining?: boolean;
+}

@@ -18,6 +18,7 @@ const notSent = new Set<string>([
   ErrorCode.Backpressure,
   ErrorCode.InvalidPayload,
   ErrorCode.RouterClosed,
+  ErrorCode.AuthFailed,
 ]);
 
 /**

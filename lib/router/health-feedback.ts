@@ -46,6 +46,7 @@ const refused = new Set<string>([ErrorCode.ConnectRefused, ErrorCode.ConnectFail
  *   that follows is not counted again (an idle connection that breaks counts once through that event);
  * - a request counts against at most {@link poisonAfter} nodes for broken connections: after that it is
  *   suspected of breaking them itself (a poison request), is not retried, and stops counting;
+ * - rejected credentials (`ERR_AUTH_FAILED` at connect) are no failure: the node is `unusable` (reason `auth`);
  * - a refused connect (`connectFailed`: refused, unreachable, TLS) takes the node down at once; a connect
  *   timeout counts like a failed probe; a connection that opens is the node's first contact (`unknown` → `up`);
  * - everything local says nothing of the node: waiting for a connection, a full pool or write buffer, our own
@@ -125,7 +126,8 @@ export class HealthFeedback {
     const id = event.nodeId;
     if (event.type === 'connectionCreated') this.subject.next({ nodeId: id, kind: 'connected' });
     else if (event.type === 'connectFailed') {
-      if (refused.has(event.error.code))
+      if (event.error.code === ErrorCode.AuthFailed) this.subject.next({ nodeId: id, kind: 'auth' });
+      else if (refused.has(event.error.code))
         this.subject.next({ nodeId: id, kind: 'request', ok: false, hard: true });
       else if (event.error.code === ErrorCode.ConnectTimeout)
         this.subject.next({ nodeId: id, kind: 'probe', ok: false, hard: false });

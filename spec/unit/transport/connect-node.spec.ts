@@ -252,10 +252,10 @@ describe('connectNode: rejected credentials', () => {
     expect(outcome.err?.retryable).toBe(false);
     expect(outcome.err?.message).toContain('10.0.0.1:7000');
     expect(store!.rejectedNodes).toEqual([1]);
-    delete outcome.err;
+    outcome.err = undefined;
     void start();
     await step(200);
-    expect(outcome.err?.code).toBe(ErrorCode.AuthFailed);
+    expect((outcome as { err?: RouterError }).err?.code).toBe(ErrorCode.AuthFailed);
     expect(memory.opened).toHaveLength(1); // refused from the store: no socket opened
     expect(memory.authStats.rejected).toBe(1);
   });

@@ -3,22 +3,29 @@ import { startDashboard } from '../dashboard/dashboard-server.js';
 import type { FeedHealth, FeedStats } from '../dashboard/feed-types.js';
 import { createRouter } from '../router/router.js';
 import { checkPortFree } from './check-port-free.js';
+import { cliCredentials } from './cli-credentials.js';
 import { listenError } from './listen-error.js';
 import { statusTable } from './status-table.js';
 import { startTraffic } from './traffic.js';
 import { UsageError } from './usage-error.js';
 
-export const watchUsage = `qdb-router watch HOST:PORT … [--port N] [--rate R]
+export const watchUsage = `qdb-router watch HOST:PORT … [--port N] [--rate R] [--token TOKEN]
   Connects a router to a cluster and shows it live: a table redrawn in place in the terminal, and a web dashboard
   on 127.0.0.1 (--port, default any free port; the URL is printed) with /events (SSE) and /metrics (Prometheus).
-  --rate R sends R requests per second through the router (default 0: health only). Ctrl-C stops.`;
+  --rate R sends R requests per second through the router (default 0: health only). Ctrl-C stops.
+  --token TOKEN authenticates every connection (the token handshake); or set QDB_ROUTER_AUTH_TOKEN, which keeps
+  it out of the process list and shell history. The token is never printed.`;
 
 /** `qdb-router watch`. */
 export async function watchCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { port: { type: 'string', default: '0' }, rate: { type: 'string', default: '0' } },
+    options: {
+      port: { type: 'string', default: '0' },
+      rate: { type: 'string', default: '0' },
+      token: { type: 'string' },
+    },
   });
   if (positionals.length === 0) throw new UsageError('watch needs at least one HOST:PORT');
   const port = Number(values.port);
@@ -34,7 +41,11 @@ export async function watchCommand(args: string[]): Promise<number> {
   }
   let router: ReturnType<typeof createRouter>;
   try {
-    router = createRouter({ hosts: positionals, health: { intervalMs: 500, timeoutMs: 500 } });
+    router = createRouter({
+      hosts: positionals,
+      health: { intervalMs: 500, timeoutMs: 500 },
+      credentials: cliCredentials(values.token),
+    });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

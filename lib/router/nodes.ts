@@ -2,12 +2,12 @@ import { merge, type Observable } from 'rxjs';
 import type { ResolvedConfig } from '../config.js';
 import type { RouterError } from '../errors.js';
 import { connectNode, type NodeSetup } from '../transport/connect-node.js';
-import { nodeSetup } from './node-setup.js';
 import { Pool } from '../transport/pool.js';
 import type { PoolConnection } from '../transport/pool-connection.js';
 import type { PoolEvent, PoolStats } from '../transport/pool-types.js';
 import type { NodeAddress, NodeId } from '../types.js';
 import type { Message, MessageType } from '../wire/message.js';
+import { nodeSetup } from './node-setup.js';
 
 /** One node of the router: its address and its pool. */
 export interface RouterNode {

@@ -87,7 +87,8 @@ export class AuthGate {
   private handshake(presented: PresentedCredentials): AuthVerdict {
     const { token, verify, ttlMs } = this.options;
     const ok =
-      (token !== undefined && presented.token === token) || (verify !== undefined && verify(presented) === true);
+      (token !== undefined && presented.token === token) ||
+      (verify !== undefined && verify(presented) === true);
     if (!ok) {
       this.stats.rejected++;
       this.authenticated = false;
@@ -97,7 +98,12 @@ export class AuthGate {
     this.authenticated = true;
     this.expiresAt = ttlMs === undefined ? Number.POSITIVE_INFINITY : this.now() + ttlMs;
     const body = ttlMs === undefined ? {} : { expiresAt: this.expiresAt };
-    return { pass: false, type: MessageType.Ack, payload: encoder.encode(JSON.stringify(body)), close: false };
+    return {
+      pass: false,
+      type: MessageType.Ack,
+      payload: encoder.encode(JSON.stringify(body)),
+      close: false,
+    };
   }
 }
 

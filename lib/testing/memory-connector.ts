@@ -130,8 +130,10 @@ export class MemoryConnection extends Connection {
     const decoder = new FrameDecoder({ maxMessageBytes: options.connection?.maxMessageBytes });
     const respond = options.respond ?? echo;
     const gate = options.auth
-      ? new AuthGate(options.auth, authStats ?? { accepted: 0, rejected: 0, unauthenticated: 0, expired: 0 }, () =>
-          options.scheduler.now(),
+      ? new AuthGate(
+          options.auth,
+          authStats ?? { accepted: 0, rejected: 0, unauthenticated: 0, expired: 0 },
+          () => options.scheduler.now(),
         )
       : undefined;
     server.on('data', (chunk: Uint8Array) => {

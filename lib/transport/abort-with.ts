@@ -34,7 +34,11 @@ export function abortWith(
     waiting.clear();
   };
   const onOuter = () =>
-    fire(new RouterError(ErrorCode.PoolClosed, 'connection setup aborted: the pool is closed', { retryable: true }));
+    fire(
+      new RouterError(ErrorCode.PoolClosed, 'connection setup aborted: the pool is closed', {
+        retryable: true,
+      }),
+    );
   outer.addEventListener('abort', onOuter, { once: true });
   const timer = scheduler.schedule(() => fire(timeoutError()), Math.max(0, end - scheduler.now()));
   if (outer.aborted) onOuter();

@@ -110,7 +110,8 @@ async function negotiate(conn: PoolConnection, channel: HandshakeChannel, aboveB
     if (err instanceof RemoteError) return; // an answer: no compression
     throw err;
   }
-  const theirs = reply.type === MessageType.FeatureNegotiation ? featureList.decode(reply.payload) : undefined;
+  const theirs =
+    reply.type === MessageType.FeatureNegotiation ? featureList.decode(reply.payload) : undefined;
   const connection = conn as PoolConnection & { useCompression?(bytes: number): void };
   if (theirs?.includes(featureList.compression)) connection.useCompression?.(aboveBytes);
 }
@@ -140,7 +141,9 @@ function apply(
   store: CredentialsStore | undefined,
 ): void {
   if (result !== undefined && (typeof result !== 'object' || result === null))
-    throw new TypeError(`the handshake resolved with ${String(result)}; expected a HandshakeResult or nothing`);
+    throw new TypeError(
+      `the handshake resolved with ${String(result)}; expected a HandshakeResult or nothing`,
+    );
   const id = result?.serverNodeId;
   if (id !== undefined) {
     const whole = typeof id === 'bigint' ? id >= 0n : Number.isSafeInteger(id) && id >= 0;

@@ -220,7 +220,8 @@ function checkCredentials(value: unknown): asserts value is Credentials {
   if (typeof value !== 'object' || value === null) throw new TypeError('it returned no Credentials object');
   const c = value as Record<string, unknown>;
   for (const key of ['token', 'username', 'password'] as const) {
-    if (c[key] !== undefined && typeof c[key] !== 'string') throw new TypeError(`credentials.${key} is not a string`);
+    if (c[key] !== undefined && typeof c[key] !== 'string')
+      throw new TypeError(`credentials.${key} is not a string`);
   }
   if (c.expiresAt !== undefined && !(typeof c.expiresAt === 'number' && Number.isFinite(c.expiresAt)))
     throw new TypeError('credentials.expiresAt is not a finite number (ms since the epoch)');

@@ -361,7 +361,12 @@ export class Pool {
         done = true;
       }
     }
-    if (more && !this.closedState && this.connecting < this.maxConnecting && this.usable() + this.connecting < this.max)
+    if (
+      more &&
+      !this.closedState &&
+      this.connecting < this.maxConnecting &&
+      this.usable() + this.connecting < this.max
+    )
       this.connect();
   }
 

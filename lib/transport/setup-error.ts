@@ -35,8 +35,12 @@ export function setupError(err: unknown, address: NodeAddress, step: string): Ro
       cause: err,
     });
   const detail = err instanceof Error ? err.message : String(err);
-  return new RouterError(ErrorCode.ConnectFailed, `connection setup with ${where} failed at the ${step}: ${detail}`, {
-    retryable: true,
-    cause: err,
-  });
+  return new RouterError(
+    ErrorCode.ConnectFailed,
+    `connection setup with ${where} failed at the ${step}: ${detail}`,
+    {
+      retryable: true,
+      cause: err,
+    },
+  );
 }

@@ -1,5 +1,5 @@
 import { ErrorCode, RemoteError, RouterError } from '../errors.js';
-import { MessageType } from '../wire/message.js';
+import { type Message, MessageType } from '../wire/message.js';
 import type { HandshakeChannel, HandshakeContext, HandshakeResult } from './handshake-types.js';
 
 const decoder = new TextDecoder();
@@ -28,8 +28,11 @@ export async function tokenHandshake(
         ? { username: c.username, password: c.password }
         : undefined;
   if (body === undefined)
-    throw new RouterError(ErrorCode.AuthFailed, `no token, username or password to present to ${ctx.address}`);
-  let reply;
+    throw new RouterError(
+      ErrorCode.AuthFailed,
+      `no token, username or password to present to ${ctx.address}`,
+    );
+  let reply: Message;
   try {
     reply = await channel.request(MessageType.Admin, JSON.stringify(body));
   } catch (err) {
@@ -39,7 +42,8 @@ export async function tokenHandshake(
       });
     throw err;
   }
-  if (reply.type !== MessageType.Ack) throw new Error(`${ctx.address} answered the handshake with type ${reply.type}`);
+  if (reply.type !== MessageType.Ack)
+    throw new Error(`${ctx.address} answered the handshake with type ${reply.type}`);
   return parseAck(reply.payload);
 }
 
@@ -55,6 +59,8 @@ function parseAck(payload: Uint8Array): HandshakeResult | undefined {
   const { expiresAt, nodeId } = value as Record<string, unknown>;
   return {
     ...(typeof expiresAt === 'number' && Number.isFinite(expiresAt) ? { expiresAt } : {}),
-    ...(typeof nodeId === 'number' && Number.isSafeInteger(nodeId) && nodeId >= 0 ? { serverNodeId: nodeId } : {}),
+    ...(typeof nodeId === 'number' && Number.isSafeInteger(nodeId) && nodeId >= 0
+      ? { serverNodeId: nodeId }
+      : {}),
   };
 }

@@ -2,8 +2,8 @@ import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { configDefaults } from '../../../lib/config.js';
 import { ErrorCode, RouterError } from '../../../lib/errors.js';
-import type { AuthOptions } from '../../../lib/testing/auth-gate.js';
 import { advanceTo } from '../../../lib/testing/advance-to.js';
+import type { AuthOptions } from '../../../lib/testing/auth-gate.js';
 import { type MemoryReply, memoryConnector } from '../../../lib/testing/memory-connector.js';
 import { connectNode, type NodeSetup } from '../../../lib/transport/connect-node.js';
 import { CredentialsStore } from '../../../lib/transport/credentials-store.js';
@@ -91,7 +91,12 @@ describe('connectNode: nothing is served before the connection is ready', () => 
       credentials: () => ({ token: 's3cr3t' }),
       latencyMs: 50,
     });
-    const pool = new Pool(1, (signal) => connectNode(address, nodeSetup, signal), { minConnections: 0 }, scheduler);
+    const pool = new Pool(
+      1,
+      (signal) => connectNode(address, nodeSetup, signal),
+      { minConnections: 0 },
+      scheduler,
+    );
     const replies: Array<string | undefined> = [];
     for (let i = 0; i < 5; i++)
       pool.send(MessageType.Data, new Uint8Array([i]), 5000, (err) => replies.push(err?.code));
@@ -195,7 +200,9 @@ describe('connectNode: bounded and abortable', () => {
 
   it('a handshake never answered fails ERR_CONNECT_TIMEOUT at the connect timeout, or at the earlier deadline', async () => {
     const never: Handshake = (_channel, ctx) =>
-      new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)));
+      new Promise((_resolve, reject) =>
+        ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)),
+      );
     for (const [deadline, at] of [
       [undefined, 1000],
       [300, 300],
@@ -214,7 +221,8 @@ describe('connectNode: bounded and abortable', () => {
 
   it('a reset or a garbage reply during the handshake is a retryable connect failure', async () => {
     const { memory, outcome, start, step } = setup({
-      respond: (m) => (m.type === MessageType.Admin ? { type: MessageType.Pong, payload: m.payload } : undefined),
+      respond: (m) =>
+        m.type === MessageType.Admin ? { type: MessageType.Pong, payload: m.payload } : undefined,
       handshake: async (channel) => void (await channel.request(MessageType.Admin, '{}')),
     });
     void start();

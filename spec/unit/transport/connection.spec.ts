@@ -2,7 +2,6 @@ import { lastValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, RemoteError, type RouterError } from '../../../lib/errors.js';
 import { errorPayload } from '../../../lib/wire/error-payload.js';
-import { featureList } from '../../../lib/wire/feature-list.js';
 import { FrameDecoder } from '../../../lib/wire/frame-decoder.js';
 import { type Message, MessageType } from '../../../lib/wire/message.js';
 import { setup } from './connection-harness.js';

@@ -10,7 +10,9 @@ import type { Credentials } from '../../../lib/transport/handshake-types.js';
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A store over a counting provider; the wall clock is the virtual one plus 1e12 (so epoch values look real). */
-function setup(make: (call: number, now: number) => Credentials | Promise<Credentials> = () => ({ token: 't' })) {
+function setup(
+  make: (call: number, now: number) => Credentials | Promise<Credentials> = () => ({ token: 't' }),
+) {
   const scheduler = new VirtualTimeScheduler();
   const wall = () => 1e12 + scheduler.now();
   const calls: number[] = [];
@@ -78,7 +80,8 @@ describe('CredentialsStore', () => {
           }
           await step(t + 200);
           await Promise.all(asks);
-          for (let i = 1; i < calls.length; i++) expect(calls[i]! - calls[i - 1]!).toBeGreaterThanOrEqual(100);
+          for (let i = 1; i < calls.length; i++)
+            expect(calls[i]! - calls[i - 1]!).toBeGreaterThanOrEqual(100);
         },
       ),
       { numRuns: 40 },
@@ -127,7 +130,11 @@ describe('CredentialsStore', () => {
 
   it('without a provider, each backoff step is one new try per node', async () => {
     const scheduler = new VirtualTimeScheduler();
-    const store = new CredentialsStore({ provider: undefined, scheduler, timing: configDefaults.credentials });
+    const store = new CredentialsStore({
+      provider: undefined,
+      scheduler,
+      timing: configDefaults.credentials,
+    });
     const g0 = await store.get(1);
     store.rejected(1, g0, auth);
     expect(store.refusal(1, await store.get(1))).toBe(auth);

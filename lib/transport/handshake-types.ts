@@ -57,4 +57,6 @@ export interface HandshakeResult {
 export type Handshake = (
   channel: HandshakeChannel,
   ctx: HandshakeContext,
+)
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handshake that learns nothing may be `async () => {}`
 ) => Promise<HandshakeResult | undefined | void>;

@@ -57,6 +57,5 @@ export interface HandshakeResult {
 export type Handshake = (
   channel: HandshakeChannel,
   ctx: HandshakeContext,
-)
   // biome-ignore lint/suspicious/noConfusingVoidType: a handshake that learns nothing may be `async () => {}`
 ) => Promise<HandshakeResult | undefined | void>;

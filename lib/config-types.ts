@@ -26,7 +26,7 @@ export interface RetryOptions {
   readonly backoffMultiplier?: number;
   /** @defaultValue 'none' (the reference client's exact delays) */
   readonly jitter?: JitterMode;
-  /** A retry budget shared by all requests (Finagle's 20 % + 10/s), or false for none. @defaultValue {} */
+  /** A retry budget shared by all requests (Finagle's: 20 % of requests + a reserve of 10/s × 10 s), or false for none. @defaultValue {} */
   readonly budget?: Omit<RetryBudgetOptions, 'now'> | false;
   /**
    * Per-attempt timeout (Envoy's `per_try_timeout`): an attempt unanswered this long is abandoned and, when the
@@ -97,12 +97,22 @@ export interface RouterConfig {
   readonly slowStartMs?: number;
   /** Options for `tls://` hosts (CA, client certificate …). */
   readonly tls?: TlsOptions;
-  /** @defaultValue 1048576 */
+  /** @defaultValue 1048575 */
   readonly maxMessageBytes?: number;
   /** LZ4-compress messages above this size. @defaultValue Infinity (off) */
   readonly compressAboveBytes?: number;
-  /** Time source (inject a TestScheduler in tests). @defaultValue asyncScheduler */
+  /**
+   * Time source of every duration: deadlines, timeouts, ejections, backoffs, heartbeats, slow start (inject a
+   * `VirtualTimeScheduler` or `TestScheduler` in tests). Its `now()` may have a fractional part.
+   * @defaultValue monotonicScheduler (`asyncScheduler`'s timers, `performance.timeOrigin + performance.now()`:
+   * a step of the system clock changes no duration)
+   */
   readonly scheduler?: SchedulerLike;
+  /**
+   * The wall clock, in ms since the epoch: read only for the frames' wire `timestamp` (floored to whole ms) and to
+   * place credentials' and sessions' `expiresAt` on the scheduler's clock, never for a duration. @defaultValue Date.now
+   */
+  readonly wallClock?: () => number;
   /** Uniform random in [0, 1) for balancing and jitter. @defaultValue Math.random */
   readonly random?: () => number;
   /** The WebSocket constructor for `ws://` hosts. @defaultValue globalThis.WebSocket, else the `ws` package */
@@ -121,8 +131,6 @@ export interface RouterConfig {
    * least 100 ms apart, ahead of their `expiresAt`). Connections opened later use the latest credentials.
    */
   readonly credentials?: CredentialsProvider;
-  /** Ms since the epoch: what credentials' and sessions' `expiresAt` are measured against. @defaultValue Date.now */
-  readonly wallClock?: () => number;
 }
 
 /** A configuration with every default filled in; see {@link resolveConfig}. */
@@ -149,10 +157,10 @@ export interface ResolvedConfig {
   readonly compressAboveBytes: number;
   readonly scheduler: SchedulerLike;
   readonly random: () => number;
+  readonly wallClock: () => number;
   readonly WebSocket: WebSocketConstructor | undefined;
   readonly connect: ((address: NodeAddress, signal: AbortSignal) => Promise<PoolConnection>) | undefined;
   /** The handshake given (the router runs the token handshake when only `credentials` was given). */
   readonly handshake: Handshake | undefined;
   readonly credentials: CredentialsProvider | undefined;
-  readonly wallClock: (() => number) | undefined;
 }

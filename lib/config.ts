@@ -1,4 +1,4 @@
-import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
 import { configChecker } from './config-checker.js';
 import type {
   BalancerName,
@@ -7,13 +7,15 @@ import type {
   RetryOptions,
   RouterPoolOptions,
 } from './config-types.js';
+import { monotonicScheduler } from './monotonic-scheduler.js';
 import type { JitterMode } from './operators/backoff.js';
 import { parseHost } from './parse-host.js';
 import type { HealthPolicy } from './streams/health-policy.js';
 import type { WebSocketConstructor } from './transport/connect-websocket.js';
 import type { TlsOptions } from './transport/connector.js';
 
-// Only types are imported from the rest of qdb-router; its helpers (config-checker, parse-host) are leaves too.
+// Only types are imported from the rest of qdb-router; its helpers (config-checker, parse-host, monotonic-scheduler)
+// are leaves too.
 
 export { maxTimeoutMs } from './config-checker.js';
 export type {
@@ -58,7 +60,8 @@ export const configDefaults = {
   } satisfies HealthPolicy as HealthPolicy,
   balancer: 'p2c' as BalancerName,
   slowStartMs: 10_000,
-  maxMessageBytes: 1024 * 1024,
+  /** 1 MiB − 1: a frame's length prefix (flag + message) at most 1,048,576, the reference reader's rule. */
+  maxMessageBytes: 1024 * 1024 - 1,
   compressAboveBytes: Number.POSITIVE_INFINITY,
   request: { type: 2 /* MessageType.Data */, idempotent: true },
   /** Credentials timing: see `CredentialsStore`. */
@@ -68,6 +71,11 @@ export const configDefaults = {
     refreshAheadFraction: 0.25,
     rejectedBackoffMs: 1000,
     rejectedMaxBackoffMs: 30_000,
+  },
+  /** Internal figures, not options: named here so that no default hides in the code that uses it. */
+  tuning: {
+    /** The derived hedge delay is recomputed at most this often (router/hedging.ts). */
+    hedgeDelayRefreshMs: 100,
   },
 } as const;
 
@@ -88,11 +96,11 @@ const topKeys = [
   'compressAboveBytes',
   'scheduler',
   'random',
+  'wallClock',
   'connect',
   'WebSocket',
   'handshake',
   'credentials',
-  'wallClock',
 ];
 const poolKeys = [...Object.keys(configDefaults.pool), 'acquireTimeoutMs'];
 const retryKeys = [...Object.keys(configDefaults.retry), 'budget', 'attemptTimeoutMs'];
@@ -142,7 +150,7 @@ export function resolveConfig(input: unknown, invalid: InvalidConfig): Readonly<
   check.positive(c, 'compressAboveBytes', '', true);
   if (c.balancer !== undefined && !['p2c', 'round-robin', 'least-outstanding'].includes(c.balancer as string))
     throw invalid('balancer', c.balancer, "'p2c', 'round-robin' or 'least-outstanding'");
-  for (const key of ['random', 'connect', 'WebSocket', 'handshake', 'credentials', 'wallClock'] as const) {
+  for (const key of ['random', 'wallClock', 'connect', 'WebSocket', 'handshake', 'credentials'] as const) {
     if (c[key] !== undefined && typeof c[key] !== 'function') throw invalid(key, c[key], 'a function');
   }
   if (c.scheduler !== undefined && typeof (c.scheduler as SchedulerLike | null)?.schedule !== 'function')
@@ -200,15 +208,16 @@ export function resolveConfig(input: unknown, invalid: InvalidConfig): Readonly<
     throw invalid('retry.budget', retry.budget, 'an object or false');
   if (typeof retry.budget === 'object' && retry.budget !== null) {
     const budget = retry.budget as Record<string, unknown>;
-    check.knownKeys(budget, ['percentCanRetry', 'minRetriesPerSecond', 'maxBalance'], 'retry.budget.');
+    check.knownKeys(budget, ['percentCanRetry', 'minRetriesPerSecond', 'ttlMs'], 'retry.budget.');
     const p = budget.percentCanRetry;
     if (p !== undefined && !(typeof p === 'number' && p >= 0 && p <= 1))
       throw invalid('retry.budget.percentCanRetry', p, 'a number from 0 to 1');
-    for (const k of ['minRetriesPerSecond', 'maxBalance'] as const) {
-      const v = budget[k];
-      if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0))
-        throw invalid(`retry.budget.${k}`, v, 'a finite number >= 0');
-    }
+    const v = budget.minRetriesPerSecond;
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0))
+      throw invalid('retry.budget.minRetriesPerSecond', v, 'a finite number >= 0');
+    const ttl = budget.ttlMs;
+    if (ttl !== undefined && !(typeof ttl === 'number' && ttl >= 1000 && ttl <= 60_000))
+      throw invalid('retry.budget.ttlMs', ttl, 'a number of ms from 1000 to 60000');
   }
 
   const hedge = c.hedge === true || c.hedge === false ? {} : check.section(c, 'hedge', hedgeKeys);
@@ -253,12 +262,12 @@ export function resolveConfig(input: unknown, invalid: InvalidConfig): Readonly<
     tls: c.tls as TlsOptions | undefined,
     maxMessageBytes: (c.maxMessageBytes as number | undefined) ?? configDefaults.maxMessageBytes,
     compressAboveBytes: (c.compressAboveBytes as number | undefined) ?? configDefaults.compressAboveBytes,
-    scheduler: (c.scheduler as SchedulerLike | undefined) ?? asyncScheduler,
+    scheduler: (c.scheduler as SchedulerLike | undefined) ?? monotonicScheduler,
     random: (c.random as (() => number) | undefined) ?? Math.random,
+    wallClock: (c.wallClock as (() => number) | undefined) ?? Date.now,
     WebSocket: c.WebSocket as WebSocketConstructor | undefined,
     connect: c.connect as ResolvedConfig['connect'],
     handshake: c.handshake as ResolvedConfig['handshake'],
     credentials: c.credentials as ResolvedConfig['credentials'],
-    wallClock: c.wallClock as ResolvedConfig['wallClock'],
   });
 }

@@ -46,9 +46,11 @@ export function nodeSetup(config: Readonly<ResolvedConfig>, hooks: SetupHooks = 
         tls: c.tls,
         WebSocket: c.WebSocket,
         signal,
+        maxMessageBytes: c.maxMessageBytes,
       });
       return new Connection(stream, address.id, {
         scheduler: c.scheduler,
+        wallClock: c.wallClock,
         maxBufferedBytes: c.pool.maxBufferedBytesPerConnection,
         requestTimeoutMs: c.timeoutMs,
         maxInFlight: c.pool.maxInFlightPerConnection,

@@ -4,6 +4,7 @@ import { createRouter } from '../router/router.js';
 import type { Router } from '../router/router-types.js';
 import { ProcessCluster } from '../testing/process-cluster.js';
 import { checkPortFree } from './check-port-free.js';
+import { cliCredentials } from './cli-credentials.js';
 import { dashboardCli } from './dashboard-cli.js';
 import { injectFault } from './demo-faults.js';
 import { parentPidVariable } from './exit-with-parent.js';
@@ -11,7 +12,6 @@ import { listenError } from './listen-error.js';
 import { parsePorts } from './parse-ports.js';
 import { startSupervisor } from './start-supervisor.js';
 import { startTraffic } from './traffic.js';
-import { cliCredentials } from './cli-credentials.js';
 import { UsageError } from './usage-error.js';
 
 export const demoUsage = `qdb-router demo [--ports 7000,7001,7002] [--port N] [--host NAME] [--allow-control] [--rate 200] [--fault-every 10000] [--token T]

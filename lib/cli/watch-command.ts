@@ -3,11 +3,11 @@ import { startDashboard } from '../dashboard/dashboard-server.js';
 import type { FeedHealth, FeedStats } from '../dashboard/feed-types.js';
 import { createRouter } from '../router/router.js';
 import { checkPortFree } from './check-port-free.js';
+import { cliCredentials } from './cli-credentials.js';
 import { dashboardCli } from './dashboard-cli.js';
 import { listenError } from './listen-error.js';
 import { statusTable } from './status-table.js';
 import { startTraffic } from './traffic.js';
-import { cliCredentials } from './cli-credentials.js';
 import { UsageError } from './usage-error.js';
 
 export const watchUsage = `qdb-router watch HOST:PORT … [--port N] [--host NAME] [--allow-control] [--rate R] [--token T]

@@ -115,7 +115,9 @@ describe('close() during connection setup', () => {
       });
       await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
       cleanup.push(() => new Promise((r) => silent.close(r)));
-      cleanup.push(() => accepted.forEach((s) => s.destroy()));
+      cleanup.push(() => {
+        for (const s of accepted) s.destroy();
+      });
       const before = handles();
       // nothing in flight (as measured in the issue): the pool's warm-up connection is in setup
       const router = createRouter({

@@ -46,6 +46,7 @@ function setup(o: Options = {}) {
     record: true,
     auth: o.auth,
     respond: o.respond,
+    connection: { wallClock: () => 1_764_000_000_000 },
   });
   const handshake = o.handshake ?? (o.credentials ? tokenHandshake : undefined);
   const store = handshake
@@ -106,7 +107,7 @@ describe('connectNode: nothing is served before the connection is ready', () => 
       sender: 0,
       recipient: 1,
       sequence: 1,
-      timestamp: 0,
+      timestamp: 1_764_000_000_000,
       type: MessageType.Admin,
       payload: new TextEncoder().encode('{"token":"s3cr3t"}'),
     });

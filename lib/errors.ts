@@ -39,6 +39,8 @@ export const ErrorCode = {
    * rejected again; nothing was sent). The node is shown `unusable` with reason `auth`, not down.
    */
   AuthFailed: 'ERR_AUTH_FAILED',
+  /** `request(payload, { signal })` was aborted by its signal (not retryable; `cause` is `signal.reason`). */
+  Aborted: 'ERR_ABORTED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

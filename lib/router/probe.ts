@@ -2,10 +2,7 @@ import { defer, map, type Observable, type SchedulerLike, tap, timer } from 'rxj
 import { ErrorCode, type RouterError } from '../errors.js';
 import type { Pool } from '../transport/pool.js';
 import type { NodeId } from '../types.js';
-import { MessageType } from '../wire/message.js';
 import type { RouterEvent } from './router-event.js';
-
-const empty = new Uint8Array(0);
 
 /** What {@link probe} needs. */
 export interface ProbeOptions {
@@ -22,7 +19,8 @@ export interface ProbeOptions {
 }
 
 /**
- * One heartbeat ping on a node's pool (opening a connection if none is open), reporting `heartbeatSucceeded` /
+ * One heartbeat ping on a node's pool (`Pool.probe$`: never queued behind requests or leases; opening a
+ * connection if none is open), reporting `heartbeatSucceeded` /
  * `heartbeatFailed`; a ping the heartbeat abandons at its timeout counts as failed. When `standIn` gives a reply
  * time, no ping is sent: the probe answers after that time (a ping on a full pool would queue behind requests
  * and time out for our own queue, not for the node).
@@ -34,9 +32,7 @@ export function probe(options: ProbeOptions): Observable<unknown> {
     let answered = false;
     const standIn = options.standIn();
     const ping$: Observable<unknown> =
-      standIn === undefined
-        ? pool.request$(empty, MessageType.Ping, timeoutMs)
-        : timer(standIn, scheduler).pipe(map(() => true));
+      standIn === undefined ? pool.probe$(timeoutMs) : timer(standIn, scheduler).pipe(map(() => true));
     return ping$.pipe(
       tap({
         next: () => {

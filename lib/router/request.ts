@@ -5,6 +5,7 @@ import type { RetryRefusal } from '../operators/retry-decision.js';
 import type { NodeId } from '../types.js';
 import type { Message, MessageType } from '../wire/message.js';
 import { attemptTimeout } from './attempt-timeout.js';
+import type { BreakIncident } from './break-incidents.js';
 import { decide, poisonAfter } from './decide.js';
 import type { HedgeEntry } from './hedge-timer.js';
 import { NoEligibleNodeError } from './no-eligible-node-error.js';
@@ -55,6 +56,8 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
   private lastErrors: Map<NodeId, unknown> | undefined;
   /** Nodes whose connection broke under this request, one after the other (health feedback counts them). */
   hardFailures = 0;
+  /** Broken connections it was on, not yet counted against their nodes (health feedback's poison rule). */
+  breaks: BreakIncident[] | undefined = undefined;
   private timer: Subscription | undefined;
   private watch: Subscription | undefined;
   private ended = false;
@@ -115,6 +118,7 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
       a.cancel();
     }
     this.out = [];
+    this.parts.feedback.ended(this);
     this.parts.life.leave();
   }
 
@@ -215,6 +219,7 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
     this.lastErrors ??= new Map();
     this.lastErrors.delete(a.nodeId);
     this.lastErrors.set(a.nodeId, err);
+    parts.nodeErrors.record(a.nodeId, err, parts.config.scheduler.now());
     if (this.out.length > 0) {
       // other copies may still answer: wait for them — unless no retry could follow this error anyway
       if (
@@ -277,7 +282,11 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
     this.state = 'waiting';
     this.watchClosing();
     const noNode = () =>
-      new NoEligibleNodeError(scheduler.now() - this.started, this.lastErrors ?? new Map<NodeId, unknown>());
+      new NoEligibleNodeError(
+        scheduler.now() - this.started,
+        this.lastErrors ?? new Map<NodeId, unknown>(),
+        parts.nodeErrors.detail(),
+      );
     this.timer = waitForNode(
       () => parts.picker.pick(this.tried, none),
       parts.health$,
@@ -303,7 +312,10 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
     for (const err of this.lastErrors?.values() ?? [])
       if ((err as RouterError).code === ErrorCode.AuthFailed) return err as RouterError;
     const ids = [...(this.parts.cluster.latest?.nodes.keys() ?? [])].join(', ');
-    return new RouterError(ErrorCode.AuthFailed, `every node rejected the router's credentials (nodes ${ids})`);
+    return new RouterError(
+      ErrorCode.AuthFailed,
+      `every node rejected the router's credentials (nodes ${ids})`,
+    );
   }
 
   /** close() ends a request waiting for a node or a backoff — unless nodes still await their first contact. */

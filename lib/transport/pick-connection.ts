@@ -4,10 +4,12 @@ import type { PoolConnection } from './pool-connection.js';
 export interface ConnectionMeta {
   createdAt: number;
   lastUsedAt: number;
-  /** Closing for idleness or age: takes no new request. */
+  /** Closing for idleness or age (or the node went down): takes no new request. */
   retiring: boolean;
   /** Its credentials are due for refresh: still serving, replaced as soon as a new connection is ready. */
   rotating?: boolean;
+  /** Set while leased: the pool wants it gone, and closes it with this reason when the last lease is back. */
+  doomed?: 'idle' | 'lifetime' | 'destroyed';
 }
 
 /** The per-connection bounds a pick respects. */

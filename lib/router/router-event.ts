@@ -5,7 +5,7 @@ import type { HealthReason, HealthStatus, NodeId } from '../types.js';
 /**
  * Everything a router reports on `events$`, modelled on MongoDB's CMAP/SDAM events. `at` is scheduler time.
  * Every request event carries `requestId` (unique per router). Per-request events are built only while someone
- * subscribes to `events$`.
+ * subscribes to `events$` or to a `qdb-router:*` diagnostics channel (see `TraceSubject`).
  *
  * A request's events, in order: `requestStarted`, then per attempt `attemptStarted` (attempt 1 = first) and,
  * when it failed and will be retried, `retryScheduled` (the node whose attempt failed, the wait, the code);

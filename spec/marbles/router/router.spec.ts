@@ -137,6 +137,27 @@ describe('the request path end to end (virtual time, real Connection)', () => {
     await t.close();
   });
 
+  it('request(payload, { signal }): an abort mid-flight rejects with ERR_ABORTED and frees the slot at once', async () => {
+    const t = setup([{ latencyMs: 50 }]);
+    await drive(t.scheduler, 60);
+    const controller = new AbortController();
+    const reply = t.router.request('x', { signal: controller.signal });
+    await drive(t.scheduler, 70);
+    expect(t.router.poolStats()[0]!.inFlight).toBe(1);
+    controller.abort();
+    await expect(reply).rejects.toMatchObject({
+      code: ErrorCode.Aborted,
+      name: 'AbortedError',
+      retryable: false,
+    });
+    expect(t.router.poolStats()[0]!.inFlight).toBe(0);
+    await drive(t.scheduler, 200); // the late reply is dropped
+    const aborted = t.router.request('y', { signal: AbortSignal.abort() });
+    await expect(aborted).rejects.toMatchObject({ code: ErrorCode.Aborted });
+    expect(t.cluster.dataCount(1)).toBe(1); // the aborted-before request was never sent
+    await t.close();
+  });
+
   it.each([
     ['null options', null],
     ['an array', []],

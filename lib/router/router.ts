@@ -146,8 +146,14 @@ export function createRouter(input: RouterConfig): Router {
       if (!node) throw new ConfigError('connection', connection, 'a connection from getConnection()');
       node.pool.release(connection);
     },
-    markNodeUnhealthy: (id) => (checkNode(id), feedback.manual(id, false)),
-    markNodeHealthy: (id) => (checkNode(id), feedback.manual(id, true)),
+    markNodeUnhealthy(id) {
+      checkNode(id);
+      feedback.manual(id, false);
+    },
+    markNodeHealthy(id) {
+      checkNode(id);
+      feedback.manual(id, true);
+    },
     executeWithRetry: <T>(operation: () => ObservableInput<T>) =>
       executeWithRetry(operation, { ...config.retry, budget, scheduler, random: config.random }),
     poolStats: () => nodes.stats(),

@@ -104,6 +104,7 @@ export class Nodes {
       tls: c.tls,
       WebSocket: c.WebSocket,
       signal,
+      maxMessageBytes: c.maxMessageBytes,
     });
     return new Connection(stream, address.id, {
       scheduler: c.scheduler,

@@ -1,18 +1,27 @@
-import { firstValueFrom, lastValueFrom, type Observable, type ObservableInput, of, Subject } from 'rxjs';
+import { firstValueFrom, type Observable, type ObservableInput, tap } from 'rxjs';
 import type { RouterConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
+import { debugRouter } from '../observability/debug-router.js';
+import { tracePublisher } from '../observability/trace-publisher.js';
+import { TraceSubject } from '../observability/trace-subject.js';
 import { executeWithRetry } from '../operators/execute-with-retry.js';
+import { RetryBudget } from '../operators/retry-budget.js';
 import { clusterHealth } from '../streams/cluster-health.js';
 import { eligible } from '../streams/eligible.js';
 import type { PoolEvent } from '../transport/pool-types.js';
-import type { ClusterHealth, NodeId } from '../types.js';
+import type { NodeId } from '../types.js';
 import type { Message } from '../wire/message.js';
+import { ClusterView } from './cluster-view.js';
 import { HealthFeedback } from './health-feedback.js';
+import { Hedging } from './hedging.js';
 import { Lifecycle } from './lifecycle.js';
 import { NoEligibleNodeError } from './no-eligible-node-error.js';
+import { NodeErrors } from './node-errors.js';
 import { Nodes } from './nodes.js';
+import { Picker } from './picker.js';
 import { probe } from './probe.js';
-import { routeContext } from './route-context.js';
+import type { RequestParts } from './request-parts.js';
+import { requestPromise } from './request-promise.js';
 import { routeRequest } from './route-request.js';
 import type { RouterEvent } from './router-event.js';
 import type { Router } from './router-types.js';
@@ -23,8 +32,9 @@ import { waitForNode } from './wait-for-node.js';
 /**
  * Creates a router: resolves the whole config once (a `ConfigError` names the bad field), opens a pool per
  * node, starts the heartbeats, and routes each `request$()` to an eligible node within one deadline, retrying
- * elsewhere with backoff. Wiring only: the parts are `Nodes`, `HealthFeedback`, `Lifecycle`,
- * `statusChanges`, and `routeRequest` over `routeContext` (`selectNode`, `attemptTimeout`, `routeHedging`).
+ * elsewhere with backoff. Wiring only — the parts (docs/architecture.md): `Nodes` (a pool per node),
+ * `ClusterView` (latest health, per-node figures), `Picker` (`selectNode`), `HealthFeedback`, `Hedging`,
+ * `Lifecycle`, `statusChanges`; each request is a `RouterRequest` (`routeRequest`) that asks `decide`.
  *
  * ```ts
  * const router = createRouter({ hosts: ['127.0.0.1:7000', '127.0.0.1:7001'] });
@@ -35,83 +45,96 @@ import { waitForNode } from './wait-for-node.js';
  */
 export function createRouter(input: RouterConfig): Router {
   const { config, addresses } = validateConfig(input);
-  const { scheduler } = config;
-  const events = new Subject<RouterEvent>();
+  const { scheduler, pool } = config;
+  // events$, and node:diagnostics_channel when a channel has a subscriber at that moment (TraceSubject); an
+  // event published while createRouter runs carries `router: undefined`
+  let router: Router | undefined;
+  const events = new TraceSubject(tracePublisher(() => router ?? {}));
   const emit = (event: () => RouterEvent) => events.observed && events.next(event());
-  const life = new Lifecycle();
-  let latest: ClusterHealth | undefined;
   const onPoolEvent = (e: PoolEvent) => {
     feedback.pool(e);
-    if (e.type === 'connectFailed')
+    if (e.type === 'connectFailed') {
+      nodeErrors.record(e.nodeId, e.error, scheduler.now());
       emit(() => ({ type: 'connectFailed', at: scheduler.now(), nodeId: e.nodeId, code: e.error.code }));
-    else emit(() => ({ ...e, at: scheduler.now() }));
+    } else emit(() => ({ ...e, at: scheduler.now() }));
   };
   const nodes = new Nodes(addresses, config, onPoolEvent);
-  const latencyOf = (id: NodeId) => {
-    const ms = nodes.get(id)!.pool.latencyMs;
-    return ms >= 0 ? ms : (latest?.nodes.get(id)?.rttMs ?? -1);
-  };
+  const cluster = new ClusterView(nodes);
+  // each node's last error, for ERR_NO_ELIGIBLE_NODE's per-node detail
+  const nodeErrors = new NodeErrors(nodes, () => cluster.latest);
+  const life = new Lifecycle();
   const feedback = new HealthFeedback(
     config.health,
-    latencyOf,
-    (id) => latest?.nodes.get(id),
+    (id) => cluster.rttMs(id),
+    (id) => cluster.latest?.nodes.get(id),
     () => scheduler.now(),
   );
-  const capacity = config.pool.maxConnections * config.pool.maxInFlightPerConnection;
   const health$ = life.guard(
     clusterHealth({
       members: addresses.map((a) => ({ id: a.id, address: a.label })),
-      // A full pool would queue the ping behind requests: the node's recent answers stand in for it then.
-      ping: (id) =>
-        nodes.get(id)!.pool.load >= capacity && feedback.answeredWithin(id, config.health.timeoutMs)
-          ? of(true)
-          : probe(nodes.get(id)!.pool, id, config.health.timeoutMs, scheduler, emit),
+      ping: (nodeId) => {
+        // a pool full of requests (leases are not requests: what their holders do is not ours to judge)
+        const pool = nodes.get(nodeId)!.pool;
+        const standIn = () => feedback.probeStandIn(nodeId, pool.load - pool.leases >= capacity);
+        const { timeoutMs } = config.health;
+        return probe({ pool, nodeId, timeoutMs, scheduler, emit, standIn }).pipe(
+          tap({ error: (err) => nodeErrors.record(nodeId, err, scheduler.now()) }),
+        );
+      },
       signals$: feedback.signals$,
+      hardFailure: (err) => feedback.hardProbeFailure(err),
       policy: config.health,
       scheduler,
     }),
   );
+  const capacity = pool.maxConnections * pool.maxInFlightPerConnection;
   const onChange = statusChanges(nodes, emit);
   const healthSub = health$.subscribe((h) => {
-    latest = h;
+    cluster.update(h);
     onChange(h);
   });
   nodes.warm();
   const statsSub = nodes
     .stats$()
     .subscribe((stats) => emit(() => ({ type: 'poolStats', at: scheduler.now(), stats })));
-
-  const ctx = routeContext({
+  const { budget: budgetOptions } = config.retry;
+  const budget =
+    budgetOptions === false ? undefined : new RetryBudget({ ...budgetOptions, now: () => scheduler.now() });
+  const hedging = new Hedging(config.hedge, scheduler, cluster);
+  const picker = new Picker(config, cluster);
+  const parts: RequestParts = {
     config,
     nodes,
+    cluster,
+    health$,
+    picker,
     feedback,
     life,
     events,
-    health$,
-    latest: () => latest,
-    latencyOf,
-  });
-  const select = (tried: ReadonlySet<NodeId>) => ctx.select(tried, scheduler.now());
-
+    budget,
+    hedging,
+    ids: { last: 0 },
+    nodeErrors,
+  };
   const request$ = (payload: unknown, options?: unknown): Observable<Message> =>
-    routeRequest(ctx, payload, options);
+    routeRequest(parts, payload, options);
   const checkNode = (id: NodeId) => {
     if (!nodes.has(id)) throw new ConfigError('nodeId', id, `the id of one of the ${nodes.size} nodes`);
   };
 
-  return {
+  router = {
     addresses,
     health$,
     eligible$: eligible(health$),
     events$: events.asObservable(),
     request$,
-    request: (payload, options) => lastValueFrom(request$(payload, options)),
+    request: (payload, options) => requestPromise(request$, payload, options),
     async getConnection() {
       if (life.closing) throw life.closedError();
       const deadline = scheduler.now() + config.timeoutMs;
-      const none = () => new NoEligibleNodeError(config.timeoutMs, new Map());
+      const none = () => new NoEligibleNodeError(config.timeoutMs, new Map(), nodeErrors.detail());
       const id = await firstValueFrom(
-        waitForNode(() => select(new Set()), health$, scheduler, deadline, none),
+        waitForNode(() => picker.pick([], []), health$, scheduler, deadline, none),
       );
       return nodes.get(id)!.pool.lease(Math.max(1, deadline - scheduler.now()));
     },
@@ -121,25 +144,23 @@ export function createRouter(input: RouterConfig): Router {
       if (!node) throw new ConfigError('connection', connection, 'a connection from getConnection()');
       node.pool.release(connection);
     },
-    markNodeUnhealthy(id) {
-      checkNode(id);
-      feedback.manual(id, false);
-    },
-    markNodeHealthy(id) {
-      checkNode(id);
-      feedback.manual(id, true);
-    },
-    executeWithRetry: <T>(operation: () => ObservableInput<T>) => executeWithRetry(operation, ctx.retry),
+    markNodeUnhealthy: (id) => (checkNode(id), feedback.manual(id, false)),
+    markNodeHealthy: (id) => (checkNode(id), feedback.manual(id, true)),
+    executeWithRetry: <T>(operation: () => ObservableInput<T>) =>
+      executeWithRetry(operation, { ...config.retry, budget, scheduler, random: config.random }),
     poolStats: () => nodes.stats(),
     close: () =>
       life.close(scheduler, config.timeoutMs, {
         stopHealth: () => healthSub.unsubscribe(),
         closeNodes: () => nodes.close(),
         complete: () => {
+          hedging.timer.close();
           statsSub.unsubscribe();
           feedback.complete();
           events.complete();
         },
       }),
   };
+  debugRouter(router); // NODE_DEBUG=qdb-router: one line per connection, health, membership, retry decision
+  return router;
 }

@@ -34,6 +34,11 @@ export const ErrorCode = {
   Protocol: 'ERR_PROTOCOL',
   /** A connection's write buffer is full (`maxBufferedBytes`); the request was not sent (retryable). */
   Backpressure: 'ERR_BACKPRESSURE',
+  /**
+   * A node rejected the router's credentials during connection setup (not retryable: the same credentials will be
+   * rejected again; nothing was sent). The node is shown `unusable` with reason `auth`, not down.
+   */
+  AuthFailed: 'ERR_AUTH_FAILED',
   /** `request(payload, { signal })` was aborted by its signal (not retryable; `cause` is `signal.reason`). */
   Aborted: 'ERR_ABORTED',
 } as const;
@@ -52,6 +57,12 @@ export class RouterError extends Error {
   override readonly name: string = 'RouterError';
   readonly code: string;
   readonly retryable: boolean;
+  /**
+   * Set on the error a request fails with when a retry every other rule allowed was refused: `'budget'` — the
+   * shared retry budget (`retry.budget`) could not pay for it. Absent otherwise. (An `events$` `retryRefused`
+   * event says the same.)
+   */
+  declare readonly retryRefused?: 'budget';
 
   constructor(code: string, message: string, options: RouterErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

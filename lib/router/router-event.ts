@@ -5,10 +5,11 @@ import type { HealthReason, HealthStatus, NodeId } from '../types.js';
 /**
  * Everything a router reports on `events$`, modelled on MongoDB's CMAP/SDAM events. `at` is scheduler time.
  * Every request event carries `requestId` (unique per router). Per-request events are built only while someone
- * subscribes to `events$`.
+ * subscribes to `events$` or to a `qdb-router:*` diagnostics channel (see `TraceSubject`).
  *
  * A request's events, in order: `requestStarted`, then per attempt `attemptStarted` (attempt 1 = first) and,
- * when it failed and will be retried, `retryScheduled` (the node whose attempt failed, the wait, the code);
+ * when it failed and will be retried, `retryScheduled` (the node whose attempt failed, the wait, the code) — or,
+ * when the retry budget refused that retry, `retryRefused`;
  * finally `requestSucceeded` or `requestFailed` (the last node tried, if any; `poison: true` when the request
  * broke connections on two nodes and was therefore not retried further and counted against no more nodes).
  */
@@ -45,6 +46,15 @@ export type RouterEvent =
       readonly reason: HealthReason;
     }
   | {
+      /**
+       * The client's own event loop was stalled for `lagMs` (GC, long synchronous work), seen by the router's drift
+       * detector: timeouts within it are not held against nodes (the fair-chance rule).
+       */
+      readonly type: 'clientStall';
+      readonly at: number;
+      readonly lagMs: number;
+    }
+  | {
       /** Passive health ejected the node until `untilAt` (scheduler time); `times`: its ejections so far. */
       readonly type: 'nodeEjected';
       readonly at: number;
@@ -76,6 +86,19 @@ export type RouterEvent =
       readonly nodeId: NodeId;
       readonly attempt: number;
       readonly delayMs: number;
+      readonly code: string;
+    }
+  | {
+      /**
+       * A retry every other rule allowed was not made because the shared retry budget could not pay for it
+       * (`retry.budget`, Finagle's RetryBudget): the request fails with its last error, which carries
+       * `retryRefused: 'budget'`. `nodeId`: the node whose attempt failed; `code`: that error's code.
+       */
+      readonly type: 'retryRefused';
+      readonly at: number;
+      readonly requestId: number;
+      readonly nodeId: NodeId;
+      readonly reason: 'budget';
       readonly code: string;
     }
   | {
@@ -114,4 +137,21 @@ export type RouterEvent =
       readonly nodeId: NodeId;
       readonly attempt: number;
     }
-  | { readonly type: 'poolStats'; readonly at: number; readonly stats: PoolStats };
+  | { readonly type: 'poolStats'; readonly at: number; readonly stats: PoolStats }
+  | {
+      /** `nodeId` rejected the router's credentials during connection setup (once per node and credentials). */
+      readonly type: 'authFailed';
+      readonly at: number;
+      readonly nodeId: NodeId;
+      readonly code: string;
+    }
+  | {
+      /**
+       * The credentials provider yielded credentials. `generation` grows when they differ from the previous ones;
+       * `expiresAt`: theirs (ms since the epoch), or null. The secrets themselves are never in an event.
+       */
+      readonly type: 'credentialsRefreshed';
+      readonly at: number;
+      readonly generation: number;
+      readonly expiresAt: number | null;
+    };

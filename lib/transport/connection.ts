@@ -2,7 +2,6 @@ import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
 import { ErrorCode, RequestTimeoutError, RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
 import { encodeFrame } from '../wire/encode.js';
-import { featureList } from '../wire/feature-list.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import { type Message, MessageType } from '../wire/message.js';
 import { payloadBytes } from '../wire/payload-bytes.js';
@@ -12,25 +11,52 @@ import type { ConnectionOptions } from './connection-options.js';
 
 export type { ConnectionOptions } from './connection-options.js';
 
+import type { Cancellable } from './cancellable.js';
 import { DeadlineTimer } from './deadline-timer.js';
 import { FrameQueue } from './frame-queue.js';
+import type { ReplySink } from './reply-sink.js';
 import { sendAsObservable } from './send-as-observable.js';
+import { SlotTable } from './slot-table.js';
 
-/** Why a connection closed. */
-export type CloseReason = 'closed' | 'idle' | 'lifetime' | 'lost' | 'corrupt' | 'destroyed';
+/**
+ * Why a connection closed. `stale`: it was from before its pool's last `clear()` (MongoDB CMAP's rule: a pool's
+ * generation is bumped on clear; a connection of an older generation is closed when idle, when checked in, or as
+ * soon as its connect completes, and never handed out).
+ */
+export type CloseReason = 'closed' | 'idle' | 'lifetime' | 'lost' | 'corrupt' | 'destroyed' | 'stale';
 
 type Done = (err: RouterError | undefined, reply?: Message) => void;
 
-interface Entry {
-  readonly sequence: number;
-  readonly type: MessageType;
-  readonly deadline: number;
-  /** Scheduler time when the request was handed to this connection. */
-  readonly sentAt: number;
-  readonly done: Done;
-  /** The encoded frame while it is not yet written; `undefined` once written or dropped. */
-  frame: Uint8Array | undefined;
+/**
+ * A request in flight on a connection: its slot in the pending table, its place in the write queue (`frame`), and
+ * its own cancel handle — one object per request, no closure.
+ */
+class Entry implements Cancellable {
+  constructor(
+    readonly conn: Connection,
+    readonly sequence: number,
+    readonly type: MessageType,
+    readonly deadline: number,
+    /** Scheduler time when the request was handed to this connection. */
+    readonly sentAt: number,
+    readonly sink: Done | ReplySink,
+    /** The encoded frame while it is not yet written; `undefined` once written or dropped. */
+    public frame: Uint8Array | undefined,
+  ) {}
+
+  cancel(): void {
+    this.conn.cancelRequest(this);
+  }
+
+  tell(err: RouterError | undefined, reply?: Message): void {
+    const sink = this.sink;
+    if (typeof sink === 'function') sink(err, reply);
+    else sink.settle(err, reply);
+  }
 }
+
+/** The handle of a request that settled at once. */
+const settledHandle: Cancellable = { cancel() {} };
 
 /** Sequences of written requests that were cancelled or timed out, remembered for their late replies. */
 const maxAbandoned = 65_536;
@@ -75,7 +101,7 @@ export class Connection {
   private readonly socket: ByteStream;
   private readonly decoder: FrameDecoder;
   private readonly scheduler: SchedulerLike;
-  private readonly pending = new Map<number, Entry>();
+  private readonly pending = new SlotTable<Entry>();
   /** Pings among `pending` (they have a reserved slot). */
   private pings = 0;
   /** Created on first use: most connections never abandon a written request. */
@@ -88,6 +114,7 @@ export class Connection {
   /** What `encodeFrame` gets: compression stays off until the node has advertised it. */
   private encodeOptions: { maxMessageBytes?: number; compressAboveBytes?: number };
   private nextSequence = 1;
+  private recipient: number | bigint;
   private state: 'open' | 'closing' | 'closed' = 'open';
   private reason: CloseReason = 'lost';
   private resolveClosed!: (reason: CloseReason) => void;
@@ -98,6 +125,7 @@ export class Connection {
   constructor(socket: ByteStream, nodeId: NodeId, options: ConnectionOptions = {}) {
     this.socket = socket;
     this.nodeId = nodeId;
+    this.recipient = nodeId;
     this.options = options;
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.createdAt = this.lastUsedAt = this.scheduler.now();
@@ -117,20 +145,19 @@ export class Connection {
       if (error instanceof RouterError) this.socketError = error;
     });
     socket.on('close', () => this.onSocketClose());
-    const compressAbove = options.compressAboveBytes ?? Number.POSITIVE_INFINITY;
-    if (compressAbove < Number.POSITIVE_INFINITY) this.negotiate(compressAbove);
   }
 
-  /** Asks the node for its features; compression is turned on only if it lists Compression. */
-  private negotiate(compressAboveBytes: number): void {
-    const ours = featureList.encode([featureList.compression, featureList.heartbeat]);
-    const deadline = this.scheduler.now() + (this.options.requestTimeoutMs ?? 5000);
-    this.send(MessageType.FeatureNegotiation, ours, deadline, (err, reply) => {
-      if (err || reply?.type !== MessageType.FeatureNegotiation) return;
-      if (featureList.decode(reply.payload)?.includes(featureList.compression)) {
-        this.encodeOptions = { maxMessageBytes: this.options.maxMessageBytes, compressAboveBytes };
-      }
-    });
+  /**
+   * LZ4-compresses messages above `aboveBytes` from now on. Setup (`connectNode`) calls it once the node's
+   * FeatureNegotiation answer listed Compression; nothing is compressed before.
+   */
+  useCompression(aboveBytes: number): void {
+    this.encodeOptions = { maxMessageBytes: this.options.maxMessageBytes, compressAboveBytes: aboveBytes };
+  }
+
+  /** The frame `recipient` from now on: the server's own node id once setup learned it (else the NodeId). */
+  useRecipient(recipient: number | bigint): void {
+    this.recipient = recipient;
   }
 
   /** Requests awaiting a reply. */
@@ -154,11 +181,20 @@ export class Connection {
    * is dropped and counted). Never throws: a bad payload fails this request only.
    */
   send(type: MessageType, payload: Uint8Array, deadline: number, done: Done): () => void {
+    const request = this.submit(type, payload, deadline, done);
+    return () => request.cancel();
+  }
+
+  /**
+   * {@link send} with the outcome going to `sink` (a callback, or an object's `settle`) and the request itself
+   * returned as its cancel handle: nothing is allocated per request but the request and its frame.
+   */
+  submit(type: MessageType, payload: Uint8Array, deadline: number, sink: Done | ReplySink): Cancellable {
     if (this.state !== 'open') {
-      done(
+      return settleAtOnce(
+        sink,
         new RouterError(ErrorCode.ConnectionClosed, `connection ${this.id} is closing`, { retryable: true }),
       );
-      return noop;
     }
     // one slot over the limit is reserved for a Ping (a probe): probes never wait behind requests or leases,
     // and a probe in flight never takes a request's slot
@@ -167,46 +203,43 @@ export class Connection {
         ? this.pending.size >= this.maxInFlight && this.pings > 0
         : this.pending.size - this.pings >= this.maxInFlight
     ) {
-      done(
+      return settleAtOnce(
+        sink,
         new RouterError(
           ErrorCode.TooManyInFlight,
           `connection ${this.id} has ${this.maxInFlight} requests in flight`,
           { retryable: true },
         ),
       );
-      return noop;
     }
     const now = this.scheduler.now();
-    const sequence = this.nextSequence;
+    const sequence = this.pending.freeSequence(this.nextSequence);
     let frame: Uint8Array;
     try {
       const bytes = payload instanceof Uint8Array ? payload : payloadBytes(payload);
       frame = encodeFrame(
-        { sender: 0, recipient: this.nodeId, sequence, timestamp: this.wallMs(), type, payload: bytes },
+        { sender: 0, recipient: this.recipient, sequence, timestamp: this.wallMs(), type, payload: bytes },
         this.encodeOptions,
       );
     } catch (err) {
-      done(asRouterError(err));
-      return noop;
+      return settleAtOnce(sink, asRouterError(err));
     }
     const buffered = this.bufferedBytes;
     if (buffered > 0 && buffered + frame.length > this.maxBufferedBytes) {
-      done(
+      return settleAtOnce(
+        sink,
         new RouterError(
           ErrorCode.Backpressure,
           `connection ${this.id} has ${buffered} bytes buffered (max ${this.maxBufferedBytes}); not sent`,
           { retryable: true },
         ),
       );
-      return noop;
     }
-    if (deadline <= now || Number.isNaN(deadline)) {
-      done(this.timeoutError(sequence, deadline, now, now));
-      return noop;
-    }
-    this.nextSequence++;
-    const entry: Entry = { sequence, type, deadline, sentAt: now, done, frame };
-    this.pending.set(sequence, entry);
+    if (deadline <= now || Number.isNaN(deadline))
+      return settleAtOnce(sink, this.timeoutError(sequence, deadline, now, now));
+    this.nextSequence = sequence + 1;
+    const entry = new Entry(this, sequence, type, deadline, now, sink, frame);
+    this.pending.put(entry);
     if (type === MessageType.Ping) this.pings++;
     this.queue.push(entry);
     this.lastUsedAt = now;
@@ -215,9 +248,12 @@ export class Connection {
       this.flushScheduled = true;
       queueMicrotask(this.flush);
     }
-    return () => {
-      if (this.pending.get(sequence) === entry) this.abandon(entry);
-    };
+    return entry;
+  }
+
+  /** @internal The handle's `cancel()`: frees the slot if the request is still pending here. */
+  cancelRequest(entry: Entry): void {
+    if (this.pending.get(entry.sequence) === entry) this.abandon(entry);
   }
 
   /** One request as a cold Observable (relative timeout): one reply then complete; unsubscribing cancels it. */
@@ -244,7 +280,7 @@ export class Connection {
   evacuate(err: RouterError): void {
     const waiting = this.queue.takeUnwritten();
     for (const entry of waiting) this.unpend(entry);
-    for (const entry of waiting) entry.done(err);
+    for (const entry of waiting) entry.tell(err);
     this.afterSettle();
   }
 
@@ -309,8 +345,8 @@ export class Connection {
         return;
       }
       this.unpend(entry);
-      if ('error' in outcome) entry.done(outcome.error);
-      else entry.done(undefined, reply);
+      if ('error' in outcome) entry.tell(outcome.error);
+      else entry.tell(undefined, reply);
     }
     this.afterSettle();
   }
@@ -323,13 +359,13 @@ export class Connection {
       if (abandoned.size >= maxAbandoned) abandoned.delete(abandoned.values().next().value!);
       abandoned.add(entry.sequence);
     }
-    if (err) entry.done(err);
+    if (err) entry.tell(err);
     this.afterSettle();
   }
 
   /** Takes a request out of the pending table. */
   private unpend(entry: Entry): void {
-    if (this.pending.delete(entry.sequence) && entry.type === MessageType.Ping) this.pings--;
+    if (this.pending.delete(entry) && entry.type === MessageType.Ping) this.pings--;
   }
 
   /** The wire timestamp: whole wall-clock ms (a scheduler's `now()` may be fractional or virtual). */
@@ -338,14 +374,16 @@ export class Connection {
     return Number.isSafeInteger(ms) ? ms : 0;
   }
 
-  /** Fails the requests whose deadline has come; returns the next deadline. */
+  /** Fails the requests whose deadline has come (in send order, in a loop); returns the next deadline. */
   private expire(now: number): number {
-    const due: Entry[] = [];
     let next = Number.POSITIVE_INFINITY;
-    for (const entry of this.pending.values()) {
-      if (entry.deadline <= now) due.push(entry);
+    let due: Entry[] | undefined;
+    this.pending.forEach((entry) => {
+      if (entry.deadline <= now) (due ??= []).push(entry);
       else if (entry.deadline < next) next = entry.deadline;
-    }
+    });
+    if (due === undefined) return next;
+    if (due.length > 1) due.sort((a, b) => a.sequence - b.sequence);
     for (const entry of due) {
       if (this.pending.get(entry.sequence) === entry) {
         this.abandon(entry, this.timeoutError(entry.sequence, entry.deadline, now, entry.sentAt));
@@ -387,14 +425,14 @@ export class Connection {
   }
 
   private failAll(err: RouterError): void {
-    const entries = [...this.pending.values()];
+    const entries = this.pending.entries();
     this.pending.clear();
     this.pings = 0;
     this.queue.clear();
     this.timer.clear();
     for (const entry of entries) {
       entry.frame = undefined;
-      entry.done(err);
+      entry.tell(err);
     }
   }
 
@@ -420,3 +458,9 @@ function asRouterError(err: unknown): RouterError {
 }
 
 function noop(): void {}
+
+function settleAtOnce(sink: Done | ReplySink, err: RouterError): Cancellable {
+  if (typeof sink === 'function') sink(err);
+  else sink.settle(err);
+  return settledHandle;
+}

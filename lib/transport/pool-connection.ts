@@ -2,7 +2,9 @@ import type { Observable } from 'rxjs';
 import type { RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
 import type { Message, MessageType } from '../wire/message.js';
+import type { Cancellable } from './cancellable.js';
 import type { CloseReason } from './connection.js';
+import type { ReplySink } from './reply-sink.js';
 
 /** What a {@link Pool} needs of a connection; `Connection` is one (tests run it over an in-memory stream). */
 export interface PoolConnection {
@@ -19,6 +21,10 @@ export interface PoolConnection {
   leases: number;
   readonly isOpen: boolean;
   readonly closed: Promise<CloseReason>;
+  /** Set by setup (`connectNode`): scheduler time when its credentials or session end; it serves no request after. */
+  expiresAt?: number;
+  /** Set by setup: scheduler time from which the pool replaces it (the new connection opens first). */
+  refreshAt?: number;
   /** Sends one message; `done` is called once, by `deadline` (scheduler ms). Returns a cancel function. */
   send(
     type: MessageType,
@@ -26,6 +32,13 @@ export interface PoolConnection {
     deadline: number,
     done: (err: RouterError | undefined, reply?: Message) => void,
   ): () => void;
+  /** {@link send} with the outcome going to `sink` and the request itself returned as its cancel handle. */
+  submit(
+    type: MessageType,
+    payload: Uint8Array,
+    deadline: number,
+    sink: ((err: RouterError | undefined, reply?: Message) => void) | ReplySink,
+  ): Cancellable;
   /** One request as a cold Observable (relative timeout); unsubscribing cancels it. */
   request$(payload: unknown, type?: MessageType, timeoutMs?: number): Observable<Message>;
   /** Fails every request not yet written with `err`. */

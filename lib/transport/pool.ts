@@ -2,8 +2,10 @@ import { asyncScheduler, BehaviorSubject, type Observable, type SchedulerLike } 
 import { ErrorCode, RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
 import { type Message, MessageType } from '../wire/message.js';
+import type { Cancellable } from './cancellable.js';
 import { type ConnectionMeta, type PickLimits, pickConnection } from './pick-connection.js';
 import type { PoolConnection } from './pool-connection.js';
+import { PoolRequest, type PoolRequestHost } from './pool-request.js';
 import { poolStats } from './pool-stats.js';
 import { PoolSweeper } from './pool-sweeper.js';
 import type { PoolEvent, PoolOptions, PoolStats } from './pool-types.js';
@@ -46,11 +48,19 @@ export class Pool {
   private readonly connections = new Map<PoolConnection, ConnectionMeta>();
   private readonly waiters: WaitQueue<PoolConnection>;
   private connecting = 0;
+  private generationNumber = 0;
   private readonly sweeper: PoolSweeper;
   private latency = -1;
   private closedState = false;
   private readonly statsSubject: BehaviorSubject<PoolStats>;
   private readonly pickLimits: PickLimits;
+  private pumping = false;
+  private pumpAgain = false;
+  /** What this pool's requests call back: dispatch and settle are private to the pool. */
+  private readonly host: PoolRequestHost = {
+    dispatch: (request, conn) => this.dispatch(request, conn),
+    settled: (request, conn, replied) => this.settled(request, conn, replied),
+  };
 
   constructor(
     nodeId: NodeId,
@@ -80,10 +90,20 @@ export class Pool {
       scheduler,
       { minConnections: this.min, idleTimeoutMs: this.idleTimeoutMs, maxLifetimeMs: this.maxLifetimeMs },
       () => this.expiryInputs(),
-      (conn, reason) => this.retire(conn, this.connections.get(conn)!, reason),
+      (conn, reason) =>
+        reason === 'rotate'
+          ? this.rotate(this.connections.get(conn)!)
+          : this.retire(conn, this.connections.get(conn)!, reason),
       () => this.warm(),
     );
-    this.waiters = new WaitQueue(scheduler, () => this.publish());
+    this.waiters = new WaitQueue(
+      scheduler,
+      () => this.publish(),
+      () =>
+        new RouterError(ErrorCode.AcquireTimeout, `no connection to node ${this.nodeId} by the deadline`, {
+          retryable: true,
+        }),
+    );
     this.statsSubject = new BehaviorSubject(this.stats);
   }
 
@@ -135,32 +155,25 @@ export class Pool {
    * wait for a connection ends by it too. Returns a cancel function.
    */
   send(type: MessageType, payload: Uint8Array, deadline: number, done: Done): () => void {
-    let cancelSend: (() => void) | undefined;
-    let cancelled = false;
-    const cancelWait = this.acquire(
-      (conn) => {
-        if (cancelled) return;
-        const sentAt = this.scheduler.now();
-        cancelSend = conn.send(type, payload, deadline, (err, reply) => {
-          if (!err) {
-            // from the moment a connection took the request: connect time and queueing in the pool excluded
-            const rtt = this.scheduler.now() - sentAt;
-            this.latency = this.latency < 0 ? rtt : this.latency + 0.2 * (rtt - this.latency);
-          }
-          done(err, reply);
-          this.touch(conn);
-        });
-      },
-      (err) => done(err),
-      false,
-      deadline,
-      ((payload as { byteLength?: number } | null)?.byteLength ?? 0) + frameOverhead,
-    );
-    return () => {
-      cancelled = true;
-      cancelWait();
-      cancelSend?.();
-    };
+    const request = this.submit(type, payload, deadline, done);
+    return () => request.cancel();
+  }
+
+  /** {@link send} returning the request itself as its cancel handle (no closure). */
+  submit(type: MessageType, payload: Uint8Array, deadline: number, done: Done): Cancellable {
+    const request = new PoolRequest(this.host, type, payload, deadline, done);
+    if (this.closedState) {
+      done(new RouterError(ErrorCode.PoolClosed, `pool of node ${this.nodeId} is closed`));
+      return request;
+    }
+    const weight = ((payload as { byteLength?: number } | null)?.byteLength ?? 0) + frameOverhead;
+    const ready = this.waiters.length === 0 ? this.pick(weight) : undefined;
+    if (ready) this.dispatch(request, ready);
+    else {
+      request.ticket = this.waiters.add(request, deadline, weight);
+      this.pump();
+    }
+    return request;
   }
 
   /** One request as a cold Observable with a relative timeout (default `acquireTimeoutMs`); unsubscribing cancels it. */
@@ -191,7 +204,14 @@ export class Pool {
   /** Leases a connection (the reference client's `getConnection`); give it back with {@link release}. */
   lease(timeoutMs = this.acquireTimeoutMs): Promise<PoolConnection> {
     return new Promise((resolve, reject) => {
-      this.acquire(resolve, reject, true, this.scheduler.now() + timeoutMs, 0);
+      this.acquire(
+        (conn) => {
+          conn.leases++;
+          resolve(conn);
+        },
+        reject,
+        this.scheduler.now() + timeoutMs,
+      );
     });
   }
 
@@ -203,8 +223,20 @@ export class Pool {
   release(conn: PoolConnection): void {
     if (conn.leases > 0) conn.leases--;
     const meta = this.connections.get(conn);
-    if (meta?.retiring && conn.leases === 0) void conn.close(meta.doomed ?? 'lifetime');
+    // CMAP check-in: a connection from before the last clear() is closed, reason 'stale'
+    const stale = meta !== undefined && meta.generation !== this.generationNumber;
+    if ((stale || meta?.retiring) && conn.leases === 0)
+      void conn.close(stale ? 'stale' : (meta?.doomed ?? 'lifetime'));
     this.touch(conn);
+  }
+
+  /**
+   * MongoDB CMAP's pool generation: 0 at start, bumped by every {@link clear}. A connection remembers the
+   * generation its connect began in; one older than the pool's is stale — never handed out again, closed with
+   * reason `'stale'` when idle, when checked in ({@link release}) or as soon as its connect completes.
+   */
+  get generation(): number {
+    return this.generationNumber;
   }
 
   /**
@@ -219,16 +251,19 @@ export class Pool {
   }
 
   /**
-   * Destroys every connection (the node went down); waiters stay queued for a new one. A leased connection is
-   * never destroyed under its holder: it takes no new request from the pool and is closed when returned
+   * The node went down: bumps the {@link generation}, so every connection open or connecting is stale (CMAP).
+   * An idle one closes now (reason `'stale'`); one with requests in flight is destroyed (they fail at once and
+   * are retried elsewhere); waiters stay queued for a new connection. A leased connection is never destroyed
+   * under its holder: it takes no new request from the pool and is closed (`'stale'`) when returned
    * ({@link release}); until then the holder's requests on it succeed or fail on their own (typed).
    */
   clear(): void {
+    this.generationNumber++;
     for (const [conn, meta] of [...this.connections]) {
-      if (conn.leases > 0) {
-        meta.retiring = true;
-        meta.doomed = 'destroyed';
-      } else conn.destroy();
+      meta.retiring = true;
+      if (conn.leases > 0) meta.doomed = 'stale';
+      else if (conn.inFlight === 0) void conn.close('stale');
+      else conn.destroy();
     }
   }
 
@@ -247,35 +282,33 @@ export class Pool {
   private acquire(
     take: (conn: PoolConnection) => void,
     fail: (err: RouterError) => void,
-    lease: boolean,
     deadline: number,
-    weight: number,
-  ): () => void {
+  ): void {
     if (this.closedState) {
       fail(new RouterError(ErrorCode.PoolClosed, `pool of node ${this.nodeId} is closed`));
-      return noop;
+      return;
     }
-    const give = (conn: PoolConnection) => {
-      if (lease) conn.leases++;
-      take(conn);
-    };
-    const ready = this.waiters.length === 0 ? this.pick(weight) : undefined;
-    if (ready) {
-      give(ready);
-      return noop;
+    const ready = this.waiters.length === 0 ? this.pick(0) : undefined;
+    if (ready) take(ready);
+    else {
+      this.waiters.add({ take, fail }, deadline, 0);
+      this.pump();
     }
-    const cancel = this.waiters.add(
-      give,
-      fail,
-      deadline,
-      () =>
-        new RouterError(ErrorCode.AcquireTimeout, `no connection to node ${this.nodeId} by the deadline`, {
-          retryable: true,
-        }),
-      weight,
-    );
-    this.pump();
-    return cancel;
+  }
+
+  private dispatch(request: PoolRequest, conn: PoolConnection): void {
+    request.conn = conn;
+    request.sentAt = this.scheduler.now();
+    request.sent = conn.submit(request.type, request.payload, request.deadline, request);
+  }
+
+  private settled(request: PoolRequest, conn: PoolConnection, replied: boolean): void {
+    if (replied) {
+      // from the moment a connection took the request: connect time and queueing in the pool excluded
+      const rtt = this.scheduler.now() - request.sentAt;
+      this.latency = this.latency < 0 ? rtt : this.latency + 0.2 * (rtt - this.latency);
+    }
+    this.touch(conn);
   }
 
   /** The least-loaded open connection that can take `weight` more bytes, if any (expired ones retire). */
@@ -285,11 +318,28 @@ export class Pool {
     );
   }
 
+  /**
+   * Serves waiters while a connection can take them, in a loop. Re-entrant calls (a request that fails at once
+   * on the connection it was given settles, which touches the pool, which pumps) only ask the running loop for
+   * another round: serving any number of waiters never nests on the stack.
+   */
   private pump(): void {
-    while (this.waiters.length > 0) {
-      const conn = this.pick(this.waiters.headWeight);
-      if (!conn) break;
-      this.waiters.serve(conn);
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        while (this.waiters.length > 0) {
+          const conn = this.pick(this.waiters.headWeight);
+          if (!conn) break;
+          this.waiters.serve(conn);
+        }
+      } while (this.pumpAgain);
+    } finally {
+      this.pumping = false;
     }
     if (
       this.waiters.length > this.connecting * this.perConnection &&
@@ -302,6 +352,7 @@ export class Pool {
   }
 
   private connect(): void {
+    const generation = this.generationNumber;
     this.connecting++;
     const abort = new AbortController();
     this.connects.add(abort);
@@ -318,8 +369,11 @@ export class Pool {
         if (this.closedState) return void conn.close('closed');
         conn.onWritable = this.onWritable;
         const now = this.scheduler.now();
-        this.connections.set(conn, { createdAt: now, lastUsedAt: now, retiring: false });
+        // a connect begun before the last clear() completes stale (CMAP): reported, then closed, never handed out
+        const stale = generation !== this.generationNumber;
+        this.connections.set(conn, { createdAt: now, lastUsedAt: now, retiring: stale, generation });
         this.onEvent({ type: 'connectionCreated', nodeId: this.nodeId, connectionId: conn.id });
+        this.replaced();
         void conn.closed.then((reason) => {
           this.connections.delete(conn);
           const leased = conn.leases > 0 ? { leased: true as const } : {};
@@ -333,6 +387,7 @@ export class Pool {
           this.publish();
           this.pump();
         });
+        if (stale) void conn.close('stale');
         this.publish();
         this.pump();
         this.warm();
@@ -353,7 +408,7 @@ export class Pool {
 
   private usable(): number {
     let n = 0;
-    for (const [conn, meta] of this.connections) if (conn.isOpen && !meta.retiring) n++;
+    for (const [conn, meta] of this.connections) if (conn.isOpen && !meta.retiring && !meta.rotating) n++;
     return n;
   }
 
@@ -373,7 +428,44 @@ export class Pool {
   }
 
   private expiryInputs() {
-    return [...this.connections].map(([conn, meta]) => ({ conn, ...meta, load: load(conn) }));
+    return [...this.connections].map(([conn, meta]) => ({
+      conn,
+      ...meta,
+      load: load(conn),
+      refreshAt: conn.refreshAt,
+      expiresAt: conn.expiresAt,
+    }));
+  }
+
+  /**
+   * Credentials due for refresh: the connection keeps serving while a replacement opens (with the latest
+   * credentials); it is retired — drained, never failed — once the replacement is ready (`replaced`), or at its
+   * `expiresAt` if none came by then.
+   */
+  private rotate(meta: ConnectionMeta): void {
+    meta.rotating = true;
+    if (!this.closedState && this.usable() + this.connecting < Math.max(this.min, 1)) this.connect();
+  }
+
+  /** A new connection is ready: the oldest connection being rotated is retired, and the next one replaced. */
+  private replaced(): void {
+    let more = false;
+    let done = false;
+    for (const [conn, meta] of this.connections) {
+      if (!meta.rotating || meta.retiring) continue;
+      if (done) more = true;
+      else {
+        this.retire(conn, meta, 'lifetime');
+        done = true;
+      }
+    }
+    if (
+      more &&
+      !this.closedState &&
+      this.connecting < this.maxConnecting &&
+      this.usable() + this.connecting < this.max
+    )
+      this.connect();
   }
 
   private retire(conn: PoolConnection, meta: ConnectionMeta, reason: 'idle' | 'lifetime'): void {
@@ -404,5 +496,3 @@ export class Pool {
 function load(conn: PoolConnection): number {
   return conn.inFlight + conn.leases;
 }
-
-function noop(): void {}

@@ -1,13 +1,13 @@
 import { merge, type Observable } from 'rxjs';
 import type { ResolvedConfig } from '../config.js';
 import type { RouterError } from '../errors.js';
-import { Connection } from '../transport/connection.js';
-import { openStream } from '../transport/open-stream.js';
+import { connectNode, type NodeSetup } from '../transport/connect-node.js';
 import { Pool } from '../transport/pool.js';
 import type { PoolConnection } from '../transport/pool-connection.js';
 import type { PoolEvent, PoolStats } from '../transport/pool-types.js';
 import type { NodeAddress, NodeId } from '../types.js';
 import type { Message, MessageType } from '../wire/message.js';
+import { nodeSetup } from './node-setup.js';
 
 /** One node of the router: its address and its pool. */
 export interface RouterNode {
@@ -25,14 +25,15 @@ type Done = (err: RouterError | undefined, reply?: Message) => void;
  */
 export class Nodes {
   private readonly byId = new Map<NodeId, RouterNode>();
-  private readonly config: Readonly<ResolvedConfig>;
+  private readonly setup: NodeSetup;
 
   constructor(
     addresses: readonly NodeAddress[],
     config: Readonly<ResolvedConfig>,
     onPoolEvent: (event: PoolEvent) => void,
+    setup: NodeSetup = nodeSetup(config),
   ) {
-    this.config = config;
+    this.setup = setup;
     for (const address of addresses) {
       const pool = new Pool(
         address.id,
@@ -93,28 +94,12 @@ export class Nodes {
 
   /** Closes every pool (connections drained, timers stopped). */
   async close(): Promise<void> {
+    this.setup.credentials?.stop();
     await Promise.all([...this.byId.values()].map((n) => n.pool.close()));
   }
 
-  private async open(address: NodeAddress, signal: AbortSignal): Promise<PoolConnection> {
-    const c = this.config;
-    if (c.connect) return c.connect(address, signal);
-    const stream = await openStream(address, {
-      timeoutMs: c.timeoutMs,
-      tls: c.tls,
-      WebSocket: c.WebSocket,
-      signal,
-      maxMessageBytes: c.maxMessageBytes,
-    });
-    return new Connection(stream, address.id, {
-      scheduler: c.scheduler,
-      wallClock: c.wallClock,
-      maxBufferedBytes: c.pool.maxBufferedBytesPerConnection,
-      requestTimeoutMs: c.timeoutMs,
-      maxInFlight: c.pool.maxInFlightPerConnection,
-      maxMessageBytes: c.maxMessageBytes,
-      compressAboveBytes: c.compressAboveBytes,
-      drainTimeoutMs: c.timeoutMs,
-    });
+  /** A connection joins its pool only when ready: opened, negotiated and through the handshake. */
+  private open(address: NodeAddress, signal: AbortSignal): Promise<PoolConnection> {
+    return connectNode(address, this.setup, signal);
   }
 }

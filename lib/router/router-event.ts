@@ -46,6 +46,15 @@ export type RouterEvent =
       readonly reason: HealthReason;
     }
   | {
+      /**
+       * The client's own event loop was stalled for `lagMs` (GC, long synchronous work), seen by the router's drift
+       * detector: timeouts within it are not held against nodes (the fair-chance rule).
+       */
+      readonly type: 'clientStall';
+      readonly at: number;
+      readonly lagMs: number;
+    }
+  | {
       /** Passive health ejected the node until `untilAt` (scheduler time); `times`: its ejections so far. */
       readonly type: 'nodeEjected';
       readonly at: number;
@@ -128,4 +137,21 @@ export type RouterEvent =
       readonly nodeId: NodeId;
       readonly attempt: number;
     }
-  | { readonly type: 'poolStats'; readonly at: number; readonly stats: PoolStats };
+  | { readonly type: 'poolStats'; readonly at: number; readonly stats: PoolStats }
+  | {
+      /** `nodeId` rejected the router's credentials during connection setup (once per node and credentials). */
+      readonly type: 'authFailed';
+      readonly at: number;
+      readonly nodeId: NodeId;
+      readonly code: string;
+    }
+  | {
+      /**
+       * The credentials provider yielded credentials. `generation` grows when they differ from the previous ones;
+       * `expiresAt`: theirs (ms since the epoch), or null. The secrets themselves are never in an event.
+       */
+      readonly type: 'credentialsRefreshed';
+      readonly at: number;
+      readonly generation: number;
+      readonly expiresAt: number | null;
+    };

@@ -15,8 +15,10 @@ import { ClusterView } from './cluster-view.js';
 import { HealthFeedback } from './health-feedback.js';
 import { Hedging } from './hedging.js';
 import { Lifecycle } from './lifecycle.js';
+import { LoopLag } from './loop-lag.js';
 import { NoEligibleNodeError } from './no-eligible-node-error.js';
 import { NodeErrors } from './node-errors.js';
+import { nodeSetup } from './node-setup.js';
 import { Nodes } from './nodes.js';
 import { Picker } from './picker.js';
 import { probe } from './probe.js';
@@ -25,6 +27,7 @@ import { requestPromise } from './request-promise.js';
 import { routeRequest } from './route-request.js';
 import type { RouterEvent } from './router-event.js';
 import type { Router } from './router-types.js';
+import { setupHooks } from './setup-hooks.js';
 import { statusChanges } from './status-changes.js';
 import { validateConfig } from './validate-config.js';
 import { waitForNode } from './wait-for-node.js';
@@ -58,16 +61,22 @@ export function createRouter(input: RouterConfig): Router {
       emit(() => ({ type: 'connectFailed', at: scheduler.now(), nodeId: e.nodeId, code: e.error.code }));
     } else emit(() => ({ ...e, at: scheduler.now() }));
   };
-  const nodes = new Nodes(addresses, config, onPoolEvent);
+  const nodes = new Nodes(addresses, config, onPoolEvent, nodeSetup(config, setupHooks(scheduler, emit)));
   const cluster = new ClusterView(nodes);
   // each node's last error, for ERR_NO_ELIGIBLE_NODE's per-node detail
   const nodeErrors = new NodeErrors(nodes, () => cluster.latest);
   const life = new Lifecycle();
+  // the drift detector of our own event loop: a stall is the client's time, never a node's (fair-chance rule)
+  const lag = new LoopLag(scheduler, 50, 100, (lagMs) =>
+    emit(() => ({ type: 'clientStall', at: scheduler.now(), lagMs })),
+  );
+  lag.start();
   const feedback = new HealthFeedback(
     config.health,
     (id) => cluster.rttMs(id),
     (id) => cluster.latest?.nodes.get(id),
     () => scheduler.now(),
+    (from, to) => lag.stalledMs(from, to),
   );
   const health$ = life.guard(
     clusterHealth({
@@ -144,8 +153,14 @@ export function createRouter(input: RouterConfig): Router {
       if (!node) throw new ConfigError('connection', connection, 'a connection from getConnection()');
       node.pool.release(connection);
     },
-    markNodeUnhealthy: (id) => (checkNode(id), feedback.manual(id, false)),
-    markNodeHealthy: (id) => (checkNode(id), feedback.manual(id, true)),
+    markNodeUnhealthy(id) {
+      checkNode(id);
+      feedback.manual(id, false);
+    },
+    markNodeHealthy(id) {
+      checkNode(id);
+      feedback.manual(id, true);
+    },
     executeWithRetry: <T>(operation: () => ObservableInput<T>) =>
       executeWithRetry(operation, { ...config.retry, budget, scheduler, random: config.random }),
     poolStats: () => nodes.stats(),
@@ -154,6 +169,7 @@ export function createRouter(input: RouterConfig): Router {
         stopHealth: () => healthSub.unsubscribe(),
         closeNodes: () => nodes.close(),
         complete: () => {
+          lag.stop();
           hedging.timer.close();
           statsSub.unsubscribe();
           feedback.complete();

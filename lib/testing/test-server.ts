@@ -4,6 +4,8 @@ import { FrameDecoder } from '../wire/frame-decoder.js';
 import { type Message, MessageType } from '../wire/message.js';
 import { type AnswerContext, answerRequest } from './answer-request.js';
 import { applyFault } from './apply-fault.js';
+import { AuthGate, type AuthStats } from './auth-gate.js';
+import { authReply } from './auth-reply.js';
 import { encodeReply } from './encode-reply.js';
 import { ExecutionCounter } from './execution-counter.js';
 import type { Fault } from './fault.js';
@@ -57,6 +59,8 @@ export class TestServer {
   /** Features answered to FeatureNegotiation. */
   readonly features: readonly Feature[];
   private readonly context: AnswerContext;
+  /** With `auth`: handshakes accepted and rejected, requests refused before one, requests on expired sessions. */
+  readonly authStats: AuthStats = { accepted: 0, rejected: 0, unauthenticated: 0, expired: 0 };
 
   private constructor(private readonly options: TestServerOptions) {
     this.host = options.host ?? '127.0.0.1';
@@ -267,6 +271,7 @@ export class TestServer {
       writer: new ReplyWriter(socket),
       flags: new FrameFlags(),
       neverRead: false,
+      auth: this.options.auth && new AuthGate(this.options.auth, this.authStats),
     };
     this.connections.set(state.id, state);
     this.history.push(state);
@@ -291,6 +296,12 @@ export class TestServer {
       return;
     }
     for (const message of messages) {
+      const verdict = state.auth?.check(message);
+      if (verdict?.pass === false) {
+        authReply(state, message, verdict, this.nodeId);
+        if (verdict.close) return;
+        continue;
+      }
       if (message.type === MessageType.Data) {
         this.requests++;
         state.requests++;

@@ -310,4 +310,25 @@ describe('the request path end to end (virtual time, real Connection)', () => {
     expect(t.cluster.executions(2, 'c')).toBe(1);
     await t.close();
   });
+
+  it('a node answering requests behind a full pool stays up: its answers stand in for the pings that would queue', async () => {
+    // one connection, two in flight, 60 ms replies, three requests every 60 ms: the pool is always full and its
+    // queue grows, so a ping would wait behind requests for longer than health.timeoutMs (100 ms)
+    const t = setup([{ latencyMs: 60 }], {
+      pool: { maxConnections: 1, maxInFlightPerConnection: 2 },
+      health: { intervalMs: 100, timeoutMs: 100 },
+      retry: { budget: false },
+    });
+    await drive(t.scheduler, 10);
+    for (let i = 0; i < 30; i++)
+      t.scheduler.schedule(() => {
+        for (const p of ['a', 'b', 'c']) t.send(`${p}${i}`, { timeoutMs: 20_000 });
+      }, i * 60);
+    await drive(t.scheduler, 2000);
+    const left = t.events.filter((e) => e.type === 'nodeStatusChanged' && e.status !== 'up');
+    expect(left).toEqual([]);
+    expect(t.events.filter((e) => e.type === 'heartbeatFailed')).toEqual([]);
+    expect(t.events.filter((e) => e.type === 'heartbeatSucceeded').length).toBeGreaterThan(10);
+    await t.close();
+  });
 });

@@ -1,10 +1,12 @@
 import { merge, type Observable } from 'rxjs';
 import type { ResolvedConfig } from '../config.js';
 import type { RouterError } from '../errors.js';
+import type { Cancellable } from '../transport/cancellable.js';
 import { connectNode, type NodeSetup } from '../transport/connect-node.js';
 import { Pool } from '../transport/pool.js';
 import type { PoolConnection } from '../transport/pool-connection.js';
 import type { PoolEvent, PoolStats } from '../transport/pool-types.js';
+import type { ReplySink } from '../transport/reply-sink.js';
 import type { NodeAddress, NodeId } from '../types.js';
 import type { Message, MessageType } from '../wire/message.js';
 import { nodeSetup } from './node-setup.js';
@@ -63,8 +65,14 @@ export class Nodes {
   }
 
   /** Sends on a node's pool; the reply (or a typed error) comes by `deadline` (scheduler time). */
-  send(id: NodeId, type: MessageType, payload: Uint8Array, deadline: number, done: Done): () => void {
-    return this.byId.get(id)!.pool.send(type, payload, deadline, done);
+  send(
+    id: NodeId,
+    type: MessageType,
+    payload: Uint8Array,
+    deadline: number,
+    done: Done | ReplySink,
+  ): Cancellable {
+    return this.byId.get(id)!.pool.submit(type, payload, deadline, done);
   }
 
   /** Fails the node's requests not yet written with `err` (retryable, not sent), so they go elsewhere. */

@@ -1,4 +1,5 @@
 import type tls from 'node:tls';
+import type { ClusterNodeInfo } from '../wire/admin-types.js';
 import type { Message } from '../wire/message.js';
 import type { ExecutionCounterOptions } from './execution-counter.js';
 import type { Fault } from './fault.js';
@@ -35,4 +36,10 @@ export interface TestServerOptions {
   readonly executionCounter?: ExecutionCounterOptions;
   /** A fault active from the start (see `setFault`). */
   readonly fault?: Fault;
+  /**
+   * The cluster's current members, answered to the reference client's `ListNodes` admin request (bincode, in a
+   * Data or Admin message; see `AdminResponder`). A `TestCluster` sets it. @defaultValue this server alone, and
+   * only to Admin messages
+   */
+  readonly listNodes?: () => readonly ClusterNodeInfo[];
 }

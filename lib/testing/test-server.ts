@@ -4,6 +4,7 @@ import { encodeFrame } from '../wire/encode.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import { type Message, MessageType } from '../wire/message.js';
 import { type AnswerContext, answerRequest } from './answer-request.js';
+import { AdminResponder } from './admin-responder.js';
 import { applyFault } from './apply-fault.js';
 import { ExecutionCounter } from './execution-counter.js';
 import type { Fault } from './fault.js';
@@ -56,6 +57,8 @@ export class TestServer {
   /** Features answered to FeatureNegotiation. */
   readonly features: readonly Feature[];
   private readonly context: AnswerContext;
+  /** Answers `ListNodes` (bincode admin requests); `bincodeAdmin.listNodesCount` counts them. */
+  readonly bincodeAdmin: AdminResponder;
 
   private constructor(private readonly options: TestServerOptions) {
     this.host = options.host ?? '127.0.0.1';
@@ -70,6 +73,7 @@ export class TestServer {
       this.faults.changed(this.connections.values(), fault, previous, this.paused),
     );
     if (options.fault) this.faults.set(options.fault);
+    this.bincodeAdmin = new AdminResponder(options.listNodes, () => this);
     this.context = {
       nodeId: this.nodeId,
       features: this.features,
@@ -78,6 +82,7 @@ export class TestServer {
       handler: options.handler ?? ((request) => request.payload),
       takeData: () => this.failuresLeft > 0 && this.failuresLeft-- > 0,
       countPing: () => void this.pings++,
+      bincodeAdmin: (request) => this.bincodeAdmin.answer(request),
     };
   }
 

@@ -35,7 +35,7 @@ function fromSerde(value: Record<string, unknown>): AdminRequest | AdminResponse
   if ('Request' in value) {
     const admin = (value.Request as { Admin: unknown }).Admin;
     if (typeof admin === 'string') return { kind: admin } as AdminRequest;
-    const [[kind, fields]] = Object.entries(admin as Record<string, Record<string, string | number>>);
+    const [kind, fields] = Object.entries(admin as Record<string, Record<string, string | number>>)[0]!;
     if (kind === 'AddNode') return { kind, host: String(fields!.host), port: Number(fields!.port) };
     return { kind, nodeId: u64(String(fields!.node_id)) } as AdminRequest;
   }

@@ -100,8 +100,18 @@ export interface RouterConfig {
   readonly maxMessageBytes?: number;
   /** LZ4-compress messages above this size. @defaultValue Infinity (off) */
   readonly compressAboveBytes?: number;
-  /** Time source (inject a TestScheduler in tests). @defaultValue asyncScheduler */
+  /**
+   * Time source of every duration: deadlines, timeouts, ejections, backoffs, heartbeats, slow start (inject a
+   * `VirtualTimeScheduler` or `TestScheduler` in tests). Its `now()` may have a fractional part.
+   * @defaultValue monotonicScheduler (`asyncScheduler`'s timers, `performance.timeOrigin + performance.now()`:
+   * a step of the system clock changes no duration)
+   */
   readonly scheduler?: SchedulerLike;
+  /**
+   * The wall clock, in ms since the epoch: read only for the frames' wire `timestamp` (floored to whole ms), never
+   * for a duration. @defaultValue Date.now
+   */
+  readonly wallClock?: () => number;
   /** Uniform random in [0, 1) for balancing and jitter. @defaultValue Math.random */
   readonly random?: () => number;
   /** The WebSocket constructor for `ws://` hosts. @defaultValue globalThis.WebSocket, else the `ws` package */
@@ -134,6 +144,7 @@ export interface ResolvedConfig {
   readonly compressAboveBytes: number;
   readonly scheduler: SchedulerLike;
   readonly random: () => number;
+  readonly wallClock: () => number;
   readonly WebSocket: WebSocketConstructor | undefined;
   readonly connect: ((address: NodeAddress, signal: AbortSignal) => Promise<PoolConnection>) | undefined;
 }

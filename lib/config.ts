@@ -1,4 +1,4 @@
-import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
 import { configChecker } from './config-checker.js';
 import type {
   BalancerName,
@@ -7,13 +7,15 @@ import type {
   RetryOptions,
   RouterPoolOptions,
 } from './config-types.js';
+import { monotonicScheduler } from './monotonic-scheduler.js';
 import type { JitterMode } from './operators/backoff.js';
 import { parseHost } from './parse-host.js';
 import type { HealthPolicy } from './streams/health-policy.js';
 import type { WebSocketConstructor } from './transport/connect-websocket.js';
 import type { TlsOptions } from './transport/connector.js';
 
-// Only types are imported from the rest of qdb-router; its helpers (config-checker, parse-host) are leaves too.
+// Only types are imported from the rest of qdb-router; its helpers (config-checker, parse-host, monotonic-scheduler)
+// are leaves too.
 
 export { maxTimeoutMs } from './config-checker.js';
 export type {
@@ -80,6 +82,7 @@ const topKeys = [
   'compressAboveBytes',
   'scheduler',
   'random',
+  'wallClock',
   'connect',
   'WebSocket',
 ];
@@ -131,7 +134,7 @@ export function resolveConfig(input: unknown, invalid: InvalidConfig): Readonly<
   check.positive(c, 'compressAboveBytes', '', true);
   if (c.balancer !== undefined && !['p2c', 'round-robin', 'least-outstanding'].includes(c.balancer as string))
     throw invalid('balancer', c.balancer, "'p2c', 'round-robin' or 'least-outstanding'");
-  for (const key of ['random', 'connect', 'WebSocket'] as const) {
+  for (const key of ['random', 'wallClock', 'connect', 'WebSocket'] as const) {
     if (c[key] !== undefined && typeof c[key] !== 'function') throw invalid(key, c[key], 'a function');
   }
   if (c.scheduler !== undefined && typeof (c.scheduler as SchedulerLike | null)?.schedule !== 'function')
@@ -242,8 +245,9 @@ export function resolveConfig(input: unknown, invalid: InvalidConfig): Readonly<
     tls: c.tls as TlsOptions | undefined,
     maxMessageBytes: (c.maxMessageBytes as number | undefined) ?? configDefaults.maxMessageBytes,
     compressAboveBytes: (c.compressAboveBytes as number | undefined) ?? configDefaults.compressAboveBytes,
-    scheduler: (c.scheduler as SchedulerLike | undefined) ?? asyncScheduler,
+    scheduler: (c.scheduler as SchedulerLike | undefined) ?? monotonicScheduler,
     random: (c.random as (() => number) | undefined) ?? Math.random,
+    wallClock: (c.wallClock as (() => number) | undefined) ?? Date.now,
     WebSocket: c.WebSocket as WebSocketConstructor | undefined,
     connect: c.connect as ResolvedConfig['connect'],
   });

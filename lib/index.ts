@@ -21,6 +21,7 @@ export {
   RequestTimeoutError,
   RouterError,
 } from './errors.js';
+export { monotonicScheduler } from './monotonic-scheduler.js';
 export type { InstrumentOptions } from './observability/instrument-router.js';
 export { instrumentRouter } from './observability/instrument-router.js';
 export { MetricName } from './observability/metric-name.js';

@@ -107,6 +107,7 @@ export class Nodes {
     });
     return new Connection(stream, address.id, {
       scheduler: c.scheduler,
+      wallClock: c.wallClock,
       maxBufferedBytes: c.pool.maxBufferedBytesPerConnection,
       requestTimeoutMs: c.timeoutMs,
       maxInFlight: c.pool.maxInFlightPerConnection,

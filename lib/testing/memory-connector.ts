@@ -142,7 +142,7 @@ export class MemoryConnection extends Connection {
           sender: nodeId,
           recipient: 0,
           sequence: request.sequence,
-          timestamp: options.scheduler.now(),
+          timestamp: Math.floor(options.scheduler.now()),
           type: reply.type,
           payload: reply.payload,
         });

@@ -17,8 +17,10 @@ export interface ConnectionOptions {
   readonly compressAboveBytes?: number;
   /** How long `close()` waits for in-flight requests before destroying the socket. @defaultValue 5000 */
   readonly drainTimeoutMs?: number;
-  /** Every timer and timestamp of the connection (deadlines, drain bound, wire timestamps). @defaultValue asyncScheduler */
+  /** Every timer and duration of the connection (deadlines, drain bound). Its `now()` may be fractional. @defaultValue asyncScheduler */
   readonly scheduler?: SchedulerLike;
+  /** Wall-clock ms since the epoch for the frames' `timestamp` (floored to whole ms; never a scheduler's time). @defaultValue Date.now */
+  readonly wallClock?: () => number;
   /**
    * Bytes buffered at most (frames not yet written plus the socket's own write buffer). A request that would go
    * over it fails at once with a retryable `ERR_BACKPRESSURE`, not sent — unless nothing is buffered, so one

@@ -174,7 +174,7 @@ export class Connection {
     try {
       const bytes = payload instanceof Uint8Array ? payload : payloadBytes(payload);
       frame = encodeFrame(
-        { sender: 0, recipient: this.nodeId, sequence, timestamp: now, type, payload: bytes },
+        { sender: 0, recipient: this.nodeId, sequence, timestamp: this.wallMs(), type, payload: bytes },
         this.encodeOptions,
       );
     } catch (err) {
@@ -316,6 +316,12 @@ export class Connection {
     }
     if (err) entry.done(err);
     this.afterSettle();
+  }
+
+  /** The wire timestamp: whole wall-clock ms (a scheduler's `now()` may be fractional or virtual). */
+  private wallMs(): number {
+    const ms = Math.floor((this.options.wallClock ?? Date.now)());
+    return Number.isSafeInteger(ms) ? ms : 0;
   }
 
   /** Fails the requests whose deadline has come; returns the next deadline. */

@@ -25,7 +25,7 @@ export function setup(options: ConnectionOptions = {}, highWaterMark = 16 * 1024
         sender: 1,
         recipient: 0,
         sequence: request.sequence,
-        timestamp: scheduler.now(),
+        timestamp: Math.floor(scheduler.now()),
         type: request.type === MessageType.Ping ? MessageType.Pong : request.type,
         payload: request.payload,
         ...patch,

@@ -272,14 +272,46 @@ describe('Connection: time comes from the scheduler', () => {
     expect(await closed).toBe('closed');
   });
 
-  it('wire timestamps and lastUsedAt are scheduler time', async () => {
-    const { conn, send, step, received } = setup();
+  it('wire timestamps come from the wall clock in whole ms; lastUsedAt and deadlines are scheduler time', async () => {
+    const wall = [1_764_000_000_123.9, 1_764_000_000_050.2]; // a wall clock that steps back between sends
+    const { conn, send, step, received, outcomes, reply } = setup({ wallClock: () => wall.shift()! });
     await step(1234);
-    send(bytes(1));
+    send(bytes(1), 1234 + 100);
+    send(bytes(2), 1234 + 100);
     await step(1234);
-    expect(received[0]!.timestamp).toBe(1234);
+    expect(received.map((m) => m.timestamp)).toEqual([1_764_000_000_123, 1_764_000_000_050]);
     expect(conn.lastUsedAt).toBe(1234);
     expect(conn.createdAt).toBe(0);
+    reply(received[0]!);
+    await step(1334);
+    expect(outcomes.map((o) => [o.at, o.err?.code])).toEqual([
+      [1234, undefined],
+      [1334, ErrorCode.RequestTimeout],
+    ]);
+  });
+
+  it('a scheduler with a fractional now() (virtual time advanced by 3.1 ms): every request is sent and answered', async () => {
+    const { send, step, received, outcomes, reply } = setup({ wallClock: () => 1_764_000_000_000.75 });
+    for (let i = 1; i <= 20; i++) {
+      await step(i * 3.1);
+      send(bytes(i), i * 3.1 + 10);
+      await step(i * 3.1);
+      reply(received.at(-1)!);
+    }
+    await step(100);
+    expect(outcomes).toHaveLength(20);
+    expect(outcomes.filter((o) => o.err)).toEqual([]);
+    expect(new Set(received.map((m) => m.timestamp))).toEqual(new Set([1_764_000_000_000]));
+  });
+
+  it('a wall clock that returns garbage still sends (timestamp 0), never ERR_WIRE_INTEGER_RANGE', async () => {
+    const { send, step, received, outcomes, reply } = setup({ wallClock: () => Number.NaN });
+    send(bytes(1));
+    await step(0);
+    reply(received[0]!);
+    await step(1);
+    expect(received[0]!.timestamp).toBe(0);
+    expect(outcomes[0]!.err).toBeUndefined();
   });
 });
 

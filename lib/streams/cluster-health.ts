@@ -118,7 +118,17 @@ export function clusterHealth(options: ClusterHealthOptions): Observable<Cluster
         emit([next.nodeId]);
     };
 
-    const probe = (id: NodeId) => {
+    const probe = (id: NodeId, afterMs = 0) => {
+      if (afterMs > 0) {
+        probes.set(
+          id,
+          scheduler.schedule(() => {
+            probes.delete(id);
+            if (!subscriber.closed && nodes.has(id)) probe(id);
+          }, afterMs),
+        );
+        return;
+      }
       const sub = heartbeat(() => options.ping(id), {
         intervalMs: policy.intervalMs,
         timeoutMs: policy.timeoutMs,
@@ -145,7 +155,7 @@ export function clusterHealth(options: ClusterHealthOptions): Observable<Cluster
       const now = scheduler.now();
       const changed: NodeId[] = [];
       const seen = new Set<NodeId>();
-      const joined: NodeId[] = [];
+      const joined: HealthMember[] = [];
       for (const m of members) {
         if (seen.has(m.id)) continue;
         seen.add(m.id);
@@ -156,7 +166,7 @@ export function clusterHealth(options: ClusterHealthOptions): Observable<Cluster
         put(previous, after);
         changed.push(m.id);
         if (after.status === HealthStatus.Draining) unprobe(m.id);
-        else joined.push(m.id);
+        else joined.push(m);
       }
       for (const id of [...nodes.keys()]) {
         if (seen.has(id)) continue;
@@ -169,7 +179,7 @@ export function clusterHealth(options: ClusterHealthOptions): Observable<Cluster
       for (const n of nodes.values()) if (n.status !== HealthStatus.Draining) inService++;
       if (!started) return;
       if (changed.length > 0) emit(changed.sort((a, b) => a - b));
-      for (const id of joined) if (!subscriber.closed && nodes.has(id)) probe(id);
+      for (const m of joined) if (!subscriber.closed && nodes.has(m.id)) probe(m.id, m.probeAfterMs);
     };
 
     all.add(members$.subscribe({ next: follow, error: (err) => subscriber.error(err) }));

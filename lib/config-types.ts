@@ -82,7 +82,9 @@ export interface RouterConfig {
    * sides support (TLS > TCP > WebSocket) and falls back to the next when a connect fails. Node ids are assigned
    * by the router: 1..n for the initial array, then increasing, never reused.
    */
-  readonly hosts: readonly (string | readonly string[])[] | Observable<readonly (string | readonly string[])[]>;
+  readonly hosts:
+    | readonly (string | readonly string[])[]
+    | Observable<readonly (string | readonly string[])[]>;
   /**
    * Follow the cluster's own member list: `{ source: 'admin' }` asks an eligible node `ListNodes` (the reference
    * client's admin request) every `intervalMs` (after a failure, and while no node is eligible, every

@@ -12,7 +12,8 @@ export function parseHostList(value: unknown, invalid: InvalidConfig, field = 'h
   const seen = new Map<string, string>();
   return value.map((entry: unknown, i: number) => {
     const list = Array.isArray(entry) ? entry : [entry];
-    if (list.length === 0) throw invalid(`${field}[${i}]`, entry, 'an address or a non-empty list of addresses');
+    if (list.length === 0)
+      throw invalid(`${field}[${i}]`, entry, 'an address or a non-empty list of addresses');
     return list.map((host, j) => {
       const at = Array.isArray(entry) ? `${field}[${i}][${j}]` : `${field}[${i}]`;
       const address = parseHost(host, i, at, invalid);

@@ -1,5 +1,5 @@
-import { configChecker } from './config-checker.js';
 import { configDefaults, type InvalidConfig } from './config.js';
+import { configChecker } from './config-checker.js';
 import type { ResolvedConfig } from './config-types.js';
 import { parseHostList } from './parse-host-list.js';
 

@@ -62,7 +62,9 @@ export function discovery(parts: DiscoveryParts): Subscription {
       if (settled) return;
       settled = true;
       cancel = undefined;
-      const failure = err ? `ListNodes to node ${id} (${label}) failed: ${err.code} ${err.message}` : read(id, reply!, v);
+      const failure = err
+        ? `ListNodes to node ${id} (${label}) failed: ${err.code} ${err.message}`
+        : read(id, reply!, v);
       if (failure) parts.warn(failure);
       next(failure ? parts.retryIntervalMs : parts.intervalMs);
     });
@@ -77,7 +79,8 @@ export function discovery(parts: DiscoveryParts): Subscription {
     } catch (err) {
       return `ListNodes reply of node ${id} (${label}) does not decode: ${(err as Error).message}`;
     }
-    if (response.kind === 'Error') return `node ${id} (${label}) answered ListNodes with an error: ${response.message}`;
+    if (response.kind === 'Error')
+      return `node ${id} (${label}) answered ListNodes with an error: ${response.message}`;
     if (response.kind !== 'NodeList') return `node ${id} (${label}) answered ListNodes with ${response.kind}`;
     const wanted = nodeListMembers(response.nodes, parts.addressOf(id)?.protocol ?? 'tcp');
     if (typeof wanted === 'string') return `ListNodes reply of node ${id} (${label}) refused: ${wanted}`;

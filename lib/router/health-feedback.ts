@@ -61,6 +61,12 @@ export class HealthFeedback {
   private readonly latencyMs: (id: NodeId) => number;
   private readonly health: (id: NodeId) => NodeHealth | undefined;
 
+  /** Drops what is kept of a node removed by membership. */
+  forget(id: NodeId): void {
+    this.incidents.delete(id);
+    this.answeredAt.delete(id);
+  }
+
   constructor(
     policy: HealthPolicy,
     latencyMs: (id: NodeId) => number,

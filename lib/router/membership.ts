@@ -23,6 +23,8 @@ export interface MembershipParts {
   /** A node added later starts connecting after a random delay in [0, joinSpreadMs). */
   readonly joinSpreadMs: number;
   readonly emit: (event: () => RouterEvent) => void;
+  /** Called when a removed node is gone (drop what else is kept of it). @defaultValue nothing */
+  readonly onRemoved?: (id: NodeId) => void;
 }
 
 /**
@@ -88,7 +90,10 @@ export class Membership {
       this.versions.set(source, version);
     }
     if (wanted.length === 0) {
-      this.warn(source, `an empty node list was ignored: it never empties the set (${this.inServiceCount()} kept)`);
+      this.warn(
+        source,
+        `an empty node list was ignored: it never empties the set (${this.inServiceCount()} kept)`,
+      );
       return;
     }
     const decides = source === this.parts.decides;
@@ -109,7 +114,13 @@ export class Membership {
     for (const m of added) pools.add(m.address, m.joinAfterMs ?? 0);
     this.changed();
     for (const m of added)
-      emit(() => ({ type: 'nodeAdded', at: scheduler.now(), nodeId: m.id, address: m.address.label, source }));
+      emit(() => ({
+        type: 'nodeAdded',
+        at: scheduler.now(),
+        nodeId: m.id,
+        address: m.address.label,
+        source,
+      }));
     for (const m of diff.removed) this.drain(m, source);
   }
 
@@ -126,11 +137,13 @@ export class Membership {
 
   private member(w: WantedNode, joinAfterMs: number): Member {
     const id = ++this.lastId;
-    const alternatives = (w.address.alternatives.length > 0 ? w.address.alternatives : [w.address]).map((a) => ({
-      ...a,
-      id,
-      alternatives: [],
-    }));
+    const alternatives = (w.address.alternatives.length > 0 ? w.address.alternatives : [w.address]).map(
+      (a) => ({
+        ...a,
+        id,
+        alternatives: [],
+      }),
+    );
     const address: NodeAddress = { ...alternatives[0]!, alternatives };
     const m: Member = {
       id,
@@ -151,6 +164,7 @@ export class Membership {
     void done.then(() => {
       if (!this.members.delete(m.id)) return;
       this.changed();
+      this.parts.onRemoved?.(m.id);
       emit(() => ({ type: 'nodeRemoved', at: scheduler.now(), nodeId: m.id, address, reason, inFlight }));
     });
   }

@@ -16,12 +16,16 @@ const ipv6Pattern = /^[0-9A-Fa-f:.]{2,45}$/;
  * Addresses use `protocol`, the protocol of the node that answered (a TLS cluster lists TLS nodes). `status`
  * and `role` are not used: whether a node is fit for requests is the router's own health checks' call.
  */
-export function nodeListMembers(nodes: readonly ClusterNodeInfo[], protocol: Protocol): WantedNode[] | string {
+export function nodeListMembers(
+  nodes: readonly ClusterNodeInfo[],
+  protocol: Protocol,
+): WantedNode[] | string {
   const wanted: WantedNode[] = [];
   for (const [i, n] of nodes.entries()) {
     const at = `NodeList[${i}]`;
     const id = typeof n.nodeId === 'bigint' ? n.nodeId : BigInt(n.nodeId);
-    if (id < 1n || id > maxU64) return `${at}.node_id ${String(n.nodeId)} is out of range: expected 1..2^64-1`;
+    if (id < 1n || id > maxU64)
+      return `${at}.node_id ${String(n.nodeId)} is out of range: expected 1..2^64-1`;
     if (!Number.isInteger(n.port) || n.port < 1 || n.port > 65535)
       return `${at}.port ${n.port} is out of range: expected 1..65535`;
     const ipv6 = n.hostname.includes(':');

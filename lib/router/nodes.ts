@@ -93,9 +93,13 @@ export class Nodes {
     node.draining = true;
     node.warmTimer?.unsubscribe();
     node.pool.evacuate(
-      new RouterError(ErrorCode.NoEligibleNode, `node ${id} (${node.address.label}) was removed; request not sent`, {
-        retryable: true,
-      }),
+      new RouterError(
+        ErrorCode.NoEligibleNode,
+        `node ${id} (${node.address.label}) was removed; request not sent`,
+        {
+          retryable: true,
+        },
+      ),
     );
     const done = node.pool.close().then(() => {
       if (this.byId.get(id) === node) this.byId.delete(id);
@@ -107,7 +111,11 @@ export class Nodes {
   send(id: NodeId, type: MessageType, payload: Uint8Array, deadline: number, done: Done): () => void {
     const node = this.byId.get(id);
     if (!node || node.draining) {
-      done(new RouterError(ErrorCode.NoEligibleNode, `node ${id} is not a member; request not sent`, { retryable: true }));
+      done(
+        new RouterError(ErrorCode.NoEligibleNode, `node ${id} is not a member; request not sent`, {
+          retryable: true,
+        }),
+      );
       return () => {};
     }
     return node.pool.send(type, payload, deadline, done);

@@ -1,4 +1,12 @@
-import { firstValueFrom, lastValueFrom, type Observable, type ObservableInput, of, Subject } from 'rxjs';
+import {
+  EMPTY,
+  firstValueFrom,
+  lastValueFrom,
+  type Observable,
+  type ObservableInput,
+  of,
+  Subject,
+} from 'rxjs';
 import type { RouterConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { executeWithRetry } from '../operators/execute-with-retry.js';
@@ -7,8 +15,11 @@ import { eligible } from '../streams/eligible.js';
 import type { PoolEvent } from '../transport/pool-types.js';
 import type { ClusterHealth, NodeId } from '../types.js';
 import type { Message } from '../wire/message.js';
+import { discovery } from './discovery.js';
+import { followHosts } from './follow-hosts.js';
 import { HealthFeedback } from './health-feedback.js';
 import { Lifecycle } from './lifecycle.js';
+import { Membership } from './membership.js';
 import { NoEligibleNodeError } from './no-eligible-node-error.js';
 import { Nodes } from './nodes.js';
 import { probe } from './probe.js';
@@ -47,8 +58,18 @@ export function createRouter(input: RouterConfig): Router {
     else emit(() => ({ ...e, at: scheduler.now() }));
   };
   const nodes = new Nodes(addresses, config, onPoolEvent);
+  const membership = new Membership({
+    initial: addresses,
+    decides: config.discovery ? 'discovery' : 'hosts',
+    pools: nodes,
+    scheduler,
+    random: config.random,
+    joinSpreadMs: config.joinSpreadMs,
+    emit,
+    onRemoved: (id) => feedback.forget(id),
+  });
   const latencyOf = (id: NodeId) => {
-    const ms = nodes.get(id)!.pool.latencyMs;
+    const ms = nodes.get(id)?.pool.latencyMs ?? -1;
     return ms >= 0 ? ms : (latest?.nodes.get(id)?.rttMs ?? -1);
   };
   const feedback = new HealthFeedback(
@@ -60,12 +81,15 @@ export function createRouter(input: RouterConfig): Router {
   const capacity = config.pool.maxConnections * config.pool.maxInFlightPerConnection;
   const health$ = life.guard(
     clusterHealth({
-      members: addresses.map((a) => ({ id: a.id, address: a.label })),
+      members: membership.members$,
       // A full pool would queue the ping behind requests: the node's recent answers stand in for it then.
-      ping: (id) =>
-        nodes.get(id)!.pool.load >= capacity && feedback.answeredWithin(id, config.health.timeoutMs)
+      ping: (id) => {
+        const pool = nodes.get(id)?.pool;
+        if (!pool) return EMPTY;
+        return pool.load >= capacity && feedback.answeredWithin(id, config.health.timeoutMs)
           ? of(true)
-          : probe(nodes.get(id)!.pool, id, config.health.timeoutMs, scheduler, emit),
+          : probe(pool, id, config.health.timeoutMs, scheduler, emit);
+      },
       signals$: feedback.signals$,
       policy: config.health,
       scheduler,
@@ -77,6 +101,26 @@ export function createRouter(input: RouterConfig): Router {
     onChange(h);
   });
   nodes.warm();
+  const following = config.hosts$ ? followHosts(config.hosts$, membership) : undefined;
+  const discovering = config.discovery
+    ? discovery({
+        ...config.discovery,
+        timeoutMs: config.timeoutMs,
+        scheduler,
+        random: config.random,
+        eligible: () => latest?.eligible ?? [],
+        inService: (id) => membership.inService(id),
+        addressOf: (id) => membership.get(id)?.address,
+        send: (id, type, payload, deadline, done) => nodes.send(id, type, payload, deadline, done),
+        apply: (wanted, version) => membership.update('discovery', wanted, version),
+        warn: (message) => membership.warn('discovery', message),
+      })
+    : undefined;
+  const stopMembership = () => {
+    membership.close();
+    following?.unsubscribe();
+    discovering?.unsubscribe();
+  };
   const statsSub = nodes
     .stats$()
     .subscribe((stats) => emit(() => ({ type: 'poolStats', at: scheduler.now(), stats })));
@@ -100,7 +144,9 @@ export function createRouter(input: RouterConfig): Router {
   };
 
   return {
-    addresses,
+    get addresses() {
+      return membership.addresses;
+    },
     health$,
     eligible$: eligible(health$),
     events$: events.asObservable(),
@@ -113,7 +159,9 @@ export function createRouter(input: RouterConfig): Router {
       const id = await firstValueFrom(
         waitForNode(() => select(new Set()), health$, scheduler, deadline, none),
       );
-      return nodes.get(id)!.pool.lease(Math.max(1, deadline - scheduler.now()));
+      const pool = nodes.get(id)?.pool;
+      if (!pool) throw new NoEligibleNodeError(config.timeoutMs, new Map());
+      return pool.lease(Math.max(1, deadline - scheduler.now()));
     },
     returnConnection: (connection) => {
       const nodeId = (connection as { nodeId?: unknown } | null | undefined)?.nodeId;
@@ -131,8 +179,9 @@ export function createRouter(input: RouterConfig): Router {
     },
     executeWithRetry: <T>(operation: () => ObservableInput<T>) => executeWithRetry(operation, ctx.retry),
     poolStats: () => nodes.stats(),
-    close: () =>
-      life.close(scheduler, config.timeoutMs, {
+    close: () => {
+      stopMembership();
+      return life.close(scheduler, config.timeoutMs, {
         stopHealth: () => healthSub.unsubscribe(),
         closeNodes: () => nodes.close(),
         complete: () => {
@@ -140,6 +189,7 @@ export function createRouter(input: RouterConfig): Router {
           feedback.complete();
           events.complete();
         },
-      }),
+      });
+    },
   };
 }

@@ -157,10 +157,10 @@ export function clusterHealth(options: ClusterHealthOptions): Observable<Cluster
       const seen = new Set<NodeId>();
       const joined: HealthMember[] = [];
       for (const m of members) {
-        if (seen.has(m.id)) continue;
+        if (seen.has(m.id) || (!nodes.has(m.id) && m.draining)) continue; // a node unknown here never joins draining
         seen.add(m.id);
         const previous = nodes.get(m.id);
-        const next = previous ?? nodeHealth.initial(m.id, m.address, now);
+        const next = previous ?? nodeHealth.initial(m.id, m.address, now, started ? 'membership' : 'initial');
         const after = m.draining ? nodeHealth.drain(next, now) : next;
         if (previous === after) continue;
         put(previous, after);

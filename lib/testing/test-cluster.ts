@@ -52,7 +52,8 @@ export class TestCluster {
   /** The member with this node id. */
   node(nodeId: number): TestServer {
     const node = this.members.get(nodeId);
-    if (!node) throw new RangeError(`no node ${nodeId} in this cluster (members: ${[...this.members.keys()]})`);
+    if (!node)
+      throw new RangeError(`no node ${nodeId} in this cluster (members: ${[...this.members.keys()]})`);
     return node;
   }
 

@@ -25,7 +25,7 @@ export interface RetryOptions {
   readonly backoffMultiplier?: number;
   /** @defaultValue 'none' (the reference client's exact delays) */
   readonly jitter?: JitterMode;
-  /** A retry budget shared by all requests (Finagle's 20 % + 10/s), or false for none. @defaultValue {} */
+  /** A retry budget shared by all requests (Finagle's: 20 % of requests + a reserve of 10/s × 10 s), or false for none. @defaultValue {} */
   readonly budget?: Omit<RetryBudgetOptions, 'now'> | false;
   /**
    * Per-attempt timeout (Envoy's `per_try_timeout`): an attempt unanswered this long is abandoned and, when the
@@ -112,7 +112,7 @@ export interface RouterConfig {
   readonly slowStartMs?: number;
   /** Options for `tls://` hosts (CA, client certificate …). */
   readonly tls?: TlsOptions;
-  /** @defaultValue 1048576 */
+  /** @defaultValue 1048575 */
   readonly maxMessageBytes?: number;
   /** LZ4-compress messages above this size. @defaultValue Infinity (off) */
   readonly compressAboveBytes?: number;

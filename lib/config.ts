@@ -63,9 +63,15 @@ export const configDefaults = {
   /** A node added while the router runs starts connecting after a random delay below this. */
   joinSpreadMs: 250,
   discovery: { intervalMs: 60_000, retryIntervalMs: 1000 },
-  maxMessageBytes: 1024 * 1024,
+  /** 1 MiB − 1: a frame's length prefix (flag + message) at most 1,048,576, the reference reader's rule. */
+  maxMessageBytes: 1024 * 1024 - 1,
   compressAboveBytes: Number.POSITIVE_INFINITY,
   request: { type: 2 /* MessageType.Data */, idempotent: true },
+  /** Internal figures, not options: named here so that no default hides in the code that uses it. */
+  tuning: {
+    /** The derived hedge delay is recomputed at most this often (router/hedging.ts). */
+    hedgeDelayRefreshMs: 100,
+  },
 } as const;
 
 /** Builds the error for a bad value (the router passes `ConfigError`'s constructor). */
@@ -184,15 +190,16 @@ export function resolveConfig(input: unknown, invalid: InvalidConfig): Readonly<
     throw invalid('retry.budget', retry.budget, 'an object or false');
   if (typeof retry.budget === 'object' && retry.budget !== null) {
     const budget = retry.budget as Record<string, unknown>;
-    check.knownKeys(budget, ['percentCanRetry', 'minRetriesPerSecond', 'maxBalance'], 'retry.budget.');
+    check.knownKeys(budget, ['percentCanRetry', 'minRetriesPerSecond', 'ttlMs'], 'retry.budget.');
     const p = budget.percentCanRetry;
     if (p !== undefined && !(typeof p === 'number' && p >= 0 && p <= 1))
       throw invalid('retry.budget.percentCanRetry', p, 'a number from 0 to 1');
-    for (const k of ['minRetriesPerSecond', 'maxBalance'] as const) {
-      const v = budget[k];
-      if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0))
-        throw invalid(`retry.budget.${k}`, v, 'a finite number >= 0');
-    }
+    const v = budget.minRetriesPerSecond;
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0))
+      throw invalid('retry.budget.minRetriesPerSecond', v, 'a finite number >= 0');
+    const ttl = budget.ttlMs;
+    if (ttl !== undefined && !(typeof ttl === 'number' && ttl >= 1000 && ttl <= 60_000))
+      throw invalid('retry.budget.ttlMs', ttl, 'a number of ms from 1000 to 60000');
   }
 
   const hedge = c.hedge === true || c.hedge === false ? {} : check.section(c, 'hedge', hedgeKeys);

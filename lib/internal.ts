@@ -5,27 +5,47 @@
  */
 export type { InvalidConfig } from './config.js';
 export { resolveConfig } from './config.js';
+export type { RetryDecision, RetryQuestion, RetryRefusal } from './operators/retry-decision.js';
+export { refusals, retryDecision } from './operators/retry-decision.js';
 export type { AttemptTimeoutInput } from './router/attempt-timeout.js';
 export { attemptTimeout } from './router/attempt-timeout.js';
-export type { Balancer, Candidate, PickContext } from './router/balancers.js';
+export type { Balancer, CandidateView, PickContext } from './router/balancers.js';
 export { balancers } from './router/balancers.js';
-export type { ErrorClass } from './router/classify-error.js';
+export type { ErrorClass, HealthKind } from './router/classify-error.js';
 export { classifyError } from './router/classify-error.js';
+export { ClusterView } from './router/cluster-view.js';
+export type {
+  CopyCase,
+  CopyDecision,
+  HedgeCase,
+  HedgeDecision,
+  HedgeRefusal,
+  RetryCase,
+  RetryPolicy,
+} from './router/decide.js';
+export { decide, poisonAfter } from './router/decide.js';
 export type { RequestHealth } from './router/health-feedback.js';
-export { HealthFeedback, poisonAfter } from './router/health-feedback.js';
+export { HealthFeedback } from './router/health-feedback.js';
+export type { HedgeEntry } from './router/hedge-timer.js';
+export { HedgeTimer } from './router/hedge-timer.js';
+export { Hedging } from './router/hedging.js';
 export type { CloseSteps } from './router/lifecycle.js';
 export { Lifecycle } from './router/lifecycle.js';
 export type { RouterNode } from './router/nodes.js';
 export { Nodes } from './router/nodes.js';
+export { Picker } from './router/picker.js';
+export type { ProbeOptions } from './router/probe.js';
 export { probe } from './router/probe.js';
+export type { RequestState } from './router/request.js';
+export { RouterRequest } from './router/request.js';
+export type { AttemptOwner } from './router/request-attempt.js';
+export { RequestAttempt } from './router/request-attempt.js';
 export { requestBytes } from './router/request-bytes.js';
+export type { RequestParts } from './router/request-parts.js';
 export type { ResolvedRequestOptions } from './router/resolve-request-options.js';
 export { resolveRequestOptions } from './router/resolve-request-options.js';
-export type { RouteParts } from './router/route-context.js';
-export { routeContext } from './router/route-context.js';
-export { routeHedging } from './router/route-hedging.js';
-export type { RouteContext, RouteHedging } from './router/route-request.js';
 export { routeRequest } from './router/route-request.js';
+export type { NodeFigures } from './router/select-node.js';
 export { selectNode } from './router/select-node.js';
 export { statusChanges } from './router/status-changes.js';
 export { configError } from './router/validate-config.js';
@@ -37,7 +57,6 @@ export { eligible } from './streams/eligible.js';
 export type { HealthSignal } from './streams/health-signal.js';
 export type { HeartbeatOptions, ProbeSample } from './streams/heartbeat.js';
 export { heartbeat } from './streams/heartbeat.js';
-export { isHardFailure } from './streams/is-hard-failure.js';
 export { nodeHealth } from './streams/node-health.js';
 export { NodeMap } from './streams/node-map.js';
 export type { ByteStream } from './transport/byte-stream.js';

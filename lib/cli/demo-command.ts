@@ -4,6 +4,7 @@ import { createRouter } from '../router/router.js';
 import type { Router } from '../router/router-types.js';
 import { ProcessCluster } from '../testing/process-cluster.js';
 import { checkPortFree } from './check-port-free.js';
+import { dashboardCli } from './dashboard-cli.js';
 import { injectFault } from './demo-faults.js';
 import { parentPidVariable } from './exit-with-parent.js';
 import { listenError } from './listen-error.js';
@@ -12,11 +13,13 @@ import { startSupervisor } from './start-supervisor.js';
 import { startTraffic } from './traffic.js';
 import { UsageError } from './usage-error.js';
 
-export const demoUsage = `qdb-router demo [--ports 7000,7001,7002] [--port N] [--rate 200] [--fault-every 10000]
+export const demoUsage = `qdb-router demo [--ports 7000,7001,7002] [--port N] [--host NAME] [--allow-control] [--rate 200] [--fault-every 10000]
   The one-command demo: a local cluster (one process per node), a router sending --rate requests/s, a fault every
-  --fault-every ms (kill, pause, slow down, restart, in turn; 0 turns faults off) and the live dashboard
-  (URL printed; --port, default 0: any free port). Ctrl-C (SIGINT), SIGTERM or SIGHUP stops everything it
-  started, at any moment; its node processes also end by themselves if the demo is killed outright.`;
+  --fault-every ms (kill, pause, slow down, restart, in turn; 0 turns faults off; each one is marked on the
+  dashboard's charts and in its event log) and the live dashboard (URL printed). Ctrl-C (SIGINT), SIGTERM or
+  SIGHUP stops everything it started, at any moment; its node processes also end by themselves if the demo is
+  killed outright.
+\${dashboardCli.usage}`;
 
 /** `qdb-router demo` (what `npm start` runs). */
 export async function demoCommand(args: string[]): Promise<number> {
@@ -24,16 +27,15 @@ export async function demoCommand(args: string[]): Promise<number> {
     args,
     options: {
       ports: { type: 'string', default: '7000,7001,7002' },
-      port: { type: 'string', default: '0' },
+      ...dashboardCli.options,
       rate: { type: 'string', default: '200' },
       'fault-every': { type: 'string', default: '10000' },
     },
   });
   const ports = parsePorts(values.ports);
-  const port = Number(values.port);
+  const { port, options, warnings } = dashboardCli.resolve(values);
   const rate = Number(values.rate);
   const faultEvery = Number(values['fault-every']);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`bad --port ${values.port}`);
   if (!Number.isFinite(rate) || rate < 0) throw new UsageError(`bad --rate ${values.rate}`);
   if (!Number.isFinite(faultEvery) || faultEvery < 0)
     throw new UsageError(`bad --fault-every ${values['fault-every']}`);
@@ -86,16 +88,18 @@ export async function demoCommand(args: string[]): Promise<number> {
     if (stopRequested) return await stopAll(log, cleanUp, () => (quiet = true));
     for (const n of cluster.nodes) log(`      node ${n.nodeId} ${n.address} pid ${n.pid}`);
     log('[2/3] connecting the router …');
-    router = createRouter({ hosts: cluster.addresses, health: { intervalMs: 500, timeoutMs: 500 } });
+    const config = { hosts: cluster.addresses, health: { intervalMs: 500, timeoutMs: 500 } };
+    router = createRouter(config);
     log('[3/3] starting the dashboard …');
     try {
-      dashboard = await startDashboard(router, { port });
+      dashboard = await startDashboard(router, { ...options, config, log: (line) => log(line, true) });
     } catch (err) {
       console.error(listenError(err, port));
       await cleanUp();
       return 1;
     }
     if (stopRequested) return await stopAll(log, cleanUp, () => (quiet = true));
+    for (const w of [...warnings, dashboard.metricsUnavailable ?? '']) if (w) log(w);
     log(`dashboard: ${dashboard.url}`);
     log(
       `sending ${rate} requests/s; ${faultEvery > 0 ? `a fault every ${faultEvery / 1000} s` : 'no faults'}; Ctrl-C stops`,

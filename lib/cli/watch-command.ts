@@ -3,27 +3,28 @@ import { startDashboard } from '../dashboard/dashboard-server.js';
 import type { FeedHealth, FeedStats } from '../dashboard/feed-types.js';
 import { createRouter } from '../router/router.js';
 import { checkPortFree } from './check-port-free.js';
+import { dashboardCli } from './dashboard-cli.js';
 import { listenError } from './listen-error.js';
 import { statusTable } from './status-table.js';
 import { startTraffic } from './traffic.js';
 import { UsageError } from './usage-error.js';
 
-export const watchUsage = `qdb-router watch HOST:PORT … [--port N] [--rate R]
+export const watchUsage = `qdb-router watch HOST:PORT … [--port N] [--host NAME] [--allow-control] [--rate R]
   Connects a router to a cluster and shows it live: a table redrawn in place in the terminal, and a web dashboard
-  on 127.0.0.1 (--port, default any free port; the URL is printed) with /events (SSE) and /metrics (Prometheus).
-  --rate R sends R requests per second through the router (default 0: health only). Ctrl-C stops.`;
+  on 127.0.0.1 (the URL is printed) with /events (SSE) and /metrics (Prometheus).
+  --rate R sends R requests per second through the router (default 0: health only). Ctrl-C stops.
+\${dashboardCli.usage}`;
 
 /** `qdb-router watch`. */
 export async function watchCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { port: { type: 'string', default: '0' }, rate: { type: 'string', default: '0' } },
+    options: { ...dashboardCli.options, rate: { type: 'string', default: '0' } },
   });
   if (positionals.length === 0) throw new UsageError('watch needs at least one HOST:PORT');
-  const port = Number(values.port);
+  const { port, options, warnings } = dashboardCli.resolve(values);
   const rate = Number(values.rate);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`bad --port ${values.port}`);
   if (!Number.isFinite(rate) || rate < 0) throw new UsageError(`bad --rate ${values.rate}`);
   try {
     // a busy --port is refused before anything starts
@@ -33,20 +34,23 @@ export async function watchCommand(args: string[]): Promise<number> {
     return 1;
   }
   let router: ReturnType<typeof createRouter>;
+  const config = { hosts: positionals, health: { intervalMs: 500, timeoutMs: 500 } };
   try {
-    router = createRouter({ hosts: positionals, health: { intervalMs: 500, timeoutMs: 500 } });
+    router = createRouter(config);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
   let dashboard: Awaited<ReturnType<typeof startDashboard>>;
   try {
-    dashboard = await startDashboard(router, { port });
+    dashboard = await startDashboard(router, { ...options, config, log: (line) => console.log(line) });
   } catch (err) {
     // taken between the check and now: close what started, one line, non-zero
     await router.close();
     console.error(listenError(err, port));
     return 1;
   }
+  for (const w of warnings) console.log(w);
+  if (dashboard.metricsUnavailable) console.log(dashboard.metricsUnavailable);
   console.log(`dashboard: ${dashboard.url}`);
   const traffic = startTraffic(router, rate);
   const tty = process.stdout.isTTY === true;

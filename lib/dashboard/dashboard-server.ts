@@ -2,33 +2,28 @@ import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { instrumentRouter } from '../observability/instrument-router.js';
-import { MetricName } from '../observability/metric-name.js';
 import type { RouterEvent } from '../router/router-event.js';
 import type { Router } from '../router/router-types.js';
 import { DashboardMetrics } from './dashboard-metrics.js';
+import type { DashboardOptions } from './dashboard-options.js';
 import { dashboardPage } from './dashboard-page.js';
+import { FeedHub } from './feed-hub.js';
 import type { FeedStats } from './feed-types.js';
-
-/** Options of {@link startDashboard}. */
-export interface DashboardOptions {
-  /** @defaultValue 0 (any free port) */
-  readonly port?: number;
-  /** @defaultValue '127.0.0.1' */
-  readonly host?: string;
-  /** How often `stats` messages go out. @defaultValue 1000 */
-  readonly statsIntervalMs?: number;
-}
+import { handleControl } from './handle-control.js';
+import { hostAllowList } from './host-allow-list.js';
+import { startPrometheusEndpoint } from './prometheus-endpoint.js';
 
 /** A running dashboard. */
 export interface Dashboard {
-  /** `http://127.0.0.1:PORT/` */
+  /** `http://127.0.0.1:PORT/` (or the first `--host` name when bound elsewhere). */
   readonly url: string;
   readonly metrics: DashboardMetrics;
   /** The latest `stats` message (rates over the last interval), as the feed sent it. */
   readonly stats: FeedStats;
+  /** Null when `/metrics` serves, else why it is off (the optional OpenTelemetry SDK is not installed). */
+  readonly metricsUnavailable: string | null;
+  /** `/events` clients connected now, and those disconnected for falling behind since the start. */
+  readonly feedClients: { readonly connected: number; readonly dropped: number };
   close(): Promise<void>;
 }
 
@@ -40,51 +35,33 @@ const forwarded = new Set<RouterEvent['type']>([
   'nodeStatusChanged',
   'retryScheduled',
   'requestFailed',
-  'nodeEjected' as RouterEvent['type'],
+  'nodeEjected',
 ]);
 const scripts = ['app.js', 'feed-events.js', 'draw-chart.js', 'health-words.js'];
 const favicon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#1d232b"/><circle cx="9" cy="16" r="4" fill="#1f9d55"/><circle cx="23" cy="9" r="4" fill="#1f9d55"/><circle cx="23" cy="23" r="4" fill="#d69e2e"/><path d="M9 16L23 9M9 16L23 23" stroke="#c9d1da" stroke-width="2"/></svg>`;
 const maxEventsPerSecond = 20;
+const loopback = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /**
- * Serves the web dashboard of a router on 127.0.0.1: `/` (the page), `/events` (Server-Sent Events: `history`
- * (the last 5 minutes of stats) and `health` on connect, `health` on every change, `stats` every second, notable
- * router `event`s, at most 20 a second), `/metrics` (Prometheus text format, by the OpenTelemetry Prometheus
- * exporter over the router's OpenTelemetry instruments) and `/health.json`.
+ * Serves the web dashboard of a router (on 127.0.0.1 unless `host` says otherwise): `/` (the page), `/events`
+ * (Server-Sent Events: `history` (the last 5 minutes of stats) and `health` on connect, `health` on every change,
+ * `stats` every second, notable router `event`s), `/metrics` (Prometheus text format, when the optional
+ * OpenTelemetry SDK and exporter are installed), `/health.json`, and with `allowControl` on loopback `POST
+ * /control/nodes/ID/out|in`. Every route answers 403 to a `Host` header not in the allow-list
+ * (`127.0.0.1:PORT`, `localhost:PORT`, `[::1]:PORT`, `allowedHosts`). A feed client that stops reading is
+ * disconnected once `maxQueuedBytes` wait for it.
  */
 export async function startDashboard(router: Router, options: DashboardOptions = {}): Promise<Dashboard> {
+  const log = options.log ?? ((line: string) => console.warn(line));
+  const bindHost = options.host ?? '127.0.0.1';
   const metrics = new DashboardMetrics(router, Date.now());
-  // /metrics: the same OpenTelemetry instruments a library user gets, through a private SDK and its exporter
-  const exporter = new PrometheusExporter({
-    preventServerStart: true,
-    withoutScopeInfo: true,
-    withoutTargetInfo: true,
-  });
-  // Prometheus names carry their unit: `_seconds` (this exporter version does not add it by itself)
-  const views: Array<{ instrumentName: string; name: string }> = [
-    MetricName.OperationDuration,
-    MetricName.ConnectionCreateTime,
-    MetricName.ConnectionWaitTime,
-    MetricName.ConnectionUseTime,
-    MetricName.NodeRtt,
-  ].map((name) => ({ instrumentName: name, name: `${name}_seconds` }));
-  views.push({
-    instrumentName: MetricName.NodeLastSeen,
-    name: `${MetricName.NodeLastSeen}_timestamp_seconds`,
-  });
-  const meterProvider = new MeterProvider({ readers: [exporter], views });
-  const instruments = instrumentRouter(router, { meterProvider });
-  const clients = new Set<http.ServerResponse>();
-  const send = (res: http.ServerResponse, event: string, data: unknown) =>
-    res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-  const broadcast = (event: string, data: unknown) => {
-    for (const res of clients) send(res, event, data);
-  };
+  const prometheus = await startPrometheusEndpoint(router);
+  const hub = new FeedHub(options.maxQueuedBytes ?? 1024 * 1024, log);
   let lastStats = metrics.tick(Date.now());
   let windowStart = Date.now();
   let windowCount = 0;
 
-  const healthSub = router.health$.subscribe((h) => broadcast('health', metrics.observe(h)));
+  const healthSub = router.health$.subscribe((h) => hub.broadcast('health', metrics.observe(h)));
   const eventSub = router.events$.subscribe((e) => {
     metrics.record(e);
     if (!forwarded.has(e.type)) return;
@@ -93,32 +70,44 @@ export async function startDashboard(router: Router, options: DashboardOptions =
       windowStart = now;
       windowCount = 0;
     }
-    if (++windowCount <= maxEventsPerSecond) broadcast('event', { ...e, wallTime: now });
+    if (++windowCount <= maxEventsPerSecond) hub.broadcast('event', { ...e, wallTime: now });
   });
   const ticker = setInterval(() => {
     lastStats = metrics.tick(Date.now());
-    broadcast('stats', lastStats);
-    for (const res of clients) res.write(': keep-alive\n\n');
+    hub.broadcast('stats', lastStats);
+    hub.keepAlive();
   }, options.statsIntervalMs ?? 1000);
 
+  let allowed: ReadonlySet<string> = new Set();
   const server = http.createServer((req, res) => {
+    // DNS rebinding: a foreign page reaching this port still names its own host
+    if (!allowed.has((req.headers.host ?? '').trim().toLowerCase())) {
+      res
+        .writeHead(403, { 'content-type': 'text/plain; charset=utf-8' })
+        .end(
+          `forbidden: this dashboard answers Host ${[...allowed].join(', ')}, not ${JSON.stringify(req.headers.host ?? '')}\n`,
+        );
+      return;
+    }
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path === '/' || path === '/index.html') {
+    if (path.startsWith('/control/')) {
+      const control = options.allowControl === true && loopback.has(bindHost);
+      handleControl(req, res, path, { router, allowed, enabled: control, log });
+    } else if (path === '/' || path === '/index.html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(dashboardPage);
     } else if (path === '/events') {
-      res.writeHead(200, {
-        'content-type': 'text/event-stream',
-        'cache-control': 'no-cache',
-        connection: 'keep-alive',
-      });
-      res.write('retry: 1000\n\n');
-      send(res, 'history', metrics.history);
       const health = metrics.healthJson();
-      if (health) send(res, 'health', health);
-      clients.add(res);
-      req.on('close', () => clients.delete(res));
+      hub.add(
+        res,
+        health
+          ? [
+              ['history', metrics.history],
+              ['health', health],
+            ]
+          : [['history', metrics.history]],
+      );
     } else if (path === '/metrics') {
-      exporter.getMetricsRequestHandler(req, res);
+      prometheus.handle(req, res);
     } else if (path === '/favicon.svg' || path === '/favicon.ico') {
       res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'max-age=86400' }).end(favicon);
     } else if (path === '/health.json') {
@@ -135,29 +124,35 @@ export async function startDashboard(router: Router, options: DashboardOptions =
     clearInterval(ticker);
     healthSub.unsubscribe();
     eventSub.unsubscribe();
-    instruments.stop();
-    await meterProvider.shutdown();
+    await prometheus.stop();
   };
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+      server.listen(options.port ?? 0, bindHost, () => resolve());
     });
   } catch (err) {
     await stopFeeds(); // nothing of this dashboard keeps running when its port is taken
     throw err;
   }
   const { port } = server.address() as AddressInfo;
+  const names = [...(options.allowedHosts ?? []), ...(loopback.has(bindHost) ? [] : [bindHost])];
+  allowed = hostAllowList(port, names);
+  const urlHost =
+    loopback.has(bindHost) || bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost;
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}/`,
+    url: `http://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}:${port}/`,
     metrics,
+    metricsUnavailable: prometheus.unavailable,
     get stats() {
       return lastStats;
     },
+    get feedClients() {
+      return { connected: hub.size, dropped: hub.dropped };
+    },
     async close() {
       await stopFeeds();
-      for (const res of clients) res.end();
-      clients.clear();
+      hub.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -5,6 +5,7 @@ import {
   type SchedulerLike,
   type Subscription,
 } from 'rxjs';
+import { configDefaults } from '../config.js';
 import { isRetryable } from '../errors.js';
 
 /** Options of {@link hedge}. */
@@ -14,13 +15,13 @@ export interface HedgeConfig {
    * the previous copy leaves — pass a percentile of the node's recent reply times to hedge only the slow tail.
    */
   readonly delayMs: number | ((copy: number) => number);
-  /** Copies at most, the first included (gRPC caps its hedging policy at 5). @defaultValue 2 */
+  /** Copies at most, the first included (gRPC caps its hedging policy at 5). @defaultValue 2 (configDefaults) */
   readonly maxAttempts?: number;
   /** Pays for each hedge; when it refuses, no further copy is sent. @defaultValue none (unbounded) */
   readonly budget?: { tryWithdraw(): boolean };
   /**
-   * Whether an error of one copy still lets the others (or a next copy) answer. Any other error ends the
-   * whole request at once, cancelling the copies in flight. @defaultValue isRetryable
+   * Whether an error of one copy still lets the others answer. Any other error ends the whole request at once,
+   * cancelling the copies in flight. @defaultValue isRetryable
    */
   readonly isNonFatal?: (error: unknown) => boolean;
   /** Told when copy `copy` (≥ 2) is sent. */
@@ -35,9 +36,10 @@ export interface HedgeConfig {
  * Hedged requests ("The Tail at Scale"): subscribes to the source once and, when no value has come after
  * `delayMs`, subscribes again — a copy, which a router's `defer` sends to another node — up to `maxAttempts`
  * copies in flight. The first value wins: it is emitted (with the rest of that copy) and every other copy is
- * unsubscribed in the same frame. A non-fatal error of one copy is dropped while another copy may still answer,
- * and it sends the next copy at once (as gRPC's hedging policy does); the last error is delivered when no copy
- * is left. A fatal error ends everything at once. Deadlines are the caller's: put a `timeout` after it.
+ * unsubscribed in the same frame. A non-fatal error of one copy is dropped while another copy may still answer
+ * (the hedge timer keeps running); it sends no copy by itself — retrying after an error, with backoff, is
+ * `retryBackoff`'s call (put it after `hedge`) — and the last error is delivered when no copy is left. A fatal
+ * error ends everything at once. Deadlines are the caller's: put a `timeout` after it.
  *
  * Delay 10 ms, maxAttempts 2, the original is slow, the hedge answers after 5 ms:
  * ```
@@ -48,7 +50,7 @@ export interface HedgeConfig {
  * Only hedge what may be repeated: a hedged write can be executed twice.
  */
 export function hedge<T>(config: HedgeConfig): MonoTypeOperatorFunction<T> {
-  const maxAttempts = config.maxAttempts ?? 2;
+  const maxAttempts = config.maxAttempts ?? configDefaults.hedge.maxAttempts;
   const scheduler = config.scheduler ?? asyncScheduler;
   const isNonFatal = config.isNonFatal ?? isRetryable;
   const delayOf = typeof config.delayMs === 'number' ? () => config.delayMs as number : config.delayMs;
@@ -126,8 +128,9 @@ export function hedge<T>(config: HedgeConfig): MonoTypeOperatorFunction<T> {
             }
             if (!isNonFatal(error)) return fail(error);
             lastError = error;
-            // The next copy goes at once; with none sendable, the request fails when no copy is left.
-            if (!hedgeNow() && copies.size === 0) fail(lastError);
+            // An error sends no copy by itself (a retry is the retry operator's call, after its backoff): the
+            // other copies are waited for, and the last error goes through when none is left.
+            if (copies.size === 0) fail(lastError);
           },
         });
         if (!done) copies.set(copy, sub);

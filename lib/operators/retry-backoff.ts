@@ -9,6 +9,7 @@ import {
 import { isRetryable } from '../errors.js';
 import { type Backoff, type BackoffPolicy, backoff, type JitterMode } from './backoff.js';
 import type { RetryBudget } from './retry-budget.js';
+import { retryDecision } from './retry-decision.js';
 
 /** What `onRetry` is told before each wait. */
 export interface RetryInfo {
@@ -67,7 +68,8 @@ export interface RetryBackoffConfig {
  * synchronous source stops as soon as the consumer unsubscribes (`take(n)` downstream); an error thrown by
  * `shouldRetry` or `onRetry` is delivered to the subscriber.
  *
- * The retry decision — count, `shouldRetry`, `deadline`, `budget`, in that order — is made here and nowhere else.
+ * The retry decision — count, `shouldRetry`, `deadline`, `budget`, in that order — is `retryDecision`, the one the
+ * router's `decide` runs too.
  *
  * A source that always fails, with the defaults (100 ms, × 2, 3 retries), in ms:
  * ```
@@ -105,13 +107,21 @@ export function retryBackoff<T>(config: RetryBackoffConfig | number = {}): MonoT
 
       /** The next backoff point, or undefined when this error ends the sequence. May throw (user callbacks). */
       const decide = (error: unknown): Backoff | undefined => {
-        if (state.attempt >= maxRetries) return undefined;
-        const next = backoff.next(state, policy, random);
-        if (!shouldRetry(error, next.attempt)) return undefined;
-        if (deadline !== undefined && scheduler.now() + next.delayMs >= deadline) return undefined;
-        if (budget && !budgetFree?.(error) && !budget.tryWithdraw()) return undefined;
-        onRetry?.({ attempt: next.attempt, delayMs: next.delayMs, error });
-        return next;
+        const d = retryDecision({
+          error,
+          state,
+          maxRetries,
+          policy,
+          random,
+          shouldRetry,
+          now: scheduler.now(),
+          deadline,
+          budget,
+          budgetFree: budgetFree?.(error),
+        });
+        if (!d.retry) return undefined;
+        onRetry?.({ attempt: d.next.attempt, delayMs: d.next.delayMs, error });
+        return d.next;
       };
 
       const onError = (error: unknown) => {

@@ -1,39 +1,22 @@
 import { type Observable, Subject } from 'rxjs';
-import { ErrorCode, RemoteError, RequestTimeoutError, RouterError } from '../errors.js';
+import { RequestTimeoutError } from '../errors.js';
 import type { HealthPolicy } from '../streams/health-policy.js';
 import type { HealthSignal } from '../streams/health-signal.js';
 import type { PoolEvent } from '../transport/pool-types.js';
 import { HealthStatus, type NodeHealth, type NodeId } from '../types.js';
+import { classifyError } from './classify-error.js';
+import { poisonAfter } from './decide.js';
 
-/** What health feedback keeps of one request across its attempts. */
+/** What health feedback keeps of one request across its attempts (the request itself carries it). */
 export interface RequestHealth {
   /** Nodes on which this request's connection broke (lost, reset, corrupt reply). */
   hardFailures: number;
 }
 
-/** A request that broke connections on this many nodes is suspected of being the cause: it is not retried. */
-export const poisonAfter = 2;
-
-/** Connection-level failures: the socket broke under the request (the node, the network, or the request). */
-const broken = new Set<string>([
-  ErrorCode.ConnectionLost,
-  ErrorCode.Protocol,
-  ErrorCode.WebSocketClosed,
-  ErrorCode.WireChecksum,
-  ErrorCode.WireFrameTooLarge,
-  ErrorCode.WireUnknownType,
-  ErrorCode.WireUnknownFlag,
-  ErrorCode.WireTruncated,
-  ErrorCode.WireTrailingBytes,
-  ErrorCode.WireIntegerRange,
-  ErrorCode.WireCompression,
-]);
-/** Connect failures that say the node is not there: down at once (reported once, by the pool's event). */
-const refused = new Set<string>([ErrorCode.ConnectRefused, ErrorCode.ConnectFailed, ErrorCode.Tls]);
-
 /**
  * THE one place where request outcomes and pool events become health signals (`signals$`, folded by
- * `clusterHealth`). Rules:
+ * `clusterHealth`). What an error says about its node is the error table's `health` column (`classifyError`);
+ * how each source counts it is decided here. Rules:
  * - a successful reply is a good passive signal (sent only when it changes something: a node not `up` or with
  *   failures counted); a node's own non-retryable error reply is an answer, so it counts as good too;
  * - a timeout counts against the node only when the attempt gave it a fair chance: at least
@@ -91,39 +74,56 @@ export class HealthFeedback {
   }
 
   /**
-   * Whether node `id` answered a request within the last `ms`: the router's heartbeat uses it instead of a ping
-   * when the node's pool is full (a ping would queue behind requests, and its timeout would say nothing of the
-   * node — a client-side wait).
+   * The heartbeat's rule for a node whose pool is full: a ping would queue behind requests, and its timeout would
+   * measure our own queue, not the node. When the node answered a request within the last `health.timeoutMs`,
+   * that answer stands in for the ping: the probe succeeds after the node's smoothed reply time (returned; 0 when
+   * unknown). Otherwise (pool not full, or no answer that recent) undefined: the ping is sent — a full pool whose
+   * node answered nothing for a whole probe timeout is a node not answering.
    */
-  answeredWithin(id: NodeId, ms: number): boolean {
+  probeStandIn(id: NodeId, poolFull: boolean): number | undefined {
+    if (!poolFull) return undefined;
     const at = this.answeredAt.get(id);
-    return at !== undefined && this.now() - at <= ms;
+    if (at === undefined || this.now() - at > this.policy.timeoutMs) return undefined;
+    return Math.max(0, this.latencyMs(id));
   }
 
-  /** The outcome of one attempt of `request` on node `id`, which was given `attemptTimeoutMs`. */
-  attempt(id: NodeId, err: unknown, attemptTimeoutMs: number, request: RequestHealth): void {
-    if (err === undefined || (err instanceof RemoteError && !err.retryable)) {
-      this.answeredAt.set(id, this.now());
-      this.good(id);
+  /**
+   * The outcome of one attempt on node `id`, which was given `attemptTimeoutMs`. `request` is what the request
+   * keeps across attempts; undefined when the outcome counts against no request (a copy that lost a hedge race,
+   * or one broken while another copy of the request was out: one event can break two nodes at once).
+   */
+  attempt(id: NodeId, err: unknown, attemptTimeoutMs: number, request: RequestHealth | undefined): void {
+    if (err === undefined) {
+      this.answered(id);
       return;
     }
-    if (!(err instanceof RouterError)) return;
-    if (err instanceof RemoteError) {
-      this.fail(id);
-      return;
+    const e = classifyError(err);
+    switch (e.health) {
+      case 'answer':
+        this.answered(id);
+        return;
+      case 'failure':
+        this.fail(id);
+        return;
+      case 'broken':
+        if (request) {
+          request.hardFailures++;
+          if (request.hardFailures > poisonAfter) return;
+        }
+        if (this.incidents.has(id)) return; // the same broken connection, already counted
+        this.incidents.add(id);
+        this.fail(id);
+        return;
+      case 'timeout': {
+        // what the node itself had: time on its connection (queueing in the pool for a connection excluded)
+        const had = err instanceof RequestTimeoutError ? err.onConnectionMs : attemptTimeoutMs;
+        if (Math.min(had, attemptTimeoutMs) >= this.fairTimeoutMs(id)) this.fail(id);
+        return;
+      }
+      default:
+        // refused / unreachable connects are reported once, by the pool's connectFailed event; local: nothing
+        return;
     }
-    if (broken.has(err.code)) {
-      request.hardFailures++;
-      if (request.hardFailures > poisonAfter) return;
-      if (this.incidents.has(id)) return; // the same broken connection, already counted
-      this.incidents.add(id);
-      this.fail(id);
-      return;
-    }
-    if (err.code !== ErrorCode.RequestTimeout) return;
-    // what the node itself had: time on its connection (queueing in the pool for a connection excluded)
-    const had = err instanceof RequestTimeoutError ? err.onConnectionMs : attemptTimeoutMs;
-    if (Math.min(had, attemptTimeoutMs) >= this.fairTimeoutMs(id)) this.fail(id);
   }
 
   /** A pool event of node `event.nodeId`. */
@@ -131,14 +131,21 @@ export class HealthFeedback {
     const id = event.nodeId;
     if (event.type === 'connectionCreated') this.subject.next({ nodeId: id, kind: 'connected' });
     else if (event.type === 'connectFailed') {
-      if (refused.has(event.error.code))
-        this.subject.next({ nodeId: id, kind: 'request', ok: false, hard: true });
-      else if (event.error.code === ErrorCode.ConnectTimeout)
+      const kind = classifyError(event.error).health;
+      if (kind === 'refused') this.subject.next({ nodeId: id, kind: 'request', ok: false, hard: true });
+      else if (kind === 'unreachable')
         this.subject.next({ nodeId: id, kind: 'probe', ok: false, hard: false });
+    } else if (event.leased) {
+      // a leased connection is its holder's: how it ends is never evidence against the node
     } else if (event.reason === 'lost' || event.reason === 'corrupt') {
       // claimed by a request failure just before (same incident), or an idle connection that broke
       if (!this.incidents.delete(id)) this.fail(id);
     }
+  }
+
+  /** Whether a failed heartbeat probe takes the node out at once (a refused connect) rather than counting. */
+  hardProbeFailure(err: unknown): boolean {
+    return classifyError(err).health === 'refused';
   }
 
   /** `markNodeUnhealthy` / `markNodeHealthy`. */
@@ -149,6 +156,11 @@ export class HealthFeedback {
   /** No more signals (the router closed). */
   complete(): void {
     this.subject.complete();
+  }
+
+  private answered(id: NodeId): void {
+    this.answeredAt.set(id, this.now());
+    this.good(id);
   }
 
   private good(id: NodeId): void {

@@ -52,12 +52,14 @@ export class Lifecycle {
     return new RouterError(ErrorCode.RouterClosed, 'the router is closed');
   }
 
-  /** Counts a request in; call the returned function once when it ends. */
-  enter(): () => void {
+  /** Counts a request in; call {@link leave} once when it ends. */
+  enter(): void {
     this.active++;
-    return () => {
-      if (--this.active === 0) this.drained?.();
-    };
+  }
+
+  /** Counts a request out (see {@link enter}). */
+  leave(): void {
+    if (--this.active === 0) this.drained?.();
   }
 
   /** `source$` until shutdown; after it, an Observable that completes at once (nothing restarts). */

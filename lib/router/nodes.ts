@@ -161,6 +161,7 @@ export class Nodes {
       tls: c.tls,
       WebSocket: c.WebSocket,
       signal,
+      maxMessageBytes: c.maxMessageBytes,
     });
     return new Connection(stream, address.id, {
       scheduler: c.scheduler,

@@ -1,27 +1,39 @@
-import { defer, type Observable, type SchedulerLike, tap } from 'rxjs';
+import { defer, map, type Observable, type SchedulerLike, tap, timer } from 'rxjs';
 import { ErrorCode, type RouterError } from '../errors.js';
 import type { Pool } from '../transport/pool.js';
 import type { NodeId } from '../types.js';
-import { type Message, MessageType } from '../wire/message.js';
 import type { RouterEvent } from './router-event.js';
 
-const empty = new Uint8Array(0);
+/** What {@link probe} needs. */
+export interface ProbeOptions {
+  readonly pool: Pool;
+  readonly nodeId: NodeId;
+  readonly timeoutMs: number;
+  readonly scheduler: SchedulerLike;
+  readonly emit: (event: () => RouterEvent) => void;
+  /**
+   * Asked before each ping: a reply time that stands in for the ping (the node's pool is full and the node
+   * answered recently — `HealthFeedback.probeStandIn`), or undefined to send the ping.
+   */
+  readonly standIn: () => number | undefined;
+}
 
 /**
- * One heartbeat ping on a node's pool (opening a connection if none is open), reporting
- * `heartbeatSucceeded` / `heartbeatFailed`; a ping the heartbeat abandons at its timeout counts as failed.
+ * One heartbeat ping on a node's pool (`Pool.probe$`: never queued behind requests or leases; opening a
+ * connection if none is open), reporting `heartbeatSucceeded` /
+ * `heartbeatFailed`; a ping the heartbeat abandons at its timeout counts as failed. When `standIn` gives a reply
+ * time, no ping is sent: the probe answers after that time (a ping on a full pool would queue behind requests
+ * and time out for our own queue, not for the node).
  */
-export function probe(
-  pool: Pool,
-  nodeId: NodeId,
-  timeoutMs: number,
-  scheduler: SchedulerLike,
-  emit: (event: () => RouterEvent) => void,
-): Observable<Message> {
+export function probe(options: ProbeOptions): Observable<unknown> {
+  const { pool, nodeId, timeoutMs, scheduler, emit } = options;
   return defer(() => {
     const start = scheduler.now();
     let answered = false;
-    return pool.request$(empty, MessageType.Ping, timeoutMs).pipe(
+    const standIn = options.standIn();
+    const ping$: Observable<unknown> =
+      standIn === undefined ? pool.probe$(timeoutMs) : timer(standIn, scheduler).pipe(map(() => true));
+    return ping$.pipe(
       tap({
         next: () => {
           answered = true;

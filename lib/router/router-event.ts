@@ -25,6 +25,8 @@ export type RouterEvent =
       readonly nodeId: NodeId;
       readonly connectionId: number;
       readonly reason: CloseReason;
+      /** It was leased when it closed (`getConnection`): the holder's, never evidence against the node. */
+      readonly leased?: true;
     }
   | { readonly type: 'connectFailed'; readonly at: number; readonly nodeId: NodeId; readonly code: string }
   | {

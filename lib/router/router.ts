@@ -1,29 +1,24 @@
-import {
-  EMPTY,
-  firstValueFrom,
-  lastValueFrom,
-  type Observable,
-  type ObservableInput,
-  of,
-  Subject,
-} from 'rxjs';
+import { EMPTY, firstValueFrom, lastValueFrom, type Observable, type ObservableInput, Subject } from 'rxjs';
 import type { RouterConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { executeWithRetry } from '../operators/execute-with-retry.js';
+import { RetryBudget } from '../operators/retry-budget.js';
 import { clusterHealth } from '../streams/cluster-health.js';
 import { eligible } from '../streams/eligible.js';
 import type { PoolEvent } from '../transport/pool-types.js';
-import type { ClusterHealth, NodeId } from '../types.js';
+import type { NodeId } from '../types.js';
 import type { Message } from '../wire/message.js';
-import { discovery } from './discovery.js';
-import { followHosts } from './follow-hosts.js';
+import { ClusterView } from './cluster-view.js';
+import { followMembership } from './follow-membership.js';
 import { HealthFeedback } from './health-feedback.js';
+import { Hedging } from './hedging.js';
 import { Lifecycle } from './lifecycle.js';
 import { Membership } from './membership.js';
 import { NoEligibleNodeError } from './no-eligible-node-error.js';
 import { Nodes } from './nodes.js';
+import { Picker } from './picker.js';
 import { probe } from './probe.js';
-import { routeContext } from './route-context.js';
+import type { RequestParts } from './request-parts.js';
 import { routeRequest } from './route-request.js';
 import type { RouterEvent } from './router-event.js';
 import type { Router } from './router-types.js';
@@ -34,8 +29,9 @@ import { waitForNode } from './wait-for-node.js';
 /**
  * Creates a router: resolves the whole config once (a `ConfigError` names the bad field), opens a pool per
  * node, starts the heartbeats, and routes each `request$()` to an eligible node within one deadline, retrying
- * elsewhere with backoff. Wiring only: the parts are `Nodes`, `HealthFeedback`, `Lifecycle`,
- * `statusChanges`, and `routeRequest` over `routeContext` (`selectNode`, `attemptTimeout`, `routeHedging`).
+ * elsewhere with backoff. Wiring only — the parts (docs/architecture.md): `Nodes` (a pool per node),
+ * `ClusterView` (latest health, per-node figures), `Picker` (`selectNode`), `HealthFeedback`, `Hedging`,
+ * `Lifecycle`, `statusChanges`; each request is a `RouterRequest` (`routeRequest`) that asks `decide`.
  *
  * ```ts
  * const router = createRouter({ hosts: ['127.0.0.1:7000', '127.0.0.1:7001'] });
@@ -46,11 +42,9 @@ import { waitForNode } from './wait-for-node.js';
  */
 export function createRouter(input: RouterConfig): Router {
   const { config, addresses } = validateConfig(input);
-  const { scheduler } = config;
+  const { scheduler, pool } = config;
   const events = new Subject<RouterEvent>();
   const emit = (event: () => RouterEvent) => events.observed && events.next(event());
-  const life = new Lifecycle();
-  let latest: ClusterHealth | undefined;
   const onPoolEvent = (e: PoolEvent) => {
     feedback.pool(e);
     if (e.type === 'connectFailed')
@@ -58,6 +52,8 @@ export function createRouter(input: RouterConfig): Router {
     else emit(() => ({ ...e, at: scheduler.now() }));
   };
   const nodes = new Nodes(addresses, config, onPoolEvent);
+  const cluster = new ClusterView(nodes);
+  const life = new Lifecycle();
   const membership = new Membership({
     initial: addresses,
     decides: config.discovery ? 'discovery' : 'hosts',
@@ -68,77 +64,60 @@ export function createRouter(input: RouterConfig): Router {
     emit,
     onRemoved: (id) => feedback.forget(id),
   });
-  const latencyOf = (id: NodeId) => {
-    const ms = nodes.get(id)?.pool.latencyMs ?? -1;
-    return ms >= 0 ? ms : (latest?.nodes.get(id)?.rttMs ?? -1);
-  };
   const feedback = new HealthFeedback(
     config.health,
-    latencyOf,
-    (id) => latest?.nodes.get(id),
+    (id) => cluster.rttMs(id),
+    (id) => cluster.latest?.nodes.get(id),
     () => scheduler.now(),
   );
-  const capacity = config.pool.maxConnections * config.pool.maxInFlightPerConnection;
   const health$ = life.guard(
     clusterHealth({
       members: membership.members$,
-      // A full pool would queue the ping behind requests: the node's recent answers stand in for it then.
-      ping: (id) => {
-        const pool = nodes.get(id)?.pool;
-        if (!pool) return EMPTY;
-        return pool.load >= capacity && feedback.answeredWithin(id, config.health.timeoutMs)
-          ? of(true)
-          : probe(pool, id, config.health.timeoutMs, scheduler, emit);
+      ping: (nodeId) => {
+        // a pool full of requests (leases are not requests: what their holders do is not ours to judge)
+        const pool = nodes.get(nodeId)?.pool;
+        if (!pool) return EMPTY; // removed meanwhile
+        const standIn = () => feedback.probeStandIn(nodeId, pool.load - pool.leases >= capacity);
+        const { timeoutMs } = config.health;
+        return probe({ pool, nodeId, timeoutMs, scheduler, emit, standIn });
       },
       signals$: feedback.signals$,
+      hardFailure: (err) => feedback.hardProbeFailure(err),
       policy: config.health,
       scheduler,
     }),
   );
+  const capacity = pool.maxConnections * pool.maxInFlightPerConnection;
   const onChange = statusChanges(nodes, emit);
   const healthSub = health$.subscribe((h) => {
-    latest = h;
+    cluster.update(h);
     onChange(h);
   });
   nodes.warm();
-  const following = config.hosts$ ? followHosts(config.hosts$, membership) : undefined;
-  const discovering = config.discovery
-    ? discovery({
-        ...config.discovery,
-        timeoutMs: config.timeoutMs,
-        scheduler,
-        random: config.random,
-        eligible: () => latest?.eligible ?? [],
-        inService: (id) => membership.inService(id),
-        addressOf: (id) => membership.get(id)?.address,
-        send: (id, type, payload, deadline, done) => nodes.send(id, type, payload, deadline, done),
-        apply: (wanted, version) => membership.update('discovery', wanted, version),
-        warn: (message) => membership.warn('discovery', message),
-      })
-    : undefined;
-  const stopMembership = () => {
-    membership.close();
-    following?.unsubscribe();
-    discovering?.unsubscribe();
-  };
+  const stopMembership = followMembership(config, membership, nodes, cluster);
   const statsSub = nodes
     .stats$()
     .subscribe((stats) => emit(() => ({ type: 'poolStats', at: scheduler.now(), stats })));
-
-  const ctx = routeContext({
+  const { budget: budgetOptions } = config.retry;
+  const budget =
+    budgetOptions === false ? undefined : new RetryBudget({ ...budgetOptions, now: () => scheduler.now() });
+  const hedging = new Hedging(config.hedge, scheduler, cluster);
+  const picker = new Picker(config, cluster);
+  const parts: RequestParts = {
     config,
     nodes,
+    cluster,
+    health$,
+    picker,
     feedback,
     life,
     events,
-    health$,
-    latest: () => latest,
-    latencyOf,
-  });
-  const select = (tried: ReadonlySet<NodeId>) => ctx.select(tried, scheduler.now());
-
+    budget,
+    hedging,
+    ids: { last: 0 },
+  };
   const request$ = (payload: unknown, options?: unknown): Observable<Message> =>
-    routeRequest(ctx, payload, options);
+    routeRequest(parts, payload, options);
   const checkNode = (id: NodeId) => {
     if (!nodes.has(id)) throw new ConfigError('nodeId', id, `the id of one of the ${nodes.size} nodes`);
   };
@@ -157,11 +136,11 @@ export function createRouter(input: RouterConfig): Router {
       const deadline = scheduler.now() + config.timeoutMs;
       const none = () => new NoEligibleNodeError(config.timeoutMs, new Map());
       const id = await firstValueFrom(
-        waitForNode(() => select(new Set()), health$, scheduler, deadline, none),
+        waitForNode(() => picker.pick([], []), health$, scheduler, deadline, none),
       );
-      const pool = nodes.get(id)?.pool;
-      if (!pool) throw new NoEligibleNodeError(config.timeoutMs, new Map());
-      return pool.lease(Math.max(1, deadline - scheduler.now()));
+      const leased = nodes.get(id)?.pool;
+      if (!leased) throw new NoEligibleNodeError(config.timeoutMs, new Map());
+      return leased.lease(Math.max(1, deadline - scheduler.now()));
     },
     returnConnection: (connection) => {
       const nodeId = (connection as { nodeId?: unknown } | null | undefined)?.nodeId;
@@ -169,15 +148,10 @@ export function createRouter(input: RouterConfig): Router {
       if (!node) throw new ConfigError('connection', connection, 'a connection from getConnection()');
       node.pool.release(connection);
     },
-    markNodeUnhealthy(id) {
-      checkNode(id);
-      feedback.manual(id, false);
-    },
-    markNodeHealthy(id) {
-      checkNode(id);
-      feedback.manual(id, true);
-    },
-    executeWithRetry: <T>(operation: () => ObservableInput<T>) => executeWithRetry(operation, ctx.retry),
+    markNodeUnhealthy: (id) => (checkNode(id), feedback.manual(id, false)),
+    markNodeHealthy: (id) => (checkNode(id), feedback.manual(id, true)),
+    executeWithRetry: <T>(operation: () => ObservableInput<T>) =>
+      executeWithRetry(operation, { ...config.retry, budget, scheduler, random: config.random }),
     poolStats: () => nodes.stats(),
     close: () => {
       stopMembership();
@@ -185,6 +159,7 @@ export function createRouter(input: RouterConfig): Router {
         stopHealth: () => healthSub.unsubscribe(),
         closeNodes: () => nodes.close(),
         complete: () => {
+          hedging.timer.close();
           statsSub.unsubscribe();
           feedback.complete();
           events.complete();

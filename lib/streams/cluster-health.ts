@@ -14,7 +14,6 @@ import type { HealthMember } from './health-member.js';
 import type { HealthPolicy } from './health-policy.js';
 import type { HealthSignal } from './health-signal.js';
 import { heartbeat } from './heartbeat.js';
-import { isHardFailure } from './is-hard-failure.js';
 import { nodeHealth } from './node-health.js';
 import { NodeMap } from './node-map.js';
 
@@ -30,6 +29,11 @@ export interface ClusterHealthOptions {
   readonly ping: (nodeId: NodeId) => Observable<unknown>;
   /** Passive and manual signals (request outcomes, `markNodeUnhealthy` …). @defaultValue none */
   readonly signals$?: Observable<HealthSignal>;
+  /**
+   * Whether a failed probe takes the node out at once (the router: a refused connect, per its error table)
+   * rather than counting toward `fall`. @defaultValue () => false
+   */
+  readonly hardFailure?: (error: unknown) => boolean;
   /** @defaultValue defaultHealthPolicy */
   readonly policy?: Partial<HealthPolicy>;
   readonly scheduler: SchedulerLike;
@@ -62,6 +66,7 @@ export interface ClusterHealthOptions {
 export function clusterHealth(options: ClusterHealthOptions): Observable<ClusterHealth> {
   const policy: HealthPolicy = { ...defaultHealthPolicy, ...options.policy };
   const { scheduler } = options;
+  const hardFailure = options.hardFailure ?? (() => false);
   const members$ = isObservable(options.members) ? options.members : of(options.members);
   return new Observable<ClusterHealth>((subscriber) => {
     let nodes = NodeMap.of([]);
@@ -138,7 +143,7 @@ export function clusterHealth(options: ClusterHealthOptions): Observable<Cluster
         .pipe(
           map((sample): HealthSignal => {
             if (sample.ok) return { nodeId: id, kind: 'probe', ok: true, rttMs: sample.rttMs };
-            return { nodeId: id, kind: 'probe', ok: false, hard: isHardFailure(sample.error) };
+            return { nodeId: id, kind: 'probe', ok: false, hard: hardFailure(sample.error) };
           }),
         )
         .subscribe({ next: apply, error: (err) => subscriber.error(err) });

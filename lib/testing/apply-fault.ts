@@ -1,5 +1,5 @@
-import { encodeFrame } from '../wire/encode.js';
 import { type Message, MessageType } from '../wire/message.js';
+import { encodeReply as encodeFrame } from './encode-reply.js';
 import { type ActiveFault, FaultKind } from './fault.js';
 
 /** How one reply goes out under a fault: chunks written in order, then maybe a reset; or dribbled. */

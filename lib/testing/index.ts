@@ -25,6 +25,7 @@ export type { ProcessNode } from './process-cluster.js';
 export { cliEntry, ProcessCluster } from './process-cluster.js';
 export { sendAdminCommand } from './send-admin-command.js';
 export type { ServerConnection } from './server-connection.js';
+export type { ServerFrameLimitOptions } from './server-max-message-bytes.js';
 export type { TestClusterOptions } from './test-cluster.js';
 export { TestCluster } from './test-cluster.js';
 export { TestServer } from './test-server.js';

@@ -4,12 +4,13 @@ import type { Message } from '../wire/message.js';
 import type { ExecutionCounterOptions } from './execution-counter.js';
 import type { Fault } from './fault.js';
 import type { Feature } from './feature-negotiation.js';
+import type { ServerFrameLimitOptions } from './server-max-message-bytes.js';
 
 /** Computes the payload of a Data reply; the default echoes the request's payload. */
 export type DataHandler = (request: Message) => Uint8Array | Promise<Uint8Array>;
 
 /** Options of {@link TestServer.start}. */
-export interface TestServerOptions {
+export interface TestServerOptions extends ServerFrameLimitOptions {
   /** Port to listen on; 0 picks a free one. @defaultValue 0 */
   readonly port?: number;
   /** Interface to listen on. @defaultValue '127.0.0.1' */
@@ -20,8 +21,6 @@ export interface TestServerOptions {
   readonly handler?: DataHandler;
   /** Data requests to fail (retryable Error reply) from the start. @defaultValue 0 */
   readonly failures?: number;
-  /** Largest message accepted from a client. @defaultValue 1048576 */
-  readonly maxMessageBytes?: number;
   /** Serve TLS with these options (`key`, `cert`, `ca`, `requestCert` …) instead of plain TCP. */
   readonly tls?: tls.TlsOptions;
   /** Also accept WebSocket clients (one binary message per frame) on a port of their own: see `wsUrl`. */

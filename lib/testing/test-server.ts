@@ -1,11 +1,11 @@
 import type net from 'node:net';
 import type { WebSocketServer } from 'ws';
-import { encodeFrame } from '../wire/encode.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import { type Message, MessageType } from '../wire/message.js';
 import { AdminResponder } from './admin-responder.js';
 import { type AnswerContext, answerRequest } from './answer-request.js';
 import { applyFault } from './apply-fault.js';
+import { encodeReply } from './encode-reply.js';
 import { ExecutionCounter } from './execution-counter.js';
 import type { Fault } from './fault.js';
 import { FaultInjector } from './fault-injector.js';
@@ -15,6 +15,7 @@ import { FrameFlags } from './frame-flags.js';
 import { listenTcp } from './listen-tcp.js';
 import { ReplyWriter } from './reply-writer.js';
 import type { ConnectionState, ServerConnection } from './server-connection.js';
+import { serverMaxMessageBytes } from './server-max-message-bytes.js';
 import type { TestServerOptions } from './test-server-options.js';
 import { listenWebSocket } from './ws-server-socket.js';
 
@@ -267,7 +268,7 @@ export class TestServer {
       socket,
       open: true,
       requests: 0,
-      decoder: new FrameDecoder({ maxMessageBytes: this.options.maxMessageBytes ?? 1024 * 1024 }),
+      decoder: new FrameDecoder({ maxMessageBytes: serverMaxMessageBytes(this.options) }),
       writer: new ReplyWriter(socket),
       flags: new FrameFlags(),
       neverRead: false,
@@ -312,7 +313,7 @@ export class TestServer {
     const fault = this.faults.hitsReply(request.type); // decided on arrival, in order
     const reply = await answerRequest(this.context, request);
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
-    const out = fault ? applyFault(fault, reply, this.random) : { chunks: [encodeFrame(reply)] };
+    const out = fault ? applyFault(fault, reply, this.random) : { chunks: [encodeReply(reply)] };
     const write = () => {
       if (state.open && !state.socket.destroyed) state.writer.write(out);
     };

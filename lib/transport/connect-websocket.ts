@@ -1,10 +1,19 @@
 import { ErrorCode, RouterError } from '../errors.js';
 import type { NodeAddress } from '../types.js';
+import { Layout } from '../wire/layout.js';
 import type { ByteStream } from './byte-stream.js';
 import { type WebSocketLike, WsByteStream } from './ws-byte-stream.js';
 
-/** A WebSocket constructor (the global one, the `ws` package's, or a test double). */
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
+/**
+ * A WebSocket constructor (the global one, the `ws` package's, or a test double). It is called as
+ * `new WebSocket(url, undefined, { maxPayload })`: the `ws` package refuses a larger message from its frame header,
+ * before buffering it; a browser ignores the third argument (the stream then refuses the message on arrival).
+ */
+export type WebSocketConstructor = new (
+  url: string,
+  protocols?: string | string[],
+  options?: { readonly maxPayload?: number },
+) => WebSocketLike;
 
 /** Options of {@link connectWebSocket}. */
 export interface WebSocketConnectOptions {
@@ -14,6 +23,13 @@ export interface WebSocketConnectOptions {
   readonly WebSocket?: WebSocketConstructor;
   /** Aborting it gives up the handshake (socket closed, timer cleared) with a retryable `ERR_POOL_CLOSED`. */
   readonly signal?: AbortSignal;
+  /**
+   * The decoder's message limit. A WebSocket message carries one frame, so a message over
+   * `maxMessageBytes + 5` (length prefix and flag) is refused: `maxPayload` for the `ws` package, a check on
+   * arrival in a browser. Either way the connection closes with `ERR_WIRE_FRAME_TOO_LARGE`.
+   * @defaultValue 1048575
+   */
+  readonly maxMessageBytes?: number;
 }
 
 /** The URL of a `ws://` or `wss://` node address. */
@@ -35,6 +51,8 @@ export async function connectWebSocket(
   const url = webSocketUrl(address);
   const timeoutMs = options.timeoutMs ?? 5000;
   const signal = options.signal;
+  const maxFrameBytes =
+    Layout.prefixBytes + Layout.flagBytes + (options.maxMessageBytes ?? Layout.defaultMaxMessageBytes);
   return new Promise((resolve, reject) => {
     const aborted = () =>
       new RouterError(ErrorCode.PoolClosed, `WebSocket ${url} aborted: the pool is closed`, {
@@ -43,7 +61,7 @@ export async function connectWebSocket(
     if (signal?.aborted) return reject(aborted());
     let ws: WebSocketLike;
     try {
-      ws = new Impl(url);
+      ws = new Impl(url, undefined, { maxPayload: maxFrameBytes });
     } catch (err) {
       reject(new RouterError(ErrorCode.ConnectFailed, `cannot open ${url}: ${String(err)}`, { cause: err }));
       return;
@@ -83,7 +101,7 @@ export async function connectWebSocket(
     ws.onopen = () => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      resolve(new WsByteStream(ws, url));
+      resolve(new WsByteStream(ws, url, maxFrameBytes));
     };
   });
 }

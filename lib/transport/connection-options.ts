@@ -6,7 +6,7 @@ export interface ConnectionOptions {
   readonly requestTimeoutMs?: number;
   /** Requests in flight at once on this connection; more fail with `ERR_TOO_MANY_IN_FLIGHT`. @defaultValue 1024 */
   readonly maxInFlight?: number;
-  /** @defaultValue 1048576 */
+  /** @defaultValue 1048575 */
   readonly maxMessageBytes?: number;
   /**
    * LZ4-compress messages above this size — once the node has said it supports compression: with a finite value

@@ -76,6 +76,8 @@ export class Connection {
   private readonly decoder: FrameDecoder;
   private readonly scheduler: SchedulerLike;
   private readonly pending = new Map<number, Entry>();
+  /** Pings among `pending` (they have a reserved slot). */
+  private pings = 0;
   /** Created on first use: most connections never abandon a written request. */
   private abandoned: Set<number> | undefined;
   private readonly queue = new FrameQueue<Entry>();
@@ -158,7 +160,13 @@ export class Connection {
       );
       return noop;
     }
-    if (this.pending.size >= this.maxInFlight) {
+    // one slot over the limit is reserved for a Ping (a probe): probes never wait behind requests or leases,
+    // and a probe in flight never takes a request's slot
+    if (
+      type === MessageType.Ping
+        ? this.pending.size >= this.maxInFlight && this.pings > 0
+        : this.pending.size - this.pings >= this.maxInFlight
+    ) {
       done(
         new RouterError(
           ErrorCode.TooManyInFlight,
@@ -199,6 +207,7 @@ export class Connection {
     this.nextSequence++;
     const entry: Entry = { sequence, type, deadline, sentAt: now, done, frame };
     this.pending.set(sequence, entry);
+    if (type === MessageType.Ping) this.pings++;
     this.queue.push(entry);
     this.lastUsedAt = now;
     this.timer.arm(deadline);
@@ -234,7 +243,7 @@ export class Connection {
   /** Fails with `err` every request whose frame is not written yet (it never will be); others are untouched. */
   evacuate(err: RouterError): void {
     const waiting = this.queue.takeUnwritten();
-    for (const entry of waiting) this.pending.delete(entry.sequence);
+    for (const entry of waiting) this.unpend(entry);
     for (const entry of waiting) entry.done(err);
     this.afterSettle();
   }
@@ -299,7 +308,7 @@ export class Connection {
         this.corrupt(ErrorCode.Protocol, outcome.violation);
         return;
       }
-      this.pending.delete(entry.sequence);
+      this.unpend(entry);
       if ('error' in outcome) entry.done(outcome.error);
       else entry.done(undefined, reply);
     }
@@ -308,7 +317,7 @@ export class Connection {
 
   /** Settles an entry without a reply: cancelled (err undefined, nobody told) or timed out. */
   private abandon(entry: Entry, err?: RouterError): void {
-    this.pending.delete(entry.sequence);
+    this.unpend(entry);
     if (!this.queue.drop(entry)) {
       const abandoned = (this.abandoned ??= new Set());
       if (abandoned.size >= maxAbandoned) abandoned.delete(abandoned.values().next().value!);
@@ -316,6 +325,11 @@ export class Connection {
     }
     if (err) entry.done(err);
     this.afterSettle();
+  }
+
+  /** Takes a request out of the pending table. */
+  private unpend(entry: Entry): void {
+    if (this.pending.delete(entry.sequence) && entry.type === MessageType.Ping) this.pings--;
   }
 
   /** The wire timestamp: whole wall-clock ms (a scheduler's `now()` may be fractional or virtual). */
@@ -375,6 +389,7 @@ export class Connection {
   private failAll(err: RouterError): void {
     const entries = [...this.pending.values()];
     this.pending.clear();
+    this.pings = 0;
     this.queue.clear();
     this.timer.clear();
     for (const entry of entries) {

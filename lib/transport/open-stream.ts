@@ -9,6 +9,8 @@ export interface OpenStreamOptions {
   readonly timeoutMs: number;
   readonly tls?: TlsOptions;
   readonly WebSocket?: WebSocketConstructor;
+  /** The decoder's message limit, enforced by WebSocket streams on arrival (see `connectWebSocket`). */
+  readonly maxMessageBytes?: number;
   /** Aborting it gives up the connect in progress (socket destroyed, timer cleared) and any fallback. */
   readonly signal?: AbortSignal;
 }
@@ -29,6 +31,7 @@ export async function openStream(address: NodeAddress, options: OpenStreamOption
           timeoutMs: options.timeoutMs,
           WebSocket: options.WebSocket,
           signal: options.signal,
+          maxMessageBytes: options.maxMessageBytes,
         });
       }
       const { connectSocket } = await import('./connector.js');

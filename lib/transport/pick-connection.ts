@@ -4,8 +4,10 @@ import type { PoolConnection } from './pool-connection.js';
 export interface ConnectionMeta {
   createdAt: number;
   lastUsedAt: number;
-  /** Closing for idleness or age: takes no new request. */
+  /** Closing for idleness or age (or the node went down): takes no new request. */
   retiring: boolean;
+  /** Set while leased: the pool wants it gone, and closes it with this reason when the last lease is back. */
+  doomed?: 'idle' | 'lifetime' | 'destroyed';
 }
 
 /** The per-connection bounds a pick respects. */

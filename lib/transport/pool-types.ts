@@ -45,5 +45,7 @@ export type PoolEvent =
       readonly nodeId: NodeId;
       readonly connectionId: number;
       readonly reason: CloseReason;
+      /** It was leased when it closed (`getConnection`): the holder's, never evidence against the node. */
+      readonly leased?: true;
     }
   | { readonly type: 'connectFailed'; readonly nodeId: NodeId; readonly error: RouterError };

@@ -11,6 +11,7 @@ import { sendAsObservable } from './send-as-observable.js';
 import { WaitQueue } from './wait-queue.js';
 
 type Done = (err: RouterError | undefined, reply?: Message) => void;
+const noPayload = new Uint8Array(0);
 /** Length prefix, flag, header and checksum around a payload. */
 const frameOverhead = 4 + 1 + 44 + 4;
 
@@ -108,6 +109,13 @@ export class Pool {
     return total;
   }
 
+  /** Connections leased out (`getConnection`) and not returned yet, counted once per lease. */
+  get leases(): number {
+    let total = 0;
+    for (const conn of this.connections.keys()) total += conn.leases;
+    return total;
+  }
+
   /**
    * Opens connections up to `minConnections`, at most `maxConnecting` at once (the rest follow as those
    * succeed). Failures are reported as events, not thrown.
@@ -164,6 +172,22 @@ export class Pool {
     return sendAsObservable((done) => this.send(type, payload, this.scheduler.now() + timeoutMs, done));
   }
 
+  /**
+   * One heartbeat Ping that never waits behind requests or leases: it goes straight to an open connection —
+   * one without leases first, then the least loaded — and takes the connection's reserved probe slot when the
+   * connection is full (a Ping may be one over `maxInFlight`, see `Connection`). Only when no connection is open
+   * does it go through the pool (which opens one). Unsubscribing cancels it.
+   */
+  probe$(timeoutMs: number): Observable<Message> {
+    return sendAsObservable((done) => {
+      const deadline = this.scheduler.now() + timeoutMs;
+      const conn = this.probeConnection();
+      return conn
+        ? conn.send(MessageType.Ping, noPayload, deadline, done)
+        : this.send(MessageType.Ping, noPayload, deadline, done);
+    });
+  }
+
   /** Leases a connection (the reference client's `getConnection`); give it back with {@link release}. */
   lease(timeoutMs = this.acquireTimeoutMs): Promise<PoolConnection> {
     return new Promise((resolve, reject) => {
@@ -171,9 +195,15 @@ export class Pool {
     });
   }
 
-  /** Returns a leased connection; it is the one handed out next while it stays the least loaded. */
+  /**
+   * Returns a leased connection; it is the one handed out next while it stays the least loaded. A connection the
+   * pool wanted gone while it was leased (the node went down, or it reached `maxLifetimeMs`) is closed now, once
+   * its last lease is back (its requests in flight drain first).
+   */
   release(conn: PoolConnection): void {
     if (conn.leases > 0) conn.leases--;
+    const meta = this.connections.get(conn);
+    if (meta?.retiring && conn.leases === 0) void conn.close(meta.doomed ?? 'lifetime');
     this.touch(conn);
   }
 
@@ -184,12 +214,22 @@ export class Pool {
    */
   evacuate(err: RouterError): void {
     this.waiters.failAll(err);
-    for (const conn of [...this.connections.keys()]) conn.evacuate(err);
+    // a leased connection is its holder's: what it queued there is not ours to move
+    for (const conn of [...this.connections.keys()]) if (conn.leases === 0) conn.evacuate(err);
   }
 
-  /** Destroys every connection (the node went down); waiters stay queued for a new one. */
+  /**
+   * Destroys every connection (the node went down); waiters stay queued for a new one. A leased connection is
+   * never destroyed under its holder: it takes no new request from the pool and is closed when returned
+   * ({@link release}); until then the holder's requests on it succeed or fail on their own (typed).
+   */
   clear(): void {
-    for (const conn of [...this.connections.keys()]) conn.destroy();
+    for (const [conn, meta] of [...this.connections]) {
+      if (conn.leases > 0) {
+        meta.retiring = true;
+        meta.doomed = 'destroyed';
+      } else conn.destroy();
+    }
   }
 
   /** Aborts connects in progress, fails waiters, drains and closes every connection, stops every timer. */
@@ -282,7 +322,14 @@ export class Pool {
         this.onEvent({ type: 'connectionCreated', nodeId: this.nodeId, connectionId: conn.id });
         void conn.closed.then((reason) => {
           this.connections.delete(conn);
-          this.onEvent({ type: 'connectionClosed', nodeId: this.nodeId, connectionId: conn.id, reason });
+          const leased = conn.leases > 0 ? { leased: true as const } : {};
+          this.onEvent({
+            type: 'connectionClosed',
+            nodeId: this.nodeId,
+            connectionId: conn.id,
+            reason,
+            ...leased,
+          });
           this.publish();
           this.pump();
         });
@@ -331,7 +378,22 @@ export class Pool {
 
   private retire(conn: PoolConnection, meta: ConnectionMeta, reason: 'idle' | 'lifetime'): void {
     meta.retiring = true;
-    void conn.close(reason);
+    // a leased connection is closed when its holder returns it (release), never under the holder
+    if (conn.leases > 0) meta.doomed ??= reason;
+    else void conn.close(reason);
+  }
+
+  /** An open connection for a probe: without leases first, then the least loaded. */
+  private probeConnection(): PoolConnection | undefined {
+    let best: PoolConnection | undefined;
+    for (const [conn, meta] of this.connections) {
+      if (!conn.isOpen || meta.retiring) continue;
+      if (!best) best = conn;
+      else if ((conn.leases === 0) !== (best.leases === 0)) {
+        if (conn.leases === 0) best = conn;
+      } else if (conn.inFlight < best.inFlight) best = conn;
+    }
+    return best;
   }
 
   private publish(): void {

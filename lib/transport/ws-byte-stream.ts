@@ -1,3 +1,4 @@
+import { ErrorCode, RouterError } from '../errors.js';
 import type { ByteStream } from './byte-stream.js';
 import { wsCloseError } from './ws-close-error.js';
 
@@ -12,6 +13,8 @@ export interface WebSocketLike {
   onerror: ((event: unknown) => void) | null;
   send(data: Uint8Array): void;
   close(code?: number, reason?: string): void;
+  /** The `ws` package's immediate close (no closing handshake); browsers have none. */
+  terminate?(): void;
 }
 
 type Listener = (arg?: unknown) => void;
@@ -21,6 +24,11 @@ const highWaterBytes = 1024 * 1024;
  * An open WebSocket as a {@link ByteStream}: each `write` is one binary message (one wire frame), each message
  * received is a `data` chunk. A close reports a typed error first (see `wsCloseError`), then `close`. When more
  * than 1 MiB is buffered, `write` returns false and `drain` follows once the buffer empties. Browser-safe.
+ *
+ * A message over `maxFrameBytes` (one frame at the decoder's limit) closes the stream with a non-retryable
+ * `ERR_WIRE_FRAME_TOO_LARGE`, as a length prefix over the limit does on TCP: the `ws` package refuses it from the
+ * WebSocket frame header (`maxPayload`, set by `connectWebSocket`) and reports an error, which ends the stream at
+ * once (the socket is terminated, the rest never read); a browser has already read it, and it goes no further.
  */
 export class WsByteStream implements ByteStream {
   private readonly listeners = new Map<string, Listener[]>();
@@ -29,17 +37,24 @@ export class WsByteStream implements ByteStream {
 
   constructor(
     private readonly ws: WebSocketLike,
-    where: string,
+    private readonly where: string,
+    private readonly maxFrameBytes = Number.POSITIVE_INFINITY,
   ) {
     ws.binaryType = 'arraybuffer';
     ws.onmessage = (event) => {
+      if (this.closed) return;
       const data = event.data;
-      if (data instanceof ArrayBuffer) this.emit('data', new Uint8Array(data));
+      if (data instanceof ArrayBuffer) this.receive(new Uint8Array(data));
       else if (ArrayBuffer.isView(data))
-        this.emit('data', new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+        this.receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
       else this.emit('data', new TextEncoder().encode(String(data))); // a text message: the decoder rejects it
     };
-    ws.onerror = () => {};
+    ws.onerror = (event) => {
+      // `ws` (maxPayload): "Max payload size exceeded", code WS_ERR_UNSUPPORTED_MESSAGE_LENGTH, close code 1009
+      const error = (event as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+      if (error?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH')
+        this.tooLarge(`over ${this.maxFrameBytes} bytes`);
+    };
     ws.onclose = (event) => {
       if (this.closed) return;
       this.closed = true;
@@ -83,6 +98,30 @@ export class WsByteStream implements ByteStream {
     this.ws.close(1000, 'client closed');
     // browsers emit 'close' only after the closing handshake; callers of destroy() need it now
     this.ws.onclose?.({ code: 1000, reason: 'client closed' });
+  }
+
+  private receive(bytes: Uint8Array): void {
+    if (bytes.length > this.maxFrameBytes) this.tooLarge(`of ${bytes.length} bytes`);
+    else this.emit('data', bytes);
+  }
+
+  /** Ends the stream with ERR_WIRE_FRAME_TOO_LARGE now, reading nothing more. */
+  private tooLarge(size: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.drainTimer);
+    if (this.ws.terminate) this.ws.terminate();
+    else this.ws.close(1000, 'message too big'); // browsers allow only 1000 and 3000-4999 here
+    const limit = this.maxFrameBytes - 5;
+    this.emit(
+      'error',
+      new RouterError(
+        ErrorCode.WireFrameTooLarge,
+        `${this.where} sent a WebSocket message ${size}, over the frame limit (maxMessageBytes ${limit} + 5)`,
+        { retryable: true }, // as a length prefix over the limit on TCP: another node may serve the request
+      ),
+    );
+    this.emit('close');
   }
 
   cork(): void {}

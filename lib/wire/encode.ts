@@ -12,7 +12,7 @@ export interface EncodeOptions {
    * message is larger than this many bytes and compression makes it smaller. @defaultValue Infinity (never)
    */
   readonly compressAboveBytes?: number;
-  /** Refuse to encode a message larger than this. @defaultValue 1048576 (1 MiB) */
+  /** Refuse to encode a message larger than this. @defaultValue 1048575 (a length prefix of at most 1 MiB, the reference's rule) */
   readonly maxMessageBytes?: number;
 }
 

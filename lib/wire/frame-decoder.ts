@@ -5,7 +5,10 @@ import type { Message } from './message.js';
 
 /** Options of {@link FrameDecoder}. */
 export interface FrameDecoderOptions {
-  /** The largest message accepted; a length prefix over it is rejected before its body arrives. @defaultValue 1048576 */
+  /**
+   * The largest message accepted; a length prefix over it (plus the flag byte) is rejected before its body arrives.
+   * @defaultValue 1048575 (a length prefix of at most 1,048,576: the reference's rule)
+   */
   readonly maxMessageBytes?: number;
 }
 

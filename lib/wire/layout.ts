@@ -16,8 +16,16 @@ export const Layout = {
   checksummedHeaderBytes: 33,
   /** u32 LE raw size before an LZ4 block. */
   lz4SizeBytes: 4,
-  /** Default limit on a message (and on a frame's body), 1 MiB. */
-  defaultMaxMessageBytes: 1024 * 1024,
+  /**
+   * The reference client's reader (`read_message`) refuses a frame whose length prefix (flag + message) is over
+   * 1,048,576 bytes (1 MiB), though its writer produces such frames.
+   */
+  referenceMaxFrameLength: 1024 * 1024,
+  /**
+   * Default limit on a message: 1,048,575 bytes, so a frame's length prefix (flag + message) is at most
+   * 1,048,576 and the reference's reader accepts every frame sent by default.
+   */
+  defaultMaxMessageBytes: 1024 * 1024 - 1,
   flagPlain: 0,
   flagLz4: 1,
   messageTypeCount: 12,

@@ -23,6 +23,8 @@ describe('validateConfig', () => {
       { hosts: ['x'], retry: { budget: { minRetriesPerSecond: Number.NaN } } },
       'retry.budget.minRetriesPerSecond',
     ],
+    [{ hosts: ['x'], retry: { budget: { ttlMs: 500 } } }, 'retry.budget.ttlMs'],
+    [{ hosts: ['x'], retry: { budget: { maxBalance: 100 } } }, 'retry.budget.maxBalance'],
     [{ hosts: ['x'], tls: 5 }, 'tls'],
     [{ hosts: ['x'], maxMessageBytes: 10 }, 'maxMessageBytes'],
     [{ hosts: ['x'], maxMessageBytes: 2 ** 40 }, 'maxMessageBytes'],

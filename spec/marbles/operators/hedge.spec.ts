@@ -77,17 +77,30 @@ describe('hedge', () => {
     });
   });
 
-  it('a retryable failure of the original sends the next copy at once', () => {
+  it("an error sends no copy by itself: alone, the original's retryable failure goes through at once", () => {
     runMarbles((scheduler, { cold, expectObservable, expectSubscriptions }) => {
       const first = cold('---#', undefined, lost);
       const second = cold('--(b|)');
       const hedges: number[] = [];
       expectObservable(
         copiesOf([first, second]).pipe(hedge({ delayMs: 10, scheduler, onHedge: (c) => hedges.push(c) })),
-      ).toBe('-----(b|)');
-      expectSubscriptions(second.subscriptions).toBe('---^-!');
+      ).toBe('---#', undefined, lost);
+      expectSubscriptions(second.subscriptions).toBe([]);
       scheduler.flush();
-      expect(hedges).toEqual([2]);
+      expect(hedges).toEqual([]);
+    });
+  });
+
+  it("a copy's retryable failure waits for the copies still out (the hedge timer keeps running)", () => {
+    runMarbles((scheduler, { cold, expectObservable, expectSubscriptions }) => {
+      const first = cold('------------------------------(a|)');
+      const second = cold('--#', undefined, lost);
+      const third = cold('---(c|)');
+      expectObservable(
+        copiesOf([first, second, third]).pipe(hedge({ delayMs: 10, maxAttempts: 3, scheduler })),
+      ).toBe('-----------------------(c|)');
+      expectSubscriptions(second.subscriptions).toBe('----------^-!');
+      expectSubscriptions(third.subscriptions).toBe('--------------------^--!');
     });
   });
 

@@ -122,6 +122,7 @@ describe('retryBackoff', () => {
       const budget = new RetryBudget({
         percentCanRetry: 0,
         minRetriesPerSecond: 1,
+        ttlMs: 1000, // a reserve of one retry
         now: () => scheduler.now(),
       });
       const source = cold('#', undefined, retryable);

@@ -95,10 +95,11 @@ describe('hedged requests through the router (virtual time)', () => {
     scripts[0]!.gray = true; // the first request meets a silent node with no history anywhere
     const first = t.send('no-history', { timeoutMs: 2000 });
     await drive(t.scheduler, 2000);
-    // no delayed copy without history: the first copy ran to its attempt timeout (1000 ms), and its
-    // (non-fatal) failure sent the next copy at once, as gRPC's hedging policy does
-    expect(ofType(t.events, 'hedgeSent').map((e) => e.at)).toEqual([1010]);
-    expect(first).toEqual({ at: 1010 + 4, value: 'no-history' });
+    // no delayed copy without history: the first copy ran to its attempt timeout (1000 ms); its failure sends
+    // no copy by itself (hedge() no longer re-sends on an error): `decide` retries it after the backoff (100 ms)
+    expect(ofType(t.events, 'hedgeSent')).toEqual([]);
+    expect(ofType(t.events, 'retryScheduled').map((e) => [e.at, e.delayMs])).toEqual([[1010, 100]]);
+    expect(first).toEqual({ at: 1110 + 4, value: 'no-history' });
     scripts[0]!.gray = false;
     for (let i = 0; i < 60; i++) t.scheduler.schedule(() => t.send(`w${i}`), i * 10);
     await drive(t.scheduler, 3000);

@@ -7,7 +7,7 @@ describe('Lifecycle', () => {
   it('close drains requests in flight (bounded by drainMs), then runs the steps in order, once', async () => {
     const life = new Lifecycle();
     const steps: string[] = [];
-    const leave = life.enter();
+    life.enter();
     const scheduler = { now: () => 0, schedule: () => ({ unsubscribe() {} }) } as never;
     let closingSeen = false;
     life.closing$.subscribe(() => (closingSeen = true));
@@ -21,7 +21,7 @@ describe('Lifecycle', () => {
     expect(life.closing).toBe(true);
     expect(closingSeen).toBe(true);
     expect(steps).toEqual([]);
-    leave();
+    life.leave();
     await closed;
     expect(steps).toEqual(['stopHealth', 'closeNodes', 'complete']);
     expect(life.close(scheduler, 1000, { stopHealth() {}, closeNodes: async () => {}, complete() {} })).toBe(

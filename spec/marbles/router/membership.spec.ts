@@ -86,7 +86,7 @@ describe('membership through the router (hosts a Subject, real Connection and Po
       balancer: 'round-robin',
       pool: { maxConnections: 1, maxInFlightPerConnection: 1, minConnections: 1 },
       // a budget that refuses every paid retry: only budget-free (not-sent) retries can happen
-      retry: { budget: { percentCanRetry: 0, minRetriesPerSecond: 0, maxBalance: 0 } },
+      retry: { budget: { percentCanRetry: 0, minRetriesPerSecond: 0 } },
     });
     t.hosts.next([a, b]);
     await drive(t.scheduler, 50);

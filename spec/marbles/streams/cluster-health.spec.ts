@@ -36,7 +36,9 @@ function setup(
     const m = node2(probe++);
     return m === '#' ? cold('#', {}, refused) : cold(m);
   };
-  return clusterHealth({ members: members(3), ping, scheduler, policy, signals$ });
+  // the router passes its error table's rule (HealthFeedback.hardProbeFailure): a refused connect is hard
+  const hardFailure = (err: unknown) => (err as RouterError).code === ErrorCode.ConnectRefused;
+  return clusterHealth({ members: members(3), ping, scheduler, policy, signals$, hardFailure });
 }
 
 const statusOf = (h: ClusterHealth, id = 2) => `${h.nodes.get(id)!.status}:${h.eligible.join('')}`;
@@ -224,6 +226,7 @@ describe('clusterHealth', () => {
         ping: () => cold('10ms #', {}, refused),
         scheduler,
         policy,
+        hardFailure: (err) => err === refused,
       });
       const panics: string[] = [];
       const sub = health$.subscribe((h) => panics.push(`${h.at}:${h.panic}`));

@@ -108,22 +108,31 @@ describe('HealthFeedback', () => {
     expect(suspect.signals).toEqual([{ nodeId: 1, kind: 'request', ok: true }]);
   });
 
-  it('remembers when a node last answered (stands in for a ping queued behind a full pool)', () => {
+  it("a full pool: the node's answer within health.timeoutMs stands in for a ping (after its reply time)", () => {
     let now = 0;
     const feedback = new HealthFeedback(
       configDefaults.health,
-      () => 1,
+      () => 7,
       () => undefined,
       () => now,
     );
-    expect(feedback.answeredWithin(1, 1000)).toBe(false);
+    expect(feedback.probeStandIn(1, true)).toBeUndefined(); // never answered: ping
     now = 50;
     feedback.attempt(1, undefined, 1000, { hardFailures: 0 });
     now = 1000;
-    expect(feedback.answeredWithin(1, 1000)).toBe(true);
+    expect(feedback.probeStandIn(1, true)).toBe(7);
+    expect(feedback.probeStandIn(1, false)).toBeUndefined(); // a pool with room: the ping goes
     now = 1051;
-    expect(feedback.answeredWithin(1, 1000)).toBe(false);
+    expect(feedback.probeStandIn(1, true)).toBeUndefined(); // nothing answered for a whole probe timeout
     feedback.attempt(1, err(ErrorCode.RequestTimeout), 1000, { hardFailures: 0 });
-    expect(feedback.answeredWithin(1, 1000)).toBe(false);
+    expect(feedback.probeStandIn(1, true)).toBeUndefined();
+  });
+
+  it('reads the one error table: a lost connection is a broken connection, never a hard probe failure', () => {
+    const { feedback, signals } = setup();
+    expect(feedback.hardProbeFailure(err(ErrorCode.ConnectionLost))).toBe(false);
+    expect(feedback.hardProbeFailure(err(ErrorCode.ConnectRefused))).toBe(true);
+    feedback.attempt(1, err(ErrorCode.ConnectionLost), 1000, undefined); // counts against no request
+    expect(signals).toEqual([passiveFail]);
   });
 });

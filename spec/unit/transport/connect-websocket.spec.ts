@@ -100,6 +100,21 @@ describe('WebSocket connector (against msw ws.link mocks)', () => {
     });
     expect(await conn.closed).toBe('corrupt');
   });
+
+  it('a message over the frame limit (maxMessageBytes + 5) fails the connection with ERR_WIRE_FRAME_TOO_LARGE', async () => {
+    // msw's WebSocket is the browser's API (no maxPayload): the stream refuses the message on arrival
+    mockNode((m) => (m.payload.length === 1 ? new Uint8Array(1000 + 6) : reply(m, m.payload)));
+    const conn = new Connection(
+      await connectWebSocket(address, { timeoutMs: 2000, maxMessageBytes: 1000 }),
+      1,
+      { requestTimeoutMs: 2000, maxMessageBytes: 1000 },
+    );
+    expect(text(await lastValueFrom(conn.request$(new Uint8Array(995 - 48))))).toHaveLength(995 - 48);
+    await expect(lastValueFrom(conn.request$(new Uint8Array(1)))).rejects.toMatchObject({
+      code: ErrorCode.WireFrameTooLarge,
+    });
+    expect(await conn.closed).not.toBe('open');
+  });
 });
 
 describe('protocol selection', () => {

@@ -356,3 +356,31 @@ describe('Connection: compression only where the node advertised it (FeatureNego
 function concat(chunks: Uint8Array[]): Uint8Array {
   return Uint8Array.from(Buffer.concat(chunks));
 }
+
+describe('Connection: one reserved slot for a probe (Ping)', () => {
+  it('at its in-flight bound a Ping still goes out; a second Ping and further requests are refused; a Ping never takes a request slot', async () => {
+    const { send, step, received, outcomes, reply } = setup({ maxInFlight: 1 });
+    send(bytes(1)); // the request slot
+    send(new Uint8Array(0), 10_000, MessageType.Ping); // the probe slot
+    send(new Uint8Array(0), 10_000, MessageType.Ping);
+    send(bytes(2));
+    await step(0);
+    expect(received.map((m) => m.type)).toEqual([MessageType.Data, MessageType.Ping]);
+    expect(outcomes.map((o) => o.err?.code)).toEqual([ErrorCode.TooManyInFlight, ErrorCode.TooManyInFlight]);
+    reply(received[0]!); // the request slot frees; the Ping is still out
+    await step(1);
+    send(bytes(3));
+    await step(1);
+    expect(received.map((m) => m.type)).toEqual([MessageType.Data, MessageType.Ping, MessageType.Data]);
+    reply(received[1]!);
+    reply(received[2]!);
+    await step(2);
+    expect(outcomes.map((o) => o.err?.code)).toEqual([
+      ErrorCode.TooManyInFlight,
+      ErrorCode.TooManyInFlight,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+});

@@ -205,6 +205,15 @@ describe('encodeFrame', () => {
     ).toThrowError(expect.objectContaining({ code: ErrorCode.WireFrameTooLarge }));
   });
 
+  it("by default never writes a frame the reference's reader refuses: a length prefix of at most 1,048,576", () => {
+    const base = { ...vectors[0]![1], type: MessageType.Data };
+    const largest = encodeFrame({ ...base, payload: new Uint8Array(1024 * 1024 - 1 - 48) });
+    expect(Buffer.from(largest).readUInt32BE(0)).toBe(1_048_576); // flag + a message of 1 MiB − 1
+    expect(() => encodeFrame({ ...base, payload: new Uint8Array(1024 * 1024 - 48) })).toThrowError(
+      expect.objectContaining({ code: ErrorCode.WireFrameTooLarge, retryable: false }),
+    );
+  });
+
   it('compresses above the threshold with flag 1 and a u32 LE raw size, and round-trips', () => {
     const payload = text('abcdefgh'.repeat(200));
     const message: Message = { ...vectors[0]![1], type: MessageType.Data, payload };

@@ -58,6 +58,15 @@ describe('FrameDecoder', () => {
     },
   );
 
+  it("by default accepts a length prefix of 1,048,576 (the reference's limit) and refuses 1,048,577 at the prefix", () => {
+    const prefix = (n: number) => Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+    const ok = new FrameDecoder();
+    expect(ok.push(prefix(1_048_576))).toEqual([]);
+    expect(ok.bufferedBytes).toBe(0);
+    expect(() => new FrameDecoder().push(prefix(1_048_577))).toThrowError(
+      expect.objectContaining({ code: ErrorCode.WireFrameTooLarge }),
+    );
+  });
   it('decodes a stream fed one byte at a time', () => {
     const messages: Message[] = [0, 1, 2].map((i) => ({
       sender: 0,

@@ -1,0 +1,390 @@
+import type { Subscriber, Subscription, Unsubscribable } from 'rxjs';
+import type { RouterError } from '../errors.js';
+import type { Backoff } from '../operators/backoff.js';
+import type { RetryRefusal } from '../operators/retry-decision.js';
+import type { NodeId } from '../types.js';
+import type { Message, MessageType } from '../wire/message.js';
+import { attemptTimeout } from './attempt-timeout.js';
+import { decide, poisonAfter } from './decide.js';
+import type { HedgeEntry } from './hedge-timer.js';
+import { NoEligibleNodeError } from './no-eligible-node-error.js';
+import { type AttemptOwner, RequestAttempt } from './request-attempt.js';
+import type { RequestParts } from './request-parts.js';
+import type { ResolvedRequestOptions } from './resolve-request-options.js';
+import { waitForNode } from './wait-for-node.js';
+
+/** Where a request is. */
+export type RequestState = 'new' | 'waiting' | 'sending' | 'backoff' | 'done';
+
+const start: Backoff = Object.freeze({ attempt: 0, delayMs: 0 });
+
+/**
+ * One request: a small state machine, one object, plain code inside a cold Observable (see `routeRequest`).
+ * ```
+ * new ─► sending ─reply─► done            a request that succeeds at once: no timer of its own, no operators
+ *  │        │ └─error─► decide ─retry─► backoff ─► (pick) sending | waiting
+ *  │        │                    └─no──► done (its error: the last attempt's)
+ *  │        └─hedge due (shared HedgeTimer) ─► decide ─copy─► sending (one more copy; first reply wins)
+ *  └─no eligible node─► waiting ─node─► sending   (ERR_NO_ELIGIBLE_NODE at the deadline)
+ * ```
+ * One absolute deadline (`now + timeoutMs`, computed once) bounds every wait: for a node, for a connection and
+ * a reply (each attempt's pool deadline is the earlier of it and the attempt timeout), for a backoff (`decide`
+ * makes no retry whose wait reaches it). close() drains a request in flight; one waiting for a node or in
+ * backoff ends at once with `ERR_ROUTER_CLOSED` (unless nodes are still being contacted for the first time).
+ */
+export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
+  state: RequestState = 'new';
+  readonly id: number;
+  readonly deadline: number;
+  private readonly parts: RequestParts;
+  private readonly subscriber: Subscriber<Message>;
+  private readonly payload: Uint8Array;
+  private readonly type: MessageType;
+  private readonly timeoutMs: number;
+  private readonly idempotent: boolean;
+  private readonly started: number;
+  /** Copies per round when hedged (0: not hedged), and a per-request delay override. */
+  private readonly maxCopies: number;
+  private readonly hedgeDelayMs: number | undefined;
+  private attempts = 0;
+  private copies = 0;
+  private retry: Backoff = start;
+  private readonly tried: NodeId[] = [];
+  private out: RequestAttempt[] = [];
+  private lastNode: NodeId | undefined;
+  private lastErrors: Map<NodeId, unknown> | undefined;
+  /** Nodes whose connection broke under this request, one after the other (health feedback counts them). */
+  hardFailures = 0;
+  private timer: Subscription | undefined;
+  private watch: Subscription | undefined;
+  private ended = false;
+  hedgeAt = 0;
+  hedgePrev: HedgeEntry | undefined;
+  hedgeNext: HedgeEntry | undefined;
+  hedgeQueued = false;
+
+  constructor(
+    parts: RequestParts,
+    subscriber: Subscriber<Message>,
+    payload: Uint8Array,
+    options: ResolvedRequestOptions,
+  ) {
+    this.parts = parts;
+    this.subscriber = subscriber;
+    this.payload = payload;
+    this.type = options.type as MessageType;
+    this.timeoutMs = options.timeoutMs;
+    this.idempotent = options.idempotent;
+    const hedging = parts.hedging;
+    const own = options.hedge || undefined;
+    const copies = own?.maxAttempts ?? hedging.maxAttempts;
+    const on = options.hedge === undefined ? hedging.enabled : options.hedge !== false;
+    this.maxCopies = options.idempotent && on && copies > 1 ? copies : 0;
+    this.hedgeDelayMs = own?.delayMs;
+    this.started = parts.config.scheduler.now();
+    this.deadline = this.started + options.timeoutMs;
+    this.id = ++parts.ids.last;
+  }
+
+  /** Counts the request in and sends its first attempt (or waits for a node). */
+  start(): void {
+    const { parts } = this;
+    parts.life.enter();
+    if (parts.events.observed)
+      parts.events.next({
+        type: 'requestStarted',
+        at: this.started,
+        requestId: this.id,
+        messageType: this.type,
+        idempotent: this.idempotent,
+        timeoutMs: this.timeoutMs,
+      });
+    parts.budget?.deposit();
+    if (this.maxCopies > 0) parts.hedging.budget.deposit();
+    this.round();
+  }
+
+  /** The subscription's teardown (unsubscribe, or the end): cancels what is still out, counts the request out. */
+  unsubscribe(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.state = 'done';
+    this.stopWaiting();
+    for (const a of this.out) {
+      a.settled = true;
+      a.cancel();
+    }
+    this.out = [];
+    this.parts.life.leave();
+  }
+
+  /** A round of attempts: the first copy now, on a node picked now, or a wait for one. */
+  private round(): void {
+    this.copies = 0;
+    const node = this.parts.picker.pick(this.tried, none);
+    if (node !== undefined) this.send(node);
+    else this.waitForNode();
+  }
+
+  private send(nodeId: NodeId): void {
+    const { parts } = this;
+    const { config } = parts;
+    const now = config.scheduler.now();
+    this.attempts++;
+    const copy = ++this.copies;
+    if (!this.tried.includes(nodeId)) this.tried.push(nodeId);
+    this.lastNode = nodeId;
+    if (parts.events.observed) {
+      parts.events.next({
+        type: 'attemptStarted',
+        at: now,
+        requestId: this.id,
+        nodeId,
+        attempt: this.attempts,
+      });
+      if (copy > 1)
+        parts.events.next({ type: 'hedgeSent', at: now, requestId: this.id, nodeId, attempt: copy });
+    }
+    const { pool } = config;
+    const ms = attemptTimeout({
+      configuredMs: config.retry.attemptTimeoutMs,
+      healthTimeoutMs: config.health.timeoutMs,
+      latencyMs: parts.cluster.rttMs(nodeId),
+      requestTimeoutMs: this.timeoutMs,
+      canRetry: this.idempotent && config.retry.maxRetries > 0,
+      remainingMs: this.deadline - now,
+      queued: parts.cluster.load(nodeId) >= pool.maxConnections * pool.maxInFlightPerConnection,
+    });
+    const attempt = new RequestAttempt(this, nodeId, now, ms, copy);
+    this.out.push(attempt);
+    this.state = 'sending';
+    const cancel = parts.nodes.send(
+      nodeId,
+      this.type,
+      this.payload,
+      Math.min(this.deadline, now + ms),
+      attempt.done,
+    );
+    if (attempt.settled) return; // answered (or failed) synchronously
+    attempt.cancel = cancel;
+    if (copy < this.maxCopies) {
+      const delay = Math.max(0, this.hedgeDelayMs ?? parts.hedging.delayMs());
+      if (Number.isFinite(delay)) parts.hedging.timer.add(this, now + delay);
+    }
+  }
+
+  /** The shared hedge timer says this request's hedge is due: one more copy, if `decide` allows it. */
+  hedgeDue(): void {
+    if (this.state !== 'sending') return;
+    const { parts } = this;
+    const node = parts.picker.pick(this.tried, this.busy(), true);
+    const d = decide({
+      kind: 'hedge',
+      copies: this.copies,
+      maxCopies: this.maxCopies,
+      closing: parts.life.closing,
+      freshNode: node !== undefined,
+      retryBudgetSpare: !parts.budget || parts.budget.available >= 1,
+      hedgeBudget: parts.hedging.budget,
+    });
+    if (d.hedge) this.send(node!);
+  }
+
+  attemptDone(a: RequestAttempt, err: RouterError | undefined, reply: Message | undefined): void {
+    const { parts } = this;
+    const recording = parts.hedging.enabled || this.maxCopies > 0;
+    if (!err && recording) parts.hedging.record(a.nodeId, parts.config.scheduler.now() - a.at);
+    if (a.detached) {
+      // a copy that lost the hedge race, kept only so its node is judged by what it does
+      a.detached.unsubscribe();
+      parts.feedback.attempt(a.nodeId, err, a.timeoutMs, undefined);
+      return;
+    }
+    if (a.settled) return;
+    a.settled = true;
+    this.out.splice(this.out.indexOf(a), 1);
+    // A connection that broke while another copy of this request was still out is not held against the request
+    // (one event — a restart, a network blip — can break two nodes at once): only breaks in sequence make it a
+    // poison suspect. The node is judged either way.
+    parts.feedback.attempt(a.nodeId, err, a.timeoutMs, this.out.length > 0 ? undefined : this);
+    if (!err) {
+      this.win(a, reply!);
+      return;
+    }
+    this.lastErrors ??= new Map();
+    this.lastErrors.delete(a.nodeId);
+    this.lastErrors.set(a.nodeId, err);
+    if (this.out.length > 0) {
+      // other copies may still answer: wait for them — unless no retry could follow this error anyway
+      if (
+        decide({ kind: 'copy', error: err, closing: parts.life.closing, hardFailures: this.hardFailures })
+          .wait
+      )
+        return;
+      this.cancelOut();
+      this.fail(err);
+      return;
+    }
+    this.failed(err);
+  }
+
+  /** The round ended with `err` and nothing out: a retry after a backoff, or the end. */
+  private failed(err: RouterError): void {
+    const { parts } = this;
+    const { config } = parts;
+    parts.hedging.timer.remove(this);
+    const d = decide({
+      kind: 'retry',
+      error: err,
+      state: this.retry,
+      policy: config.retry,
+      random: config.random,
+      now: config.scheduler.now(),
+      deadline: this.deadline,
+      idempotent: this.idempotent,
+      closing: parts.life.closing,
+      hardFailures: this.hardFailures,
+      budget: parts.budget,
+    });
+    if (!d.retry) {
+      this.fail(err, d.reason);
+      return;
+    }
+    this.retry = d.next;
+    if (parts.events.observed)
+      parts.events.next({
+        type: 'retryScheduled',
+        at: config.scheduler.now(),
+        requestId: this.id,
+        nodeId: this.lastNode!,
+        attempt: d.next.attempt,
+        delayMs: d.next.delayMs,
+        code: err.code ?? 'ERR_UNKNOWN',
+      });
+    this.state = 'backoff';
+    this.watchClosing();
+    this.timer = config.scheduler.schedule(() => {
+      this.timer = undefined;
+      this.stopWaiting();
+      this.round();
+    }, d.next.delayMs);
+  }
+
+  private waitForNode(): void {
+    const { parts } = this;
+    const { scheduler } = parts.config;
+    this.state = 'waiting';
+    this.watchClosing();
+    const noNode = () =>
+      new NoEligibleNodeError(scheduler.now() - this.started, this.lastErrors ?? new Map<NodeId, unknown>());
+    this.timer = waitForNode(
+      () => parts.picker.pick(this.tried, none),
+      parts.health$,
+      scheduler,
+      this.deadline,
+      noNode,
+    ).subscribe({
+      next: (node) => {
+        this.stopWaiting();
+        this.send(node);
+      },
+      error: (err: RouterError) => {
+        this.stopWaiting();
+        this.failed(err);
+      },
+    });
+  }
+
+  /** close() ends a request waiting for a node or a backoff — unless nodes still await their first contact. */
+  private watchClosing(): void {
+    this.watch ??= this.parts.life.closing$.subscribe(() => {
+      if (this.parts.cluster.firstContactPending()) return;
+      this.stopWaiting();
+      this.fail(this.parts.life.closedError());
+    });
+  }
+
+  private stopWaiting(): void {
+    this.parts.hedging.timer.remove(this);
+    this.timer?.unsubscribe();
+    this.timer = undefined;
+    this.watch?.unsubscribe();
+    this.watch = undefined;
+  }
+
+  /** Copies still out when another wins stay on their node (detached) until their timeout; close() cancels them. */
+  private win(a: RequestAttempt, reply: Message): void {
+    const { parts } = this;
+    this.lastNode = a.nodeId;
+    const losers = this.out;
+    this.out = [];
+    if (losers.length > 0 && a.copy > 1 && parts.events.observed)
+      parts.events.next({
+        type: 'hedgeWon',
+        at: parts.config.scheduler.now(),
+        requestId: this.id,
+        nodeId: a.nodeId,
+        attempt: a.copy,
+      });
+    for (const l of losers) {
+      if (parts.life.closing) {
+        l.settled = true;
+        l.cancel();
+      } else l.detached = parts.life.closing$.subscribe(() => l.cancel());
+    }
+    this.state = 'done';
+    this.stopWaiting();
+    if (parts.events.observed) {
+      const at = parts.config.scheduler.now();
+      parts.events.next({
+        type: 'requestSucceeded',
+        at,
+        requestId: this.id,
+        nodeId: a.nodeId,
+        durationMs: at - this.started,
+        attempts: this.attempts,
+      });
+    }
+    this.subscriber.next(reply);
+    this.subscriber.complete();
+  }
+
+  /** Ends the request with `err`; `refused` says which rule refused a retry ('budget': see CONTRACT, Refused retry). */
+  private fail(err: RouterError, refused?: RetryRefusal | 'closing'): void {
+    const { parts } = this;
+    this.state = 'done';
+    this.stopWaiting();
+    if (refused === 'budget') {
+      // the place a retry refused by the budget is reported (CONTRACT, "Refused retry": hostile-edge)
+    }
+    if (parts.events.observed) {
+      const at = parts.config.scheduler.now();
+      parts.events.next({
+        type: 'requestFailed',
+        at,
+        requestId: this.id,
+        ...(this.lastNode === undefined ? {} : { nodeId: this.lastNode }),
+        code: err.code ?? 'ERR_UNKNOWN',
+        durationMs: at - this.started,
+        attempts: this.attempts,
+        ...(this.hardFailures >= poisonAfter ? { poison: true as const } : {}),
+      });
+    }
+    this.subscriber.error(err);
+  }
+
+  private cancelOut(): void {
+    for (const o of this.out) {
+      o.settled = true;
+      o.cancel();
+    }
+    this.out = [];
+  }
+
+  /** Nodes with a copy of this request out. */
+  private busy(): NodeId[] {
+    return this.out.map((a) => a.nodeId);
+  }
+}
+
+const none: readonly NodeId[] = [];

@@ -15,7 +15,8 @@ export class DashboardMetrics {
   readonly history: FeedStats[] = [];
   private readonly router: Router;
   private readonly historyLength: number;
-  private readonly intervalRequests: number[];
+  /** Requests per node in this interval, keyed by NodeId (nodes come and go: never by position). */
+  private readonly intervalRequests = new Map<number, number>();
   private intervalFailures = 0;
   private intervalRetries = 0;
   private lastTick: number;
@@ -26,13 +27,13 @@ export class DashboardMetrics {
   constructor(router: Router, now: number, historyLength = 300) {
     this.router = router;
     this.historyLength = historyLength;
-    this.intervalRequests = router.addresses.map(() => 0);
     this.lastTick = now;
   }
 
   /** Feed one router event; `now` is wall-clock ms. */
   record(event: RouterEvent, now = Date.now()): void {
-    if (event.type === 'requestSucceeded') this.intervalRequests[event.nodeId - 1]! += 1;
+    if (event.type === 'requestSucceeded')
+      this.intervalRequests.set(event.nodeId, (this.intervalRequests.get(event.nodeId) ?? 0) + 1);
     else if (event.type === 'requestFailed') this.intervalFailures++;
     else if (event.type === 'retryScheduled') this.intervalRetries++;
     else if (event.type === 'heartbeatSucceeded') this.lastSeenAt.set(event.nodeId, now);
@@ -82,17 +83,17 @@ export class DashboardMetrics {
     const pools = this.router.poolStats();
     const stats: FeedStats = {
       at: now,
-      requestsPerSecond: this.intervalRequests.reduce((a, b) => a + b, 0) / seconds,
+      requestsPerSecond: [...this.intervalRequests.values()].reduce((a, b) => a + b, 0) / seconds,
       failuresPerSecond: this.intervalFailures / seconds,
       retriesPerSecond: this.intervalRetries / seconds,
-      nodes: pools.map((p, i) => ({
+      nodes: pools.map((p) => ({
         nodeId: p.nodeId,
-        requestsPerSecond: this.intervalRequests[i]! / seconds,
+        requestsPerSecond: (this.intervalRequests.get(p.nodeId) ?? 0) / seconds,
         open: p.open,
         inFlight: p.inFlight,
       })),
     };
-    this.intervalRequests.fill(0);
+    this.intervalRequests.clear();
     this.intervalFailures = 0;
     this.intervalRetries = 0;
     this.lastTick = now;

@@ -36,6 +36,8 @@ export const ErrorCode = {
   Protocol: 'ERR_PROTOCOL',
   /** A connection's write buffer is full (`maxBufferedBytes`); the request was not sent (retryable). */
   Backpressure: 'ERR_BACKPRESSURE',
+  /** `request(payload, { signal })` was aborted by its signal (not retryable; `cause` is `signal.reason`). */
+  Aborted: 'ERR_ABORTED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -22,6 +22,7 @@ export {
   RouterError,
 } from './errors.js';
 export { monotonicScheduler } from './monotonic-scheduler.js';
+export { debugRouter } from './observability/debug-router.js';
 export type { InstrumentOptions } from './observability/instrument-router.js';
 export { instrumentRouter } from './observability/instrument-router.js';
 export { MetricName } from './observability/metric-name.js';
@@ -43,10 +44,13 @@ export type { RetryBackoffConfig, RetryInfo } from './operators/retry-backoff.js
 export { retryBackoff } from './operators/retry-backoff.js';
 export type { RetryBudgetOptions } from './operators/retry-budget.js';
 export { RetryBudget } from './operators/retry-budget.js';
+export { AbortedError } from './router/aborted-error.js';
+export type { NoEligibleNodeDetail } from './router/no-eligible-node-error.js';
 export { NoEligibleNodeError } from './router/no-eligible-node-error.js';
+export type { NodeReport } from './router/node-report.js';
 export { createRouter } from './router/router.js';
 export type { RouterEvent } from './router/router-event.js';
-export type { RequestOptions, Router } from './router/router-types.js';
+export type { PromiseRequestOptions, RequestOptions, Router } from './router/router-types.js';
 export { validateConfig } from './router/validate-config.js';
 export type { HealthPolicy } from './streams/health-policy.js';
 export type { WebSocketConstructor } from './transport/connect-websocket.js';

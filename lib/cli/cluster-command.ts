@@ -29,5 +29,6 @@ export async function clusterCommand(args: string[]): Promise<number> {
   });
   console.log('stopping …');
   await cluster.stop();
+  console.log('stopped');
   return 0;
 }

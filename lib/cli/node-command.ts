@@ -14,7 +14,7 @@ export const nodeUsage = `qdb-router node --port PORT [--node-id N] [--host HOST
   --interval-ms MS      slowloris: pause between writes (50)
   --fault-duration-ms MS  the fault clears itself after MS
   Faults from another process: SIGKILL (crash), SIGSTOP/SIGCONT (hang), Admin messages (setFault, clearFault,
-  failNext, setLatency, stats, executions …; see docs/testing.md); SIGUSR2 clears the fault.`;
+  failNext, setLatency, stats, executions …; see docs/testing.md); SIGUSR2 clears the fault (it prints "FAULT CLEARED").`;
 
 /** `qdb-router node`: one TestServer in the foreground. */
 export async function nodeCommand(args: string[]): Promise<number> {
@@ -47,7 +47,11 @@ export async function nodeCommand(args: string[]): Promise<number> {
     console.error(code === 'EADDRINUSE' ? `error: port ${port} is already in use` : `error: ${String(err)}`);
     return 1;
   }
-  const clear = () => server.clearFault();
+  // the line tells a supervisor (ProcessCluster.clearFault) that the fault is gone
+  const clear = () => {
+    server.clearFault();
+    console.log('FAULT CLEARED');
+  };
   process.on('SIGUSR2', clear);
   console.log(
     `READY ${server.address} pid=${process.pid} node=${nodeId}${fault ? ` fault=${fault.kind}` : ''}`,

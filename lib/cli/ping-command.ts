@@ -7,23 +7,36 @@ import { connectSocket } from '../transport/connector.js';
 import { describePeer } from './describe-peer.js';
 import { UsageError } from './usage-error.js';
 
-export const pingUsage = `qdb-router ping HOST:PORT [-c COUNT] [-i MS] [-W MS]
-  Sends Pings over one connection and prints round-trip times, like ping(8); Ctrl-C stops early and prints the
-  statistics. IPv6 hosts in brackets: [::1]:7000. Exit status 0 when every ping was answered (after Ctrl-C: when
-  any was), 1 when not or when the peer is no qdb node, 2 on a usage error.
-  -c, --count N       pings to send (default 4)
-  -i, --interval MS   wait between pings (default 1000)
-  -W, --timeout MS    bound on connecting and on each ping (default 1000); so the whole run takes at most
-                      timeout × (count + 1) + interval × (count − 1)`;
+export const pingUsage = `qdb-router ping HOST:PORT [-c COUNT] [-i SECONDS] [-W SECONDS]
+  Sends Pings over one connection and prints round-trip times, like ping(8), with ping(8)'s units (seconds,
+  fractions allowed: -i 0.2); Ctrl-C stops early and prints the statistics, a ping still unanswered counted as
+  lost. IPv6 hosts in brackets: [::1]:7000. Exit status 0 when every ping was answered (after Ctrl-C: when any
+  was), 1 when not or when the peer is no qdb node, 2 on a usage error.
+  -c, --count N            pings to send (default 4)
+  -i, --interval SECONDS   wait between pings (default 1)
+  -W, --timeout SECONDS    bound on connecting and on each ping (default 1); so the whole run takes at most
+                           timeout × (count + 1) + interval × (count − 1)`;
 
-/** A positive whole number (or >= 0 with `zero`) from an option, else a UsageError naming the value. */
-function whole(name: string, text: string, zero = false): number {
+/** A positive whole number from an option, else a UsageError naming the value. */
+function whole(name: string, text: string): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || (!zero && n < 1) || n > 2 ** 31 - 1)
-    throw new UsageError(
-      `${name} needs a whole number ${zero ? '>= 0' : '>= 1'}, got ${JSON.stringify(text)}`,
-    );
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1 || n > 2 ** 31 - 1)
+    throw new UsageError(`${name} needs a whole number >= 1, got ${JSON.stringify(text)}`);
   return n;
+}
+
+/**
+ * Seconds as ping(8) takes them (`1`, `0.2`; > 0, or >= 0 with `zero`), in whole milliseconds (at least 1 unless
+ * 0), else a UsageError naming the value and the unit.
+ */
+function seconds(name: string, text: string, zero = false): number {
+  const n = Number(text);
+  const ms = Math.max(n > 0 ? 1 : 0, Math.round(n * 1000));
+  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(text.trim()) || (!zero && n <= 0) || ms > 2 ** 31 - 1)
+    throw new UsageError(
+      `${name} needs seconds ${zero ? '>= 0' : '> 0'} (as ping(8): 1, 0.5), got ${JSON.stringify(text)}`,
+    );
+  return ms;
 }
 
 /** `qdb-router ping`. */
@@ -33,15 +46,15 @@ export async function pingCommand(args: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       count: { type: 'string', short: 'c', default: '4' },
-      interval: { type: 'string', short: 'i', default: '1000' },
-      timeout: { type: 'string', short: 'W', default: '1000' },
+      interval: { type: 'string', short: 'i', default: '1' },
+      timeout: { type: 'string', short: 'W', default: '1' },
     },
   });
   if (positionals.length !== 1)
     throw new UsageError(`ping needs exactly one HOST:PORT, got ${positionals.length || 'none'}`);
   const count = whole('--count', values.count);
-  const interval = whole('--interval', values.interval, true);
-  const timeoutMs = whole('--timeout', values.timeout);
+  const interval = seconds('--interval', values.interval, true);
+  const timeoutMs = seconds('--timeout', values.timeout);
   let address: ReturnType<typeof validateConfig>['addresses'][number];
   try {
     address = validateConfig({ hosts: positionals }).addresses[0]!;
@@ -64,7 +77,10 @@ export async function pingCommand(args: string[]): Promise<number> {
     let firstBytes = 0;
     try {
       const socket = await Promise.race([connectSocket(address, { timeoutMs }), aborted]);
-      if (!socket) return 1;
+      if (!socket) {
+        console.log(`--- ${label} ping statistics ---\n0 sent, 0 received (interrupted while connecting)`);
+        return 1;
+      }
       socket.on('data', (chunk: Uint8Array) => {
         if (firstBytes < 64) {
           first.push(chunk);
@@ -76,6 +92,9 @@ export async function pingCommand(args: string[]): Promise<number> {
       console.error(`ping ${label}: ${(err as RouterError).code ?? 'error'}: ${(err as Error).message}`);
       return 1;
     }
+    console.log(
+      `PING ${label}: ${count} pings, interval ${interval / 1000} s, timeout ${timeoutMs / 1000} s`,
+    );
     const times: number[] = [];
     let sent = 0;
     let notQdb: string | undefined;
@@ -85,10 +104,8 @@ export async function pingCommand(args: string[]): Promise<number> {
         sent++;
         try {
           const pong = await Promise.race([firstValueFrom(connection.ping$(timeoutMs)), aborted]);
-          if (pong === undefined) {
-            sent--; // interrupted before an answer could come: not counted, as ping(8) does
-            break;
-          }
+          // interrupted while waiting: that ping was sent and never answered — lost, as ping(8) counts it
+          if (pong === undefined) break;
           const ms = performance.now() - start;
           times.push(ms);
           console.log(`pong from ${label}: seq=${i} time=${ms.toFixed(3)} ms`);

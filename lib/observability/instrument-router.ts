@@ -120,7 +120,8 @@ export function instrumentRouter(router: Router, options: InstrumentOptions = {}
     }),
     meter.createObservableGauge(MetricName.NodeRtt, {
       unit: 's',
-      description: 'Smoothed heartbeat round-trip time (absent while down).',
+      description:
+        'Smoothed heartbeat round-trip time (NaN while the node is down: its last value is stale; absent before any sample).',
     }),
     meter.createObservableGauge(MetricName.NodeLastSeen, {
       unit: 's',

@@ -44,6 +44,8 @@ const table = new Map<string, Row>(
     [ErrorCode.Config]: final,
     [ErrorCode.InvalidPayload]: final,
     [ErrorCode.RouterClosed]: final,
+    // request()'s AbortSignal fired: the caller gave up; says nothing of the node
+    [ErrorCode.Aborted]: final,
     [ErrorCode.ConnectRefused]: refused,
     [ErrorCode.ConnectFailed]: refused,
     [ErrorCode.Tls]: refused,

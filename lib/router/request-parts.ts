@@ -6,6 +6,7 @@ import type { ClusterView } from './cluster-view.js';
 import type { HealthFeedback } from './health-feedback.js';
 import type { Hedging } from './hedging.js';
 import type { Lifecycle } from './lifecycle.js';
+import type { NodeErrors } from './node-errors.js';
 import type { Nodes } from './nodes.js';
 import type { Picker } from './picker.js';
 import type { RouterEvent } from './router-event.js';
@@ -37,4 +38,6 @@ export interface RequestParts {
   readonly hedging: Hedging;
   /** The last request id handed out. */
   readonly ids: { last: number };
+  /** Each node's last error: recorded per failed attempt, read by `ERR_NO_ELIGIBLE_NODE` (`detail()`). */
+  readonly nodeErrors: NodeErrors;
 }

@@ -214,6 +214,7 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
     this.lastErrors ??= new Map();
     this.lastErrors.delete(a.nodeId);
     this.lastErrors.set(a.nodeId, err);
+    parts.nodeErrors.record(a.nodeId, err, parts.config.scheduler.now());
     if (this.out.length > 0) {
       // other copies may still answer: wait for them — unless no retry could follow this error anyway
       if (
@@ -276,7 +277,11 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
     this.state = 'waiting';
     this.watchClosing();
     const noNode = () =>
-      new NoEligibleNodeError(scheduler.now() - this.started, this.lastErrors ?? new Map<NodeId, unknown>());
+      new NoEligibleNodeError(
+        scheduler.now() - this.started,
+        this.lastErrors ?? new Map<NodeId, unknown>(),
+        parts.nodeErrors.detail(),
+      );
     this.timer = waitForNode(
       () => parts.picker.pick(this.tried, none),
       parts.health$,

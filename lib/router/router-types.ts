@@ -24,6 +24,15 @@ export interface RequestOptions {
   readonly hedge?: boolean | { readonly delayMs?: number; readonly maxAttempts?: number };
 }
 
+/** Options of `request()`, the promise form: those of `request$` plus `signal`. */
+export interface PromiseRequestOptions extends RequestOptions {
+  /**
+   * Aborting it cancels the request (as unsubscribing from `request$` does) and rejects it with `AbortedError`
+   * (`ERR_ABORTED`, `cause`: `signal.reason`); an already aborted signal rejects at once, nothing sent.
+   */
+  readonly signal?: AbortSignal;
+}
+
 /** A router over one cluster; see `createRouter`. */
 export interface Router {
   /**
@@ -44,8 +53,8 @@ export interface Router {
    * `timeoutMs`) fail that subscription with a non-retryable error before any node is chosen.
    */
   request$(payload: Uint8Array | string | ArrayBufferView, options?: RequestOptions): Observable<Message>;
-  /** `request$` as a promise. */
-  request(payload: Uint8Array | string | ArrayBufferView, options?: RequestOptions): Promise<Message>;
+  /** `request$` as a promise; `options.signal` (an `AbortSignal`) cancels it with `ERR_ABORTED`. */
+  request(payload: Uint8Array | string | ArrayBufferView, options?: PromiseRequestOptions): Promise<Message>;
   /** Leases a connection to an eligible node (the reference client's API). */
   getConnection(): Promise<PoolConnection>;
   /** Gives a leased connection back; it is handed out next while it stays the least loaded. */

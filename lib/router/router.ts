@@ -1,6 +1,9 @@
-import { EMPTY, firstValueFrom, lastValueFrom, type Observable, type ObservableInput, Subject } from 'rxjs';
+import { EMPTY, firstValueFrom, type Observable, type ObservableInput, tap } from 'rxjs';
 import type { RouterConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
+import { debugRouter } from '../observability/debug-router.js';
+import { tracePublisher } from '../observability/trace-publisher.js';
+import { TraceSubject } from '../observability/trace-subject.js';
 import { executeWithRetry } from '../operators/execute-with-retry.js';
 import { RetryBudget } from '../operators/retry-budget.js';
 import { clusterHealth } from '../streams/cluster-health.js';
@@ -15,10 +18,12 @@ import { Hedging } from './hedging.js';
 import { Lifecycle } from './lifecycle.js';
 import { Membership } from './membership.js';
 import { NoEligibleNodeError } from './no-eligible-node-error.js';
+import { NodeErrors } from './node-errors.js';
 import { Nodes } from './nodes.js';
 import { Picker } from './picker.js';
 import { probe } from './probe.js';
 import type { RequestParts } from './request-parts.js';
+import { requestPromise } from './request-promise.js';
 import { routeRequest } from './route-request.js';
 import type { RouterEvent } from './router-event.js';
 import type { Router } from './router-types.js';
@@ -43,16 +48,22 @@ import { waitForNode } from './wait-for-node.js';
 export function createRouter(input: RouterConfig): Router {
   const { config, addresses } = validateConfig(input);
   const { scheduler, pool } = config;
-  const events = new Subject<RouterEvent>();
+  // events$, and node:diagnostics_channel when a channel has a subscriber at that moment (TraceSubject); an
+  // event published while createRouter runs carries `router: undefined`
+  let router: Router | undefined;
+  const events = new TraceSubject(tracePublisher(() => router ?? {}));
   const emit = (event: () => RouterEvent) => events.observed && events.next(event());
   const onPoolEvent = (e: PoolEvent) => {
     feedback.pool(e);
-    if (e.type === 'connectFailed')
+    if (e.type === 'connectFailed') {
+      nodeErrors.record(e.nodeId, e.error, scheduler.now());
       emit(() => ({ type: 'connectFailed', at: scheduler.now(), nodeId: e.nodeId, code: e.error.code }));
-    else emit(() => ({ ...e, at: scheduler.now() }));
+    } else emit(() => ({ ...e, at: scheduler.now() }));
   };
   const nodes = new Nodes(addresses, config, onPoolEvent);
   const cluster = new ClusterView(nodes);
+  // each node's last error, for ERR_NO_ELIGIBLE_NODE's per-node detail
+  const nodeErrors = new NodeErrors(nodes, () => cluster.latest);
   const life = new Lifecycle();
   const membership = new Membership({
     initial: addresses,
@@ -62,7 +73,10 @@ export function createRouter(input: RouterConfig): Router {
     random: config.random,
     joinSpreadMs: config.joinSpreadMs,
     emit,
-    onRemoved: (id) => feedback.forget(id),
+    onRemoved: (id) => {
+      feedback.forget(id);
+      nodeErrors.delete(id);
+    },
   });
   const feedback = new HealthFeedback(
     config.health,
@@ -79,7 +93,9 @@ export function createRouter(input: RouterConfig): Router {
         if (!pool) return EMPTY; // removed meanwhile
         const standIn = () => feedback.probeStandIn(nodeId, pool.load - pool.leases >= capacity);
         const { timeoutMs } = config.health;
-        return probe({ pool, nodeId, timeoutMs, scheduler, emit, standIn });
+        return probe({ pool, nodeId, timeoutMs, scheduler, emit, standIn }).pipe(
+          tap({ error: (err) => nodeErrors.record(nodeId, err, scheduler.now()) }),
+        );
       },
       signals$: feedback.signals$,
       hardFailure: (err) => feedback.hardProbeFailure(err),
@@ -115,6 +131,7 @@ export function createRouter(input: RouterConfig): Router {
     budget,
     hedging,
     ids: { last: 0 },
+    nodeErrors,
   };
   const request$ = (payload: unknown, options?: unknown): Observable<Message> =>
     routeRequest(parts, payload, options);
@@ -122,7 +139,7 @@ export function createRouter(input: RouterConfig): Router {
     if (!nodes.has(id)) throw new ConfigError('nodeId', id, `the id of one of the ${nodes.size} nodes`);
   };
 
-  return {
+  router = {
     get addresses() {
       return membership.addresses;
     },
@@ -130,11 +147,11 @@ export function createRouter(input: RouterConfig): Router {
     eligible$: eligible(health$),
     events$: events.asObservable(),
     request$,
-    request: (payload, options) => lastValueFrom(request$(payload, options)),
+    request: (payload, options) => requestPromise(request$, payload, options),
     async getConnection() {
       if (life.closing) throw life.closedError();
       const deadline = scheduler.now() + config.timeoutMs;
-      const none = () => new NoEligibleNodeError(config.timeoutMs, new Map());
+      const none = () => new NoEligibleNodeError(config.timeoutMs, new Map(), nodeErrors.detail());
       const id = await firstValueFrom(
         waitForNode(() => picker.pick([], []), health$, scheduler, deadline, none),
       );
@@ -167,4 +184,6 @@ export function createRouter(input: RouterConfig): Router {
       });
     },
   };
+  debugRouter(router); // NODE_DEBUG=qdb-router: one line per connection, health, membership, retry decision
+  return router;
 }

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { checkPortFree } from '../cli/check-port-free.js';
+import { parentPidVariable } from '../cli/exit-with-parent.js';
 import type { Fault } from './fault.js';
 import { sendAdminCommand } from './send-admin-command.js';
 import { validateFault } from './validate-fault.js';
@@ -22,7 +24,13 @@ interface NodeState {
   child: ChildProcess;
   exited: Promise<number | null>;
   running: boolean;
+  /** Waiters for the node's next `FAULT CLEARED` line. */
+  cleared: Array<() => void>;
 }
+
+/** Every node process still running, killed when this process exits (an example that threw, a failed test). */
+const live = new Set<ChildProcess>();
+let exitHook = false;
 
 /** The `qdb-router` CLI entry, from `dist/` (this file may run from `lib/` under a TypeScript test runner). */
 export function cliEntry(): string {
@@ -34,7 +42,9 @@ export function cliEntry(): string {
 /**
  * Test servers in separate OS processes (`qdb-router node --port P`), so faults are real: `signal(1, 'SIGKILL')`
  * crashes node 1, `SIGSTOP` / `SIGCONT` hang and resume it, `restart(1)` starts it again on the same port.
- * Node ids are 1..n in port order. A port already in use rejects `start` naming the port, leaving nothing running.
+ * Node ids are 1..n in port order. A port already in use rejects `start` naming the port before any node starts.
+ * The node processes never outlive this one: they are killed when it exits (even after an uncaught error), and
+ * they watch its pid, so they stop by themselves when it is killed (even by SIGKILL).
  */
 export class ProcessCluster {
   private readonly states: NodeState[];
@@ -46,6 +56,18 @@ export class ProcessCluster {
   }
 
   static async start(ports: readonly number[]): Promise<ProcessCluster> {
+    for (const port of ports) {
+      try {
+        await checkPortFree(port);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        throw new Error(
+          code === 'EADDRINUSE'
+            ? `port ${port} is already in use (a cluster left running? \`ss -ltnp 'sport = :${port}'\` shows who holds it); no node was started`
+            : `port ${port} cannot be used (${code ?? String(err)}); no node was started`,
+        );
+      }
+    }
     const started: NodeState[] = [];
     try {
       for (const [i, port] of ports.entries()) started.push(await spawnNode(i + 1, port));
@@ -94,11 +116,31 @@ export class ProcessCluster {
   }
 
   /**
-   * `server.clearFault()` in the node's process. By signal (SIGUSR2), not Admin message: under `never-read` or
-   * `close-on-accept` the node could not read one.
+   * `server.clearFault()` in the node's process; resolves once the node has cleared it (it prints `FAULT CLEARED`),
+   * so the next Admin message or request meets a healthy node. By signal (SIGUSR2), not Admin message: under
+   * `never-read` or `close-on-accept` the node could not read one. Resolves at once for a node not running;
+   * rejects after `timeoutMs` (a node stopped by SIGSTOP cannot answer: SIGCONT it first).
    */
-  clearFault(nodeId: number): void {
-    this.signal(nodeId, 'SIGUSR2');
+  clearFault(nodeId: number, timeoutMs = 5000): Promise<void> {
+    const s = this.state(nodeId);
+    if (!s.running) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        s.cleared.splice(s.cleared.indexOf(done), 1);
+        reject(
+          new Error(
+            `node ${nodeId} did not confirm clearing its fault within ${timeoutMs} ms (is it stopped?)`,
+          ),
+        );
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      s.cleared.push(done);
+      void s.exited.then(done);
+      s.child.kill('SIGUSR2');
+    });
   }
 
   /** How many times the node executed the request with this id (`server.executions(id)`). */
@@ -159,16 +201,30 @@ function spawnNode(nodeId: number, port: number): Promise<NodeState> {
     [cliEntry(), 'node', '--port', String(port), '--node-id', String(nodeId)],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
+      // the node stops by itself once this process is gone, however it ended (see exitWithParent)
+      env: { ...process.env, [parentPidVariable]: String(process.pid) },
     },
   );
+  live.add(child);
+  if (!exitHook) {
+    exitHook = true;
+    process.once('exit', () => {
+      for (const c of live) {
+        c.kill('SIGCONT');
+        c.kill('SIGKILL');
+      }
+    });
+  }
   const state: NodeState = {
     nodeId,
     port,
     child,
     running: true,
+    cleared: [],
     exited: new Promise((resolve) =>
       child.once('exit', (code) => {
         state.running = false;
+        live.delete(child);
         resolve(code);
       }),
     ),
@@ -176,12 +232,17 @@ function spawnNode(nodeId: number, port: number): Promise<NodeState> {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
+    let partial = '';
     child.stderr!.on('data', (d: Buffer) => {
       err += d.toString();
     });
     child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
+      const text = d.toString();
+      if (out.length < 4096) out += text;
       if (out.includes('READY')) resolve(state);
+      const lines = (partial + text).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) if (line.trim() === 'FAULT CLEARED') state.cleared.shift()?.();
     });
     void state.exited.then((code) => {
       reject(new Error(`node ${nodeId} on port ${port} exited with ${code}: ${err.trim() || out.trim()}`));

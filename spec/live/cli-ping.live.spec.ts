@@ -19,7 +19,7 @@ async function server(): Promise<TestServer> {
 describe('qdb-router ping', () => {
   it('prints replies and ping(8)-style statistics; exits 0 when all were answered', async () => {
     const s = await server();
-    const ping = CliProcess.start(['ping', s.address, '-c', '2', '-i', '50']);
+    const ping = CliProcess.start(['ping', s.address, '-c', '2', '-i', '0.05']);
     expect(await ping.exited).toBe(0);
     expect(ping.output).toMatch(/pong from 127\.0\.0\.1:\d+: seq=0 time=[\d.]+ ms/);
     expect(ping.output).toContain('2 sent, 2 received, 0% loss');
@@ -28,23 +28,40 @@ describe('qdb-router ping', () => {
 
   it('Ctrl-C (SIGINT) stops it early, prints the statistics and exits 0 when a reply came', async () => {
     const s = await server();
-    const ping = CliProcess.start(['ping', s.address, '-c', '1000', '-i', '100']);
+    const ping = CliProcess.start(['ping', s.address, '-c', '1000', '-i', '0.1']);
     await ping.waitFor(/seq=2 /);
     const started = Date.now();
     expect(await ping.interrupt()).toBe(0);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(ping.output).toMatch(/--- 127\.0\.0\.1:\d+ ping statistics ---/);
-    expect(ping.output).toMatch(/(\d+) sent, \1 received, 0% loss/);
+    // a ping in flight when Ctrl-C came is counted as sent and lost, as ping(8) does
+    const [, sent, received, loss] = ping.output
+      .match(/(\d+) sent, (\d+) received, (\d+)% loss/)!
+      .map(Number);
+    expect(sent! - received!).toBeLessThanOrEqual(1);
+    expect(loss).toBe(Math.round(((sent! - received!) / sent!) * 100));
   });
 
-  it('--timeout bounds each probe and the whole run against a hung node (SIGSTOP)', async () => {
+  it('Ctrl-C while a hung node (SIGSTOP) leaves a ping unanswered: that ping is lost (100%), exit 1', async () => {
+    const cluster = await ProcessCluster.start(await freePorts(1));
+    cleanup.push(() => cluster.stop());
+    cluster.signal(1, 'SIGSTOP');
+    const ping = CliProcess.start(['ping', cluster.addresses[0]!, '-c', '3', '-W', '30']);
+    await ping.waitFor(/^PING 127\.0\.0\.1:\d+: 3 pings, interval 1 s, timeout 30 s$/m);
+    expect(await ping.interrupt()).toBe(1);
+    expect(ping.output).toContain('1 sent, 0 received, 100% loss');
+  });
+
+  it('-W is seconds as in ping(8): bounds each probe and the whole run against a hung node (SIGSTOP)', async () => {
     const cluster = await ProcessCluster.start(await freePorts(1));
     cleanup.push(() => cluster.stop());
     cluster.signal(1, 'SIGSTOP');
     const started = Date.now();
-    const ping = CliProcess.start(['ping', cluster.addresses[0]!, '--count', '1', '--timeout', '1000']);
+    const ping = CliProcess.start(['ping', cluster.addresses[0]!, '--count', '1', '-W', '1']);
     expect(await ping.exited).toBe(1);
-    // connect (the kernel answers for a stopped process) + one 1000 ms probe; 3.5 s leaves room for a busy CI
+    // connect (the kernel answers for a stopped process) + one 1 s probe; 3.5 s leaves room for a busy CI, and
+    // at least the one second waited proves the unit (1 ms would end at once)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(Date.now() - started).toBeLessThan(3500);
     expect(ping.output).toMatch(/no pong from 127\.0\.0\.1:\d+: seq=0 ERR_\w+/);
     expect(ping.output).toContain('1 sent, 0 received, 100% loss');
@@ -77,9 +94,9 @@ describe('qdb-router ping', () => {
     for (const flag of [
       '-c, --count N',
       '(default 4)',
-      '-i, --interval MS',
-      '(default 1000)',
-      '-W, --timeout MS',
+      '-i, --interval SECONDS',
+      '(default 1)',
+      '-W, --timeout SECONDS',
     ])
       expect(help.output).toContain(flag);
     const version = CliProcess.start(['--version']);
@@ -89,6 +106,9 @@ describe('qdb-router ping', () => {
     expect(await bad.exited).toBe(2);
     expect(bad.stderr).toContain('--count needs a whole number >= 1, got "lots"');
     expect(bad.stdout).toBe('');
+    const unit = CliProcess.start(['ping', '127.0.0.1:1', '-W', '1s']);
+    expect(await unit.exited).toBe(2);
+    expect(unit.stderr).toContain('--timeout needs seconds > 0 (as ping(8): 1, 0.5), got "1s"');
     const address = CliProcess.start(['ping', '127.0.0.1:99999']);
     expect(await address.exited).toBe(2);
     expect(address.stderr).toContain('bad address "127.0.0.1:99999"');

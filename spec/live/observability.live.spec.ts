@@ -101,21 +101,59 @@ describe('OpenTelemetry metrics with the SDK installed (in-memory reader)', () =
 });
 
 describe('tracing on node:diagnostics_channel', () => {
-  it('publishes each request end while someone subscribes, and stops listening when nobody does', async () => {
+  it('a subscriber attached mid-traffic sees the very next request (checked at publish time, never polled)', async () => {
     const { router } = await cluster();
-    const spy = watched(router);
-    const traced = traceRouter(spy.router, { checkEveryMs: 20 });
-    cleanup.push(() => traced.stop());
-    expect(spy.listeners()).toBe(0);
-    const ends: Array<{ type: string; durationMs: number; router: unknown }> = [];
+    // steady traffic, as in the run that missed ~1 s of requests when subscribers were polled once a second
+    let running = true;
+    const traffic = (async () => {
+      let n = 0;
+      while (running) await router.request(`bg ${n++}`);
+    })();
+    cleanup.push(async () => {
+      running = false;
+      await traffic;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const starts: Array<{ requestId: number; router: unknown }> = [];
+    const ends: Array<{ requestId: number; type: string; durationMs: number }> = [];
+    const onStart = (m: unknown) => starts.push(m as (typeof starts)[number]);
     const onEnd = (m: unknown) => ends.push(m as (typeof ends)[number]);
+    diagnostics_channel.subscribe(TraceChannel.RequestStart, onStart);
     diagnostics_channel.subscribe(TraceChannel.End, onEnd);
-    await expect.poll(() => spy.listeners()).toBe(1);
-    for (let i = 0; i < 3; i++) await lastValueFrom(router.request$(`t${i}`));
-    expect(ends.map((e) => e.type)).toEqual(['requestSucceeded', 'requestSucceeded', 'requestSucceeded']);
-    expect(ends[0]!.router).toBe(spy.router);
-    expect(ends[0]!.durationMs).toBeGreaterThanOrEqual(0);
-    diagnostics_channel.unsubscribe(TraceChannel.End, onEnd);
-    await expect.poll(() => spy.listeners()).toBe(0);
+    try {
+      // request$ starts synchronously on subscribe: its requestStarted is published before this line returns
+      const reply = lastValueFrom(router.request$('the very next request'));
+      const mine = starts.at(-1)?.requestId;
+      expect(mine, 'the next request after subscribing was published').toBeDefined();
+      expect(starts.at(-1)!.router).toBe(router);
+      await reply;
+      expect(ends.find((e) => e.requestId === mine)).toMatchObject({ type: 'requestSucceeded' });
+      // and every request from then on: ids are consecutive, none missed
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const ids = starts.map((e) => e.requestId);
+      expect(ids.length).toBeGreaterThan(1);
+      expect(ids).toEqual(ids.map((_, i) => ids[0]! + i));
+    } finally {
+      diagnostics_channel.unsubscribe(TraceChannel.RequestStart, onStart);
+      diagnostics_channel.unsubscribe(TraceChannel.End, onEnd);
+    }
+  });
+
+  it('traceRouter(router).stop() mutes that router; traceRouter(router) unmutes it', async () => {
+    const { router } = await cluster();
+    const ends: unknown[] = [];
+    const onEnd = (m: unknown) => ends.push(m);
+    diagnostics_channel.subscribe(TraceChannel.End, onEnd);
+    try {
+      const traced = traceRouter(router);
+      traced.stop();
+      await router.request('muted');
+      expect(ends).toEqual([]);
+      traceRouter(router);
+      await router.request('published');
+      expect(ends).toHaveLength(1);
+    } finally {
+      diagnostics_channel.unsubscribe(TraceChannel.End, onEnd);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -71,6 +71,54 @@ describe('the packed package, installed into a fresh folder', () => {
   it('imports qdb-router, qdb-router/testing and qdb-router/browser as ESM and sends a request', async () => {
     writeFileSync(join(dir, 'smoke.mjs'), consumer.replace(/: Router|: string|, type Router/g, ''));
     expect((await sh(process.execPath, ['smoke.mjs'])).trim()).toBe('hi function function');
+  });
+
+  // README: "both `import` and `require` load it" on Node >= 20.19 (require(esm), no flag, no warning)
+  it('require()s qdb-router and qdb-router/testing from CommonJS, sends a request, prints no warning', async () => {
+    writeFileSync(
+      join(dir, 'smoke.cjs'),
+      `const { createRouter, NoEligibleNodeError } = require('qdb-router');
+const { TestServer } = require('qdb-router/testing');
+(async () => {
+  const server = await TestServer.start();
+  const router = createRouter({ hosts: [server.address] });
+  const reply = await router.request('hi from require');
+  await router.close();
+  await server.stop();
+  console.log(new TextDecoder().decode(reply.payload), typeof NoEligibleNodeError);
+})();
+`,
+    );
+    const { stdout, stderr } = await run(process.execPath, ['smoke.cjs'], { cwd: dir });
+    expect(stdout.trim()).toBe('hi from require function');
+    expect(stderr).toBe('');
+  });
+
+  it('compiles with README\'s TypeScript setup as written ("type": "module" and its tsconfig.json)', async () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const tsconfig = /\*\*TypeScript\*\*[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(tsconfig, 'README.md has a TypeScript tsconfig.json block').toBeDefined();
+    expect(readme).toContain('`"type": "module"` in your `package.json`');
+    const project = join(dir, 'ts-project');
+    mkdirSync(project);
+    writeFileSync(
+      join(project, 'package.json'),
+      '{ "name": "ts-consumer", "private": true, "type": "module" }\n',
+    );
+    const config = JSON.parse(tsconfig!);
+    // the user's own settings for where types and files come from; the compiler options are the README's
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        ...config,
+        compilerOptions: { ...config.compilerOptions, typeRoots: ['../node_modules/@types'], outDir: 'out' },
+        files: ['app.ts'],
+      }),
+    );
+    symlinkSync('../node_modules', join(project, 'node_modules'));
+    writeFileSync(join(project, 'app.ts'), consumer);
+    await sh(process.execPath, [tsc, '-p', 'tsconfig.json'], project);
+    expect((await sh(process.execPath, ['out/app.js'], project)).trim()).toBe('hi function function');
   });
 
   for (const resolution of ['node16', 'bundler'] as const) {

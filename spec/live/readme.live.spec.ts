@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { transform } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TestCluster } from '../../lib/testing/test-cluster.js';
+import { freePorts, nodeProcessesOn } from '../support/cli-process.js';
+import { type DocBlock, docBlocks } from '../support/doc-blocks.js';
 
 const run = promisify(execFile);
 const root = new URL('../../', import.meta.url).pathname;
@@ -13,25 +16,78 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-describe("README's quick start, as a new user types it", () => {
-  // Found at integration: with nodes starting `unknown`, its request$-then-close() printed ERR_ROUTER_CLOSED.
-  it('prints a reply from a node and exits by itself', async () => {
-    const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    const code = /## Quick start\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-    expect(code, 'README.md has a "## Quick start" ts block').toBeDefined();
-    const cluster = await TestCluster.start(3);
-    cleanup.push(() => cluster.stop());
-    // only the hosts change (the README's are the default ports of a local cluster) and the import path (this
-    // checkout's build instead of the installed package)
-    const script = code!
-      .replace(/hosts: \[[^\]]*\]/, `hosts: ${JSON.stringify(cluster.addresses)}`)
-      .replace("from 'qdb-router'", `from ${JSON.stringify(join(root, 'dist/index.js'))}`);
-    expect(script).toContain(cluster.addresses[0]);
-    const dir = mkdtempSync(join(tmpdir(), 'qdb-readme-'));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    writeFileSync(join(dir, 'quick-start.mjs'), script);
-    const { stdout, stderr } = await run('node', [join(dir, 'quick-start.mjs')], { timeout: 20_000 });
-    expect(stderr).toBe('');
-    expect(stdout).toMatch(/^node [123]: hello$/m);
+const files = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
+const blocks = files.flatMap((file) => docBlocks(file, readFileSync(join(root, file), 'utf8')));
+const runnable = blocks.filter((b) => b.mark === 'runs');
+const usesPackage = (b: DocBlock) => /from 'qdb-router|require\('qdb-router/.test(b.code);
+
+/** Expectations on what a block prints, beyond exiting 0 with an empty stderr. */
+const prints: Array<[RegExp, RegExp]> = [
+  [/router\.request\$\('hello'\)/, /^node [123]: hello$/m],
+  [/require\('qdb-router'\)/, /^node [123]: hello from require$/m],
+];
+
+/**
+ * A doc block as a user would run it, against this checkout's build: the package's specifiers point at dist/,
+ * TypeScript is stripped (esbuild), and the ports it names (7000–7099) become free ones. A block that starts no
+ * server of its own gets a local TestCluster on those ports (the docs' `hosts` are a local cluster's).
+ */
+async function prepare(block: DocBlock): Promise<{ path: string; ports: number[] }> {
+  let code = block.code
+    .replace(/(['"])qdb-router\/testing\1/g, JSON.stringify(join(root, 'dist/testing/index.js')))
+    .replace(/(['"])qdb-router\1/g, JSON.stringify(join(root, 'dist/index.js')));
+  const named = [...new Set([...code.matchAll(/\b(70\d\d)\b/g)].map((m) => Number(m[1])))];
+  const free = await freePorts(named.length);
+  named.forEach((port, i) => {
+    code = code.replace(new RegExp(`\\b${port}\\b`, 'g'), String(free[i]));
   });
+  if (!/\.start\(/.test(code)) {
+    const cluster = await TestCluster.start(free.length ? { ports: free } : 3);
+    cleanup.push(() => cluster.stop());
+    code = code.replace(/\{ hosts \}/g, `{ hosts: ${JSON.stringify(cluster.addresses)} }`);
+  }
+  const cjs = /\brequire\(/.test(code);
+  if (block.lang === 'ts') code = (await transform(code, { loader: 'ts', format: cjs ? 'cjs' : 'esm' })).code;
+  const dir = mkdtempSync(join(tmpdir(), 'qdb-docs-'));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, `block.${cjs ? 'cjs' : 'mjs'}`);
+  writeFileSync(path, code);
+  return { path, ports: free };
+}
+
+describe('README.md and docs/*.md: every code block meant to run runs', () => {
+  it('every block that uses the package says whether it runs (<!-- runs -->) or is a fragment (<!-- fragment -->)', () => {
+    const unmarked = blocks
+      .filter((b) => usesPackage(b) && b.mark === undefined)
+      .map((b) => `${b.file}:${b.line}`);
+    expect(unmarked, 'put <!-- runs --> or <!-- fragment --> on the line above each of these fences').toEqual(
+      [],
+    );
+    expect(runnable.map((b) => b.file)).toEqual(
+      expect.arrayContaining(['README.md', 'docs/testing.md', 'docs/api.md']),
+    );
+  });
+
+  // Found at integration: with nodes starting `unknown`, the quick start's request$-then-close() printed
+  // ERR_ROUTER_CLOSED; docs/testing.md's ProcessCluster example failed as written and left its nodes running.
+  it.each(runnable.map((b) => [`${b.file}:${b.line}`, b] as const))(
+    '%s runs as written, exits by itself and leaves no node process behind',
+    async (_where, block) => {
+      const { path, ports } = await prepare(block);
+      const { stdout, stderr } = await run(process.execPath, [path], { timeout: 30_000 }).catch((err) => {
+        throw new Error(
+          `${_where} failed:\n${err.stdout ?? ''}${err.stderr ?? err.message}\n--- code ---\n${block.code}`,
+        );
+      });
+      expect(stderr).toBe('');
+      for (const [when, output] of prints) if (when.test(block.code)) expect(stdout).toMatch(output);
+      for (const fn of cleanup.splice(0).reverse()) await fn();
+      if (ports.length) expect(await nodeProcessesOn(ports)).toBe('');
+    },
+  );
 });

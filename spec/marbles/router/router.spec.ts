@@ -82,6 +82,61 @@ describe('the request path end to end (virtual time, real Connection)', () => {
     await t.close();
   });
 
+  it('every node refuses: ERR_NO_ELIGIBLE_NODE names each node, its state and refused connect, and what to do', async () => {
+    const t = setup([
+      { latencyMs: 1, refuse: true },
+      { latencyMs: 1, refuse: true },
+    ]);
+    const o = t.send('x', { timeoutMs: 300 });
+    await drive(t.scheduler, 1000);
+    const err = o.error as NoEligibleNodeError;
+    expect(err.code).toBe(ErrorCode.NoEligibleNode);
+    expect(o.at).toBe(300);
+    const [first, ...lines] = err.message.split('\n');
+    expect(first).toBe(
+      'no node reachable within 300 ms: 10.0.0.1:7000 refused (ERR_CONNECT_REFUSED), ' +
+        '10.0.0.2:7000 refused (ERR_CONNECT_REFUSED) — is the cluster running? (`npx qdb-router cluster` starts a local one)',
+    );
+    // the reason is health feedback's word for how the refusal reached it (a connect or a request's attempt)
+    expect(lines).toHaveLength(2);
+    for (const [i, line] of lines.entries())
+      expect(line).toMatch(
+        new RegExp(
+          `^  node ${i + 1} 10\\.0\\.0\\.${i + 1}:7000: down \\(\\w+\\), last error ERR_CONNECT_REFUSED: node ${i + 1} refused the connection$`,
+        ),
+      );
+    expect(err.nodes).toEqual(
+      [1, 2].map((nodeId) => ({
+        nodeId,
+        address: `10.0.0.${nodeId}:7000`,
+        status: 'down',
+        reason: expect.any(String),
+        manual: false,
+        code: 'ERR_CONNECT_REFUSED',
+        message: `node ${nodeId} refused the connection`,
+      })),
+    );
+    // the request itself tried no node: errors/nodeIds stay empty, the cause is the latest node error
+    expect(err.errors).toEqual([]);
+    expect(err.nodeIds).toEqual([]);
+    expect(err.cause).toMatchObject({ code: ErrorCode.ConnectRefused });
+    await t.close();
+  });
+
+  it('a node held out by markNodeUnhealthy reads as such in ERR_NO_ELIGIBLE_NODE', async () => {
+    const t = setup([{ latencyMs: 1 }]);
+    await drive(t.scheduler, 10);
+    t.router.markNodeUnhealthy(1);
+    const o = t.send('x', { timeoutMs: 100 });
+    await drive(t.scheduler, 500);
+    const err = o.error as NoEligibleNodeError;
+    expect(err.message.split('\n')[0]).toBe(
+      'every node is held out within 100 ms: 10.0.0.1:7000 marked unhealthy — call markNodeHealthy(id) to let one back in',
+    );
+    expect(err.nodes[0]).toMatchObject({ nodeId: 1, manual: true, code: null });
+    await t.close();
+  });
+
   it.each([
     ['null options', null],
     ['an array', []],

@@ -1,0 +1,59 @@
+import { EmptyError, type Observable } from 'rxjs';
+import { ConfigError } from '../errors.js';
+import type { Message } from '../wire/message.js';
+import { AbortedError } from './aborted-error.js';
+
+type Request$ = (payload: unknown, options?: unknown) => Observable<Message>;
+
+/**
+ * `router.request(payload, options)`: `request$` as a promise, plus `options.signal`. An `AbortSignal` already
+ * aborted rejects at once with `ERR_ABORTED` and nothing is sent; one that fires later unsubscribes the request
+ * (its slot freed, a late reply dropped) and rejects with `ERR_ABORTED` (`cause`: `signal.reason`). The
+ * listener is removed when the request settles either way, so a long-lived signal shared by many requests
+ * holds none of them. Every other option goes to `request$` unchanged.
+ */
+export function requestPromise(request$: Request$, payload: unknown, options?: unknown): Promise<Message> {
+  let signal: AbortSignal | undefined;
+  let rest = options;
+  if (typeof options === 'object' && options !== null && !Array.isArray(options) && 'signal' in options) {
+    const { signal: given, ...others } = options as { signal?: unknown };
+    if (given !== undefined && !isAbortSignal(given))
+      return Promise.reject(new ConfigError('options.signal', given, 'an AbortSignal or undefined'));
+    signal = given;
+    rest = others;
+  }
+  if (signal?.aborted) return Promise.reject(new AbortedError(signal.reason));
+  return new Promise<Message>((resolve, reject) => {
+    let reply: Message | undefined;
+    const onAbort = () => {
+      subscription.unsubscribe();
+      reject(new AbortedError(signal!.reason));
+    };
+    const subscription = request$(payload, rest).subscribe({
+      next: (m) => {
+        reply = m;
+      },
+      error: (err) => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+      complete: () => {
+        signal?.removeEventListener('abort', onAbort);
+        if (reply === undefined) reject(new EmptyError());
+        else resolve(reply);
+      },
+    });
+    if (!subscription.closed) signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  const s = value as Partial<AbortSignal> | null;
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    typeof s.aborted === 'boolean' &&
+    typeof s.addEventListener === 'function' &&
+    typeof s.removeEventListener === 'function'
+  );
+}

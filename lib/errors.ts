@@ -54,6 +54,12 @@ export class RouterError extends Error {
   override readonly name: string = 'RouterError';
   readonly code: string;
   readonly retryable: boolean;
+  /**
+   * Set on the error a request fails with when a retry every other rule allowed was refused: `'budget'` — the
+   * shared retry budget (`retry.budget`) could not pay for it. Absent otherwise. (An `events$` `retryRefused`
+   * event says the same.)
+   */
+  declare readonly retryRefused?: 'budget';
 
   constructor(code: string, message: string, options: RouterErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

@@ -10,6 +10,7 @@ import { isRetryable } from '../errors.js';
 import { type Backoff, type BackoffPolicy, backoff, type JitterMode } from './backoff.js';
 import type { RetryBudget } from './retry-budget.js';
 import { retryDecision } from './retry-decision.js';
+import { withRetryRefused } from './with-retry-refused.js';
 
 /** What `onRetry` is told before each wait. */
 export interface RetryInfo {
@@ -35,7 +36,10 @@ export interface RetryBackoffConfig {
   readonly shouldRetry?: (error: unknown, attempt: number) => boolean;
   /** The attempt counter resets once a resubscription has gone this long without an error. @defaultValue never */
   readonly resetAfterMs?: number;
-  /** Shared budget; when it cannot pay for a retry the error goes through at once. @defaultValue none */
+  /**
+   * Shared budget; when it cannot pay for a retry the error goes through at once, as a copy carrying
+   * `retryRefused: 'budget'`. @defaultValue none
+   */
   readonly budget?: RetryBudget;
   /**
    * Errors whose retry the budget does not pay for — a router passes failures that happened before the request
@@ -103,6 +107,7 @@ export function retryBackoff<T>(config: RetryBackoffConfig | number = {}): MonoT
       let state: Backoff = backoff.initial();
       let wait: Subscription | undefined;
       let reset: Subscription | undefined;
+      let refusedByBudget = false;
       if (deposit) budget?.deposit();
 
       /** The next backoff point, or undefined when this error ends the sequence. May throw (user callbacks). */
@@ -119,7 +124,10 @@ export function retryBackoff<T>(config: RetryBackoffConfig | number = {}): MonoT
           budget,
           budgetFree: budgetFree?.(error),
         });
-        if (!d.retry) return undefined;
+        if (!d.retry) {
+          refusedByBudget = d.reason === 'budget';
+          return undefined;
+        }
         onRetry?.({ attempt: d.next.attempt, delayMs: d.next.delayMs, error });
         return d.next;
       };
@@ -135,7 +143,8 @@ export function retryBackoff<T>(config: RetryBackoffConfig | number = {}): MonoT
           return;
         }
         if (!next) {
-          subscriber.error(error);
+          // a retry refused by the budget says so: a copy of the error with retryRefused: 'budget'
+          subscriber.error(refusedByBudget ? withRetryRefused(error, 'budget') : error);
           return;
         }
         state = next;

@@ -4,14 +4,12 @@ import type { HealthPolicy } from '../streams/health-policy.js';
 import type { HealthSignal } from '../streams/health-signal.js';
 import type { PoolEvent } from '../transport/pool-types.js';
 import { HealthStatus, type NodeHealth, type NodeId } from '../types.js';
+import { BreakIncidents, type BreakingRequest } from './break-incidents.js';
 import { classifyError } from './classify-error.js';
 import { poisonAfter } from './decide.js';
 
 /** What health feedback keeps of one request across its attempts (the request itself carries it). */
-export interface RequestHealth {
-  /** Nodes on which this request's connection broke (lost, reset, corrupt reply). */
-  hardFailures: number;
-}
+export type RequestHealth = BreakingRequest;
 
 /**
  * THE one place where request outcomes and pool events become health signals (`signals$`, folded by
@@ -25,10 +23,11 @@ export interface RequestHealth {
  *   the node's); a caller's short deadline is the caller's business;
  * - a retryable error reply counts as one passive failure;
  * - a connection that breaks (lost, reset, corrupt) counts as ONE passive failure per incident, however many
- *   requests were on it: the first request failure claims the incident and the pool's `connectionClosed` event
- *   that follows is not counted again (an idle connection that breaks counts once through that event);
- * - a request counts against at most {@link poisonAfter} nodes for broken connections: after that it is
- *   suspected of breaking them itself (a poison request), is not retried, and stops counting;
+ *   requests were on it — and only once the requests on it are known not to be poison: a request whose
+ *   connection breaks on {@link poisonAfter} nodes is suspected of breaking them itself (a poison request), is
+ *   not retried, and NONE of the breaks it took part in count against their nodes (`BreakIncidents`: the poison
+ *   rule applies before health). An idle connection that breaks counts once, through the pool's event; a leased
+ *   connection's end never counts;
  * - a refused connect (`connectFailed`: refused, unreachable, TLS) takes the node down at once; a connect
  *   timeout counts like a failed probe; a connection that opens is the node's first contact (`unknown` → `up`);
  * - everything local says nothing of the node: waiting for a connection, a full pool or write buffer, our own
@@ -37,7 +36,7 @@ export interface RequestHealth {
  */
 export class HealthFeedback {
   private readonly subject = new Subject<HealthSignal>();
-  private readonly incidents = new Set<NodeId>();
+  private readonly breaks: BreakIncidents;
   private readonly answeredAt = new Map<NodeId, number>();
   private readonly now: () => number;
   private readonly policy: HealthPolicy;
@@ -60,6 +59,7 @@ export class HealthFeedback {
     this.policy = policy;
     this.latencyMs = latencyMs;
     this.health = health;
+    this.breaks = new BreakIncidents((id) => this.fail(id), poisonAfter);
   }
 
   /** The health signals, for `clusterHealth({ signals$ })`. */
@@ -106,13 +106,7 @@ export class HealthFeedback {
         this.fail(id);
         return;
       case 'broken':
-        if (request) {
-          request.hardFailures++;
-          if (request.hardFailures > poisonAfter) return;
-        }
-        if (this.incidents.has(id)) return; // the same broken connection, already counted
-        this.incidents.add(id);
-        this.fail(id);
+        this.breaks.broke(id, request);
         return;
       case 'timeout': {
         // what the node itself had: time on its connection (queueing in the pool for a connection excluded)
@@ -135,12 +129,16 @@ export class HealthFeedback {
       if (kind === 'refused') this.subject.next({ nodeId: id, kind: 'request', ok: false, hard: true });
       else if (kind === 'unreachable')
         this.subject.next({ nodeId: id, kind: 'probe', ok: false, hard: false });
-    } else if (event.leased) {
-      // a leased connection is its holder's: how it ends is never evidence against the node
     } else if (event.reason === 'lost' || event.reason === 'corrupt') {
-      // claimed by a request failure just before (same incident), or an idle connection that broke
-      if (!this.incidents.delete(id)) this.fail(id);
+      // seals the incident the requests on it reported (or an idle connection broke); a leased connection is its
+      // holder's: how it ends is never evidence against the node
+      this.breaks.closed(id, event.leased === true);
     }
+  }
+
+  /** A request ended (or was cancelled): the broken connections it was on may be counted now (poison rule). */
+  ended(request: RequestHealth): void {
+    this.breaks.ended(request);
   }
 
   /** Whether a failed heartbeat probe takes the node out at once (a refused connect) rather than counting. */

@@ -2,9 +2,11 @@ import type { Subscriber, Subscription, Unsubscribable } from 'rxjs';
 import type { RouterError } from '../errors.js';
 import type { Backoff } from '../operators/backoff.js';
 import type { RetryRefusal } from '../operators/retry-decision.js';
+import { withRetryRefused } from '../operators/with-retry-refused.js';
 import type { NodeId } from '../types.js';
 import type { Message, MessageType } from '../wire/message.js';
 import { attemptTimeout } from './attempt-timeout.js';
+import type { BreakIncident } from './break-incidents.js';
 import { decide, poisonAfter } from './decide.js';
 import type { HedgeEntry } from './hedge-timer.js';
 import { NoEligibleNodeError } from './no-eligible-node-error.js';
@@ -55,6 +57,8 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
   private lastErrors: Map<NodeId, unknown> | undefined;
   /** Nodes whose connection broke under this request, one after the other (health feedback counts them). */
   hardFailures = 0;
+  /** Broken connections it was on, not yet counted against their nodes (health feedback's poison rule). */
+  breaks: BreakIncident[] | undefined = undefined;
   private timer: Subscription | undefined;
   private watch: Subscription | undefined;
   private ended = false;
@@ -115,6 +119,7 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
       a.cancel();
     }
     this.out = [];
+    this.parts.feedback.ended(this);
     this.parts.life.leave();
   }
 
@@ -355,12 +360,23 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
   }
 
   /** Ends the request with `err`; `refused` says which rule refused a retry ('budget': see CONTRACT, Refused retry). */
-  private fail(err: RouterError, refused?: RetryRefusal | 'closing'): void {
+  private fail(cause: RouterError, refused?: RetryRefusal | 'closing'): void {
     const { parts } = this;
     this.state = 'done';
     this.stopWaiting();
+    let err = cause;
     if (refused === 'budget') {
-      // the place a retry refused by the budget is reported (CONTRACT, "Refused retry": hostile-edge)
+      // a refused retry is visible: on the caller's error (a copy) and in events$ (CONTRACT, "Refused retry")
+      err = withRetryRefused(cause, 'budget');
+      if (parts.events.observed)
+        parts.events.next({
+          type: 'retryRefused',
+          at: parts.config.scheduler.now(),
+          requestId: this.id,
+          nodeId: this.lastNode!,
+          reason: 'budget',
+          code: cause.code ?? 'ERR_UNKNOWN',
+        });
     }
     if (parts.events.observed) {
       const at = parts.config.scheduler.now();

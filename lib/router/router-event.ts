@@ -8,7 +8,8 @@ import type { HealthReason, HealthStatus, NodeId } from '../types.js';
  * subscribes to `events$`.
  *
  * A request's events, in order: `requestStarted`, then per attempt `attemptStarted` (attempt 1 = first) and,
- * when it failed and will be retried, `retryScheduled` (the node whose attempt failed, the wait, the code);
+ * when it failed and will be retried, `retryScheduled` (the node whose attempt failed, the wait, the code) — or,
+ * when the retry budget refused that retry, `retryRefused`;
  * finally `requestSucceeded` or `requestFailed` (the last node tried, if any; `poison: true` when the request
  * broke connections on two nodes and was therefore not retried further and counted against no more nodes).
  */
@@ -76,6 +77,19 @@ export type RouterEvent =
       readonly nodeId: NodeId;
       readonly attempt: number;
       readonly delayMs: number;
+      readonly code: string;
+    }
+  | {
+      /**
+       * A retry every other rule allowed was not made because the shared retry budget could not pay for it
+       * (`retry.budget`, Finagle's RetryBudget): the request fails with its last error, which carries
+       * `retryRefused: 'budget'`. `nodeId`: the node whose attempt failed; `code`: that error's code.
+       */
+      readonly type: 'retryRefused';
+      readonly at: number;
+      readonly requestId: number;
+      readonly nodeId: NodeId;
+      readonly reason: 'budget';
       readonly code: string;
     }
   | {

@@ -12,25 +12,48 @@ import type { ConnectionOptions } from './connection-options.js';
 
 export type { ConnectionOptions } from './connection-options.js';
 
+import type { Cancellable } from './cancellable.js';
 import { DeadlineTimer } from './deadline-timer.js';
 import { FrameQueue } from './frame-queue.js';
+import type { ReplySink } from './reply-sink.js';
 import { sendAsObservable } from './send-as-observable.js';
+import { SlotTable } from './slot-table.js';
 
 /** Why a connection closed. */
 export type CloseReason = 'closed' | 'idle' | 'lifetime' | 'lost' | 'corrupt' | 'destroyed';
 
 type Done = (err: RouterError | undefined, reply?: Message) => void;
 
-interface Entry {
-  readonly sequence: number;
-  readonly type: MessageType;
-  readonly deadline: number;
-  /** Scheduler time when the request was handed to this connection. */
-  readonly sentAt: number;
-  readonly done: Done;
-  /** The encoded frame while it is not yet written; `undefined` once written or dropped. */
-  frame: Uint8Array | undefined;
+/**
+ * A request in flight on a connection: its slot in the pending table, its place in the write queue (`frame`), and
+ * its own cancel handle — one object per request, no closure.
+ */
+class Entry implements Cancellable {
+  constructor(
+    readonly conn: Connection,
+    readonly sequence: number,
+    readonly type: MessageType,
+    readonly deadline: number,
+    /** Scheduler time when the request was handed to this connection. */
+    readonly sentAt: number,
+    readonly sink: Done | ReplySink,
+    /** The encoded frame while it is not yet written; `undefined` once written or dropped. */
+    public frame: Uint8Array | undefined,
+  ) {}
+
+  cancel(): void {
+    this.conn.cancelRequest(this);
+  }
+
+  tell(err: RouterError | undefined, reply?: Message): void {
+    const sink = this.sink;
+    if (typeof sink === 'function') sink(err, reply);
+    else sink.settle(err, reply);
+  }
 }
+
+/** The handle of a request that settled at once. */
+const settledHandle: Cancellable = { cancel() {} };
 
 /** Sequences of written requests that were cancelled or timed out, remembered for their late replies. */
 const maxAbandoned = 65_536;
@@ -75,7 +98,7 @@ export class Connection {
   private readonly socket: ByteStream;
   private readonly decoder: FrameDecoder;
   private readonly scheduler: SchedulerLike;
-  private readonly pending = new Map<number, Entry>();
+  private readonly pending = new SlotTable<Entry>();
   /** Pings among `pending` (they have a reserved slot). */
   private pings = 0;
   /** Created on first use: most connections never abandon a written request. */
@@ -154,11 +177,20 @@ export class Connection {
    * is dropped and counted). Never throws: a bad payload fails this request only.
    */
   send(type: MessageType, payload: Uint8Array, deadline: number, done: Done): () => void {
+    const request = this.submit(type, payload, deadline, done);
+    return () => request.cancel();
+  }
+
+  /**
+   * {@link send} with the outcome going to `sink` (a callback, or an object's `settle`) and the request itself
+   * returned as its cancel handle: nothing is allocated per request but the request and its frame.
+   */
+  submit(type: MessageType, payload: Uint8Array, deadline: number, sink: Done | ReplySink): Cancellable {
     if (this.state !== 'open') {
-      done(
+      return settleAtOnce(
+        sink,
         new RouterError(ErrorCode.ConnectionClosed, `connection ${this.id} is closing`, { retryable: true }),
       );
-      return noop;
     }
     // one slot over the limit is reserved for a Ping (a probe): probes never wait behind requests or leases,
     // and a probe in flight never takes a request's slot
@@ -167,17 +199,17 @@ export class Connection {
         ? this.pending.size >= this.maxInFlight && this.pings > 0
         : this.pending.size - this.pings >= this.maxInFlight
     ) {
-      done(
+      return settleAtOnce(
+        sink,
         new RouterError(
           ErrorCode.TooManyInFlight,
           `connection ${this.id} has ${this.maxInFlight} requests in flight`,
           { retryable: true },
         ),
       );
-      return noop;
     }
     const now = this.scheduler.now();
-    const sequence = this.nextSequence;
+    const sequence = this.pending.freeSequence(this.nextSequence);
     let frame: Uint8Array;
     try {
       const bytes = payload instanceof Uint8Array ? payload : payloadBytes(payload);
@@ -186,27 +218,24 @@ export class Connection {
         this.encodeOptions,
       );
     } catch (err) {
-      done(asRouterError(err));
-      return noop;
+      return settleAtOnce(sink, asRouterError(err));
     }
     const buffered = this.bufferedBytes;
     if (buffered > 0 && buffered + frame.length > this.maxBufferedBytes) {
-      done(
+      return settleAtOnce(
+        sink,
         new RouterError(
           ErrorCode.Backpressure,
           `connection ${this.id} has ${buffered} bytes buffered (max ${this.maxBufferedBytes}); not sent`,
           { retryable: true },
         ),
       );
-      return noop;
     }
-    if (deadline <= now || Number.isNaN(deadline)) {
-      done(this.timeoutError(sequence, deadline, now, now));
-      return noop;
-    }
-    this.nextSequence++;
-    const entry: Entry = { sequence, type, deadline, sentAt: now, done, frame };
-    this.pending.set(sequence, entry);
+    if (deadline <= now || Number.isNaN(deadline))
+      return settleAtOnce(sink, this.timeoutError(sequence, deadline, now, now));
+    this.nextSequence = sequence + 1;
+    const entry = new Entry(this, sequence, type, deadline, now, sink, frame);
+    this.pending.put(entry);
     if (type === MessageType.Ping) this.pings++;
     this.queue.push(entry);
     this.lastUsedAt = now;
@@ -215,9 +244,12 @@ export class Connection {
       this.flushScheduled = true;
       queueMicrotask(this.flush);
     }
-    return () => {
-      if (this.pending.get(sequence) === entry) this.abandon(entry);
-    };
+    return entry;
+  }
+
+  /** @internal The handle's `cancel()`: frees the slot if the request is still pending here. */
+  cancelRequest(entry: Entry): void {
+    if (this.pending.get(entry.sequence) === entry) this.abandon(entry);
   }
 
   /** One request as a cold Observable (relative timeout): one reply then complete; unsubscribing cancels it. */
@@ -244,7 +276,7 @@ export class Connection {
   evacuate(err: RouterError): void {
     const waiting = this.queue.takeUnwritten();
     for (const entry of waiting) this.unpend(entry);
-    for (const entry of waiting) entry.done(err);
+    for (const entry of waiting) entry.tell(err);
     this.afterSettle();
   }
 
@@ -309,8 +341,8 @@ export class Connection {
         return;
       }
       this.unpend(entry);
-      if ('error' in outcome) entry.done(outcome.error);
-      else entry.done(undefined, reply);
+      if ('error' in outcome) entry.tell(outcome.error);
+      else entry.tell(undefined, reply);
     }
     this.afterSettle();
   }
@@ -323,13 +355,13 @@ export class Connection {
       if (abandoned.size >= maxAbandoned) abandoned.delete(abandoned.values().next().value!);
       abandoned.add(entry.sequence);
     }
-    if (err) entry.done(err);
+    if (err) entry.tell(err);
     this.afterSettle();
   }
 
   /** Takes a request out of the pending table. */
   private unpend(entry: Entry): void {
-    if (this.pending.delete(entry.sequence) && entry.type === MessageType.Ping) this.pings--;
+    if (this.pending.delete(entry) && entry.type === MessageType.Ping) this.pings--;
   }
 
   /** The wire timestamp: whole wall-clock ms (a scheduler's `now()` may be fractional or virtual). */
@@ -338,14 +370,16 @@ export class Connection {
     return Number.isSafeInteger(ms) ? ms : 0;
   }
 
-  /** Fails the requests whose deadline has come; returns the next deadline. */
+  /** Fails the requests whose deadline has come (in send order, in a loop); returns the next deadline. */
   private expire(now: number): number {
-    const due: Entry[] = [];
     let next = Number.POSITIVE_INFINITY;
-    for (const entry of this.pending.values()) {
-      if (entry.deadline <= now) due.push(entry);
+    let due: Entry[] | undefined;
+    this.pending.forEach((entry) => {
+      if (entry.deadline <= now) (due ??= []).push(entry);
       else if (entry.deadline < next) next = entry.deadline;
-    }
+    });
+    if (due === undefined) return next;
+    if (due.length > 1) due.sort((a, b) => a.sequence - b.sequence);
     for (const entry of due) {
       if (this.pending.get(entry.sequence) === entry) {
         this.abandon(entry, this.timeoutError(entry.sequence, entry.deadline, now, entry.sentAt));
@@ -387,14 +421,14 @@ export class Connection {
   }
 
   private failAll(err: RouterError): void {
-    const entries = [...this.pending.values()];
+    const entries = this.pending.entries();
     this.pending.clear();
     this.pings = 0;
     this.queue.clear();
     this.timer.clear();
     for (const entry of entries) {
       entry.frame = undefined;
-      entry.done(err);
+      entry.tell(err);
     }
   }
 
@@ -420,3 +454,9 @@ function asRouterError(err: unknown): RouterError {
 }
 
 function noop(): void {}
+
+function settleAtOnce(sink: Done | ReplySink, err: RouterError): Cancellable {
+  if (typeof sink === 'function') sink(err);
+  else sink.settle(err);
+  return settledHandle;
+}

@@ -2,7 +2,9 @@ import type { Observable } from 'rxjs';
 import type { RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
 import type { Message, MessageType } from '../wire/message.js';
+import type { Cancellable } from './cancellable.js';
 import type { CloseReason } from './connection.js';
+import type { ReplySink } from './reply-sink.js';
 
 /** What a {@link Pool} needs of a connection; `Connection` is one (tests run it over an in-memory stream). */
 export interface PoolConnection {
@@ -26,6 +28,13 @@ export interface PoolConnection {
     deadline: number,
     done: (err: RouterError | undefined, reply?: Message) => void,
   ): () => void;
+  /** {@link send} with the outcome going to `sink` and the request itself returned as its cancel handle. */
+  submit(
+    type: MessageType,
+    payload: Uint8Array,
+    deadline: number,
+    sink: ((err: RouterError | undefined, reply?: Message) => void) | ReplySink,
+  ): Cancellable;
   /** One request as a cold Observable (relative timeout); unsubscribing cancels it. */
   request$(payload: unknown, type?: MessageType, timeoutMs?: number): Observable<Message>;
   /** Fails every request not yet written with `err`. */

@@ -2,8 +2,10 @@ import { asyncScheduler, BehaviorSubject, type Observable, type SchedulerLike } 
 import { ErrorCode, RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
 import { type Message, MessageType } from '../wire/message.js';
+import type { Cancellable } from './cancellable.js';
 import { type ConnectionMeta, type PickLimits, pickConnection } from './pick-connection.js';
 import type { PoolConnection } from './pool-connection.js';
+import { PoolRequest, type PoolRequestHost } from './pool-request.js';
 import { poolStats } from './pool-stats.js';
 import { PoolSweeper } from './pool-sweeper.js';
 import type { PoolEvent, PoolOptions, PoolStats } from './pool-types.js';
@@ -51,6 +53,13 @@ export class Pool {
   private closedState = false;
   private readonly statsSubject: BehaviorSubject<PoolStats>;
   private readonly pickLimits: PickLimits;
+  private pumping = false;
+  private pumpAgain = false;
+  /** What this pool's requests call back: dispatch and settle are private to the pool. */
+  private readonly host: PoolRequestHost = {
+    dispatch: (request, conn) => this.dispatch(request, conn),
+    settled: (request, conn, replied) => this.settled(request, conn, replied),
+  };
 
   constructor(
     nodeId: NodeId,
@@ -83,7 +92,14 @@ export class Pool {
       (conn, reason) => this.retire(conn, this.connections.get(conn)!, reason),
       () => this.warm(),
     );
-    this.waiters = new WaitQueue(scheduler, () => this.publish());
+    this.waiters = new WaitQueue(
+      scheduler,
+      () => this.publish(),
+      () =>
+        new RouterError(ErrorCode.AcquireTimeout, `no connection to node ${this.nodeId} by the deadline`, {
+          retryable: true,
+        }),
+    );
     this.statsSubject = new BehaviorSubject(this.stats);
   }
 
@@ -135,32 +151,25 @@ export class Pool {
    * wait for a connection ends by it too. Returns a cancel function.
    */
   send(type: MessageType, payload: Uint8Array, deadline: number, done: Done): () => void {
-    let cancelSend: (() => void) | undefined;
-    let cancelled = false;
-    const cancelWait = this.acquire(
-      (conn) => {
-        if (cancelled) return;
-        const sentAt = this.scheduler.now();
-        cancelSend = conn.send(type, payload, deadline, (err, reply) => {
-          if (!err) {
-            // from the moment a connection took the request: connect time and queueing in the pool excluded
-            const rtt = this.scheduler.now() - sentAt;
-            this.latency = this.latency < 0 ? rtt : this.latency + 0.2 * (rtt - this.latency);
-          }
-          done(err, reply);
-          this.touch(conn);
-        });
-      },
-      (err) => done(err),
-      false,
-      deadline,
-      ((payload as { byteLength?: number } | null)?.byteLength ?? 0) + frameOverhead,
-    );
-    return () => {
-      cancelled = true;
-      cancelWait();
-      cancelSend?.();
-    };
+    const request = this.submit(type, payload, deadline, done);
+    return () => request.cancel();
+  }
+
+  /** {@link send} returning the request itself as its cancel handle (no closure). */
+  submit(type: MessageType, payload: Uint8Array, deadline: number, done: Done): Cancellable {
+    const request = new PoolRequest(this.host, type, payload, deadline, done);
+    if (this.closedState) {
+      done(new RouterError(ErrorCode.PoolClosed, `pool of node ${this.nodeId} is closed`));
+      return request;
+    }
+    const weight = ((payload as { byteLength?: number } | null)?.byteLength ?? 0) + frameOverhead;
+    const ready = this.waiters.length === 0 ? this.pick(weight) : undefined;
+    if (ready) this.dispatch(request, ready);
+    else {
+      request.ticket = this.waiters.add(request, deadline, weight);
+      this.pump();
+    }
+    return request;
   }
 
   /** One request as a cold Observable with a relative timeout (default `acquireTimeoutMs`); unsubscribing cancels it. */
@@ -191,7 +200,14 @@ export class Pool {
   /** Leases a connection (the reference client's `getConnection`); give it back with {@link release}. */
   lease(timeoutMs = this.acquireTimeoutMs): Promise<PoolConnection> {
     return new Promise((resolve, reject) => {
-      this.acquire(resolve, reject, true, this.scheduler.now() + timeoutMs, 0);
+      this.acquire(
+        (conn) => {
+          conn.leases++;
+          resolve(conn);
+        },
+        reject,
+        this.scheduler.now() + timeoutMs,
+      );
     });
   }
 
@@ -247,35 +263,33 @@ export class Pool {
   private acquire(
     take: (conn: PoolConnection) => void,
     fail: (err: RouterError) => void,
-    lease: boolean,
     deadline: number,
-    weight: number,
-  ): () => void {
+  ): void {
     if (this.closedState) {
       fail(new RouterError(ErrorCode.PoolClosed, `pool of node ${this.nodeId} is closed`));
-      return noop;
+      return;
     }
-    const give = (conn: PoolConnection) => {
-      if (lease) conn.leases++;
-      take(conn);
-    };
-    const ready = this.waiters.length === 0 ? this.pick(weight) : undefined;
-    if (ready) {
-      give(ready);
-      return noop;
+    const ready = this.waiters.length === 0 ? this.pick(0) : undefined;
+    if (ready) take(ready);
+    else {
+      this.waiters.add({ take, fail }, deadline, 0);
+      this.pump();
     }
-    const cancel = this.waiters.add(
-      give,
-      fail,
-      deadline,
-      () =>
-        new RouterError(ErrorCode.AcquireTimeout, `no connection to node ${this.nodeId} by the deadline`, {
-          retryable: true,
-        }),
-      weight,
-    );
-    this.pump();
-    return cancel;
+  }
+
+  private dispatch(request: PoolRequest, conn: PoolConnection): void {
+    request.conn = conn;
+    request.sentAt = this.scheduler.now();
+    request.sent = conn.submit(request.type, request.payload, request.deadline, request);
+  }
+
+  private settled(request: PoolRequest, conn: PoolConnection, replied: boolean): void {
+    if (replied) {
+      // from the moment a connection took the request: connect time and queueing in the pool excluded
+      const rtt = this.scheduler.now() - request.sentAt;
+      this.latency = this.latency < 0 ? rtt : this.latency + 0.2 * (rtt - this.latency);
+    }
+    this.touch(conn);
   }
 
   /** The least-loaded open connection that can take `weight` more bytes, if any (expired ones retire). */
@@ -285,11 +299,28 @@ export class Pool {
     );
   }
 
+  /**
+   * Serves waiters while a connection can take them, in a loop. Re-entrant calls (a request that fails at once
+   * on the connection it was given settles, which touches the pool, which pumps) only ask the running loop for
+   * another round: serving any number of waiters never nests on the stack.
+   */
   private pump(): void {
-    while (this.waiters.length > 0) {
-      const conn = this.pick(this.waiters.headWeight);
-      if (!conn) break;
-      this.waiters.serve(conn);
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        while (this.waiters.length > 0) {
+          const conn = this.pick(this.waiters.headWeight);
+          if (!conn) break;
+          this.waiters.serve(conn);
+        }
+      } while (this.pumpAgain);
+    } finally {
+      this.pumping = false;
     }
     if (
       this.waiters.length > this.connecting * this.perConnection &&
@@ -404,5 +435,3 @@ export class Pool {
 function load(conn: PoolConnection): number {
   return conn.inFlight + conn.leases;
 }
-
-function noop(): void {}

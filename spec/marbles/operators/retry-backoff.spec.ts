@@ -5,9 +5,12 @@ import { ErrorCode, RouterError } from '../../../lib/errors.js';
 import { backoff, type JitterMode } from '../../../lib/operators/backoff.js';
 import { type RetryInfo, retryBackoff } from '../../../lib/operators/retry-backoff.js';
 import { RetryBudget } from '../../../lib/operators/retry-budget.js';
+import { withRetryRefused } from '../../../lib/operators/with-retry-refused.js';
 import { runMarbles } from '../../support/marbles.js';
 
 const retryable = new RouterError(ErrorCode.ConnectionLost, 'lost', { retryable: true });
+/** What a retry refused by the budget delivers: a copy of the error saying so. */
+const refusedByBudget = withRetryRefused(retryable, 'budget');
 const fatal = new RouterError(ErrorCode.Config, 'bad', { retryable: false });
 
 describe('retryBackoff', () => {
@@ -117,7 +120,7 @@ describe('retryBackoff', () => {
     });
   });
 
-  it('stops retrying when the shared budget is empty, delivering the original error at once', () => {
+  it('stops retrying when the shared budget is empty, delivering the error at once, marked retryRefused', () => {
     runMarbles((scheduler, { cold, expectObservable, expectSubscriptions }) => {
       const budget = new RetryBudget({
         percentCanRetry: 0,
@@ -129,7 +132,7 @@ describe('retryBackoff', () => {
       expectObservable(source.pipe(retryBackoff({ budget, scheduler }))).toBe(
         '100ms #',
         undefined,
-        retryable,
+        refusedByBudget,
       );
       expectSubscriptions(source.subscriptions).toBe(['(^!)', '100ms (^!)']);
     });
@@ -157,7 +160,7 @@ describe('retryBackoff', () => {
       expectObservable(paid.pipe(retryBackoff({ budget, budgetFree, scheduler }))).toBe(
         '#',
         undefined,
-        retryable,
+        refusedByBudget,
       );
     });
   });
@@ -304,7 +307,7 @@ describe('retryBackoff against RxJS retry behaviours', () => {
       expectObservable(source.pipe(retryBackoff({ scheduler, budget, depositOnSubscribe: false }))).toBe(
         '#',
         undefined,
-        retryable,
+        refusedByBudget,
       );
     });
   });

@@ -69,21 +69,34 @@ describe('HealthFeedback', () => {
     expect(signals).toEqual([passiveFail, { nodeId: 1, kind: 'request', ok: true }]);
   });
 
-  it('a broken connection counts once per incident, however many requests were on it', () => {
+  it('a broken connection counts once per incident, however many requests were on it, once they have ended', () => {
     const { feedback, signals } = setup();
-    for (let i = 0; i < 5; i++) feedback.attempt(1, err(ErrorCode.ConnectionLost), 1000, { hardFailures: 0 });
+    const requests = Array.from({ length: 5 }, () => ({ hardFailures: 0 }));
+    for (const r of requests) feedback.attempt(1, err(ErrorCode.ConnectionLost), 1000, r);
     feedback.pool({ type: 'connectionClosed', nodeId: 1, connectionId: 7, reason: 'lost' });
+    expect(signals).toEqual([]); // not yet: one of them could be poison
+    for (const r of requests) feedback.ended(r);
     expect(signals).toEqual([passiveFail]);
     feedback.pool({ type: 'connectionClosed', nodeId: 1, connectionId: 8, reason: 'corrupt' }); // idle, alone
     expect(signals).toEqual([passiveFail, passiveFail]);
+    feedback.pool({ type: 'connectionClosed', nodeId: 1, connectionId: 9, reason: 'lost', leased: true });
+    expect(signals).toEqual([passiveFail, passiveFail]); // a leased connection's end is its holder's
   });
 
-  it('a request stops counting after breaking connections on two nodes (poison)', () => {
+  it('the poison rule comes before health: a request that broke connections on two nodes costs neither node', () => {
     const { feedback, signals } = setup();
-    const request = { hardFailures: 2 };
-    feedback.attempt(1, err(ErrorCode.ConnectionLost), 1000, request);
+    const poison = { hardFailures: 0 };
+    const bystander = { hardFailures: 0 }; // shared the poison's connection on node 1
+    feedback.attempt(1, err(ErrorCode.ConnectionLost), 1000, bystander);
+    feedback.attempt(1, err(ErrorCode.ConnectionLost), 1000, poison);
+    feedback.pool({ type: 'connectionClosed', nodeId: 1, connectionId: 1, reason: 'lost' });
+    feedback.ended(bystander); // retried elsewhere and answered
     expect(signals).toEqual([]);
-    expect(request.hardFailures).toBe(3);
+    feedback.attempt(2, err(ErrorCode.ConnectionLost), 1000, poison);
+    expect(poison.hardFailures).toBe(2);
+    feedback.pool({ type: 'connectionClosed', nodeId: 2, connectionId: 2, reason: 'lost' });
+    feedback.ended(poison);
+    expect(signals).toEqual([]);
   });
 
   it('pool events: a refused connect is hard, a connect timeout a failed probe, a new connection first contact', () => {
@@ -133,6 +146,8 @@ describe('HealthFeedback', () => {
     expect(feedback.hardProbeFailure(err(ErrorCode.ConnectionLost))).toBe(false);
     expect(feedback.hardProbeFailure(err(ErrorCode.ConnectRefused))).toBe(true);
     feedback.attempt(1, err(ErrorCode.ConnectionLost), 1000, undefined); // counts against no request
+    expect(signals).toEqual([]);
+    feedback.pool({ type: 'connectionClosed', nodeId: 1, connectionId: 1, reason: 'lost' });
     expect(signals).toEqual([passiveFail]);
   });
 });

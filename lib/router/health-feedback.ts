@@ -45,7 +45,6 @@ export class HealthFeedback {
 
   /** Drops what is kept of a node removed by membership. */
   forget(id: NodeId): void {
-    this.incidents.delete(id);
     this.answeredAt.delete(id);
   }
 

@@ -12,7 +12,7 @@ const router = createRouter({
 
 const subscription = router.health$.subscribe((health) => {
   const nodes = [...health.nodes.values()]
-    .map((n) => `${n.nodeId}:${n.status}${n.rttMs >= 0 ? `(${n.rttMs.toFixed(1)}ms)` : ''}`)
+    .map((n) => `${n.nodeId}:${n.status}${n.rttMs === null ? '' : `(${n.rttMs.toFixed(1)}ms)`}`)
     .join('  ');
   console.log(`eligible [${health.eligible.join(',')}]  ${nodes}`);
 });

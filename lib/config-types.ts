@@ -4,6 +4,7 @@ import type { RetryBudgetOptions } from './operators/retry-budget.js';
 import type { HealthPolicy } from './streams/health-policy.js';
 import type { WebSocketConstructor } from './transport/connect-websocket.js';
 import type { TlsOptions } from './transport/connector.js';
+import type { CredentialsProvider, Handshake } from './transport/handshake-types.js';
 import type { PoolConnection } from './transport/pool-connection.js';
 import type { PoolOptions } from './transport/pool-types.js';
 import type { NodeAddress } from './types.js';
@@ -124,8 +125,8 @@ export interface RouterConfig {
    */
   readonly scheduler?: SchedulerLike;
   /**
-   * The wall clock, in ms since the epoch: read only for the frames' wire `timestamp` (floored to whole ms), never
-   * for a duration. @defaultValue Date.now
+   * The wall clock, in ms since the epoch: read only for the frames' wire `timestamp` (floored to whole ms) and to
+   * place credentials' and sessions' `expiresAt` on the scheduler's clock, never for a duration. @defaultValue Date.now
    */
   readonly wallClock?: () => number;
   /** Uniform random in [0, 1) for balancing and jitter. @defaultValue Math.random */
@@ -134,6 +135,18 @@ export interface RouterConfig {
   readonly WebSocket?: WebSocketConstructor;
   /** Replaces the TCP/TLS connector (e.g. `memoryConnector` in tests and benchmarks). */
   readonly connect?: (address: NodeAddress, signal: AbortSignal) => Promise<PoolConnection>;
+  /**
+   * Runs on every new connection after FeatureNegotiation and before any request (docs/api.md, "Connection setup
+   * and credentials"): send messages on `channel`, check `ctx.credentials`, return the server's node id and the
+   * session's expiry; throw `new RouterError('ERR_AUTH_FAILED', …)` when the node rejects the credentials.
+   * @defaultValue the token handshake (`tokenHandshake`) when `credentials` is set, else none
+   */
+  readonly handshake?: Handshake;
+  /**
+   * Where credentials come from: called for the first connection, then only to refresh them (single-flight, at
+   * least 100 ms apart, ahead of their `expiresAt`). Connections opened later use the latest credentials.
+   */
+  readonly credentials?: CredentialsProvider;
 }
 
 /** A configuration with every default filled in; see {@link resolveConfig}. */
@@ -167,4 +180,7 @@ export interface ResolvedConfig {
   readonly wallClock: () => number;
   readonly WebSocket: WebSocketConstructor | undefined;
   readonly connect: ((address: NodeAddress, signal: AbortSignal) => Promise<PoolConnection>) | undefined;
+  /** The handshake given (the router runs the token handshake when only `credentials` was given). */
+  readonly handshake: Handshake | undefined;
+  readonly credentials: CredentialsProvider | undefined;
 }

@@ -67,6 +67,14 @@ export const configDefaults = {
   maxMessageBytes: 1024 * 1024 - 1,
   compressAboveBytes: Number.POSITIVE_INFINITY,
   request: { type: 2 /* MessageType.Data */, idempotent: true },
+  /** Credentials timing: see `CredentialsStore`. */
+  credentials: {
+    minIntervalMs: 100,
+    refreshAheadMs: 60_000,
+    refreshAheadFraction: 0.25,
+    rejectedBackoffMs: 1000,
+    rejectedMaxBackoffMs: 30_000,
+  },
   /** Internal figures, not options: named here so that no default hides in the code that uses it. */
   tuning: {
     /** The derived hedge delay is recomputed at most this often (router/hedging.ts). */
@@ -96,6 +104,8 @@ const topKeys = [
   'wallClock',
   'connect',
   'WebSocket',
+  'handshake',
+  'credentials',
 ];
 const poolKeys = [...Object.keys(configDefaults.pool), 'acquireTimeoutMs'];
 const retryKeys = [...Object.keys(configDefaults.retry), 'budget', 'attemptTimeoutMs'];
@@ -132,7 +142,7 @@ export function resolveConfig(input: unknown, invalid: InvalidConfig): Readonly<
   check.positive(c, 'compressAboveBytes', '', true);
   if (c.balancer !== undefined && !['p2c', 'round-robin', 'least-outstanding'].includes(c.balancer as string))
     throw invalid('balancer', c.balancer, "'p2c', 'round-robin' or 'least-outstanding'");
-  for (const key of ['random', 'wallClock', 'connect', 'WebSocket'] as const) {
+  for (const key of ['random', 'wallClock', 'connect', 'WebSocket', 'handshake', 'credentials'] as const) {
     if (c[key] !== undefined && typeof c[key] !== 'function') throw invalid(key, c[key], 'a function');
   }
   if (c.scheduler !== undefined && typeof (c.scheduler as SchedulerLike | null)?.schedule !== 'function')
@@ -249,5 +259,7 @@ export function resolveConfig(input: unknown, invalid: InvalidConfig): Readonly<
     wallClock: (c.wallClock as (() => number) | undefined) ?? Date.now,
     WebSocket: c.WebSocket as WebSocketConstructor | undefined,
     connect: c.connect as ResolvedConfig['connect'],
+    handshake: c.handshake as ResolvedConfig['handshake'],
+    credentials: c.credentials as ResolvedConfig['credentials'],
   });
 }

@@ -36,6 +36,11 @@ export const ErrorCode = {
   Protocol: 'ERR_PROTOCOL',
   /** A connection's write buffer is full (`maxBufferedBytes`); the request was not sent (retryable). */
   Backpressure: 'ERR_BACKPRESSURE',
+  /**
+   * A node rejected the router's credentials during connection setup (not retryable: the same credentials will be
+   * rejected again; nothing was sent). The node is shown `unusable` with reason `auth`, not down.
+   */
+  AuthFailed: 'ERR_AUTH_FAILED',
   /** `request(payload, { signal })` was aborted by its signal (not retryable; `cause` is `signal.reason`). */
   Aborted: 'ERR_ABORTED',
 } as const;

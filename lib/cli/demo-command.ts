@@ -4,6 +4,7 @@ import { createRouter } from '../router/router.js';
 import type { Router } from '../router/router-types.js';
 import { ProcessCluster } from '../testing/process-cluster.js';
 import { checkPortFree } from './check-port-free.js';
+import { cliCredentials } from './cli-credentials.js';
 import { dashboardCli } from './dashboard-cli.js';
 import { injectFault } from './demo-faults.js';
 import { parentPidVariable } from './exit-with-parent.js';
@@ -13,12 +14,13 @@ import { startSupervisor } from './start-supervisor.js';
 import { startTraffic } from './traffic.js';
 import { UsageError } from './usage-error.js';
 
-export const demoUsage = `qdb-router demo [--ports 7000,7001,7002] [--port N] [--host NAME] [--allow-control] [--rate 200] [--fault-every 10000]
+export const demoUsage = `qdb-router demo [--ports 7000,7001,7002] [--port N] [--host NAME] [--allow-control] [--rate 200] [--fault-every 10000] [--token T]
   The one-command demo: a local cluster (one process per node), a router sending --rate requests/s, a fault every
   --fault-every ms (kill, pause, slow down, restart, in turn; 0 turns faults off; each one is marked on the
   dashboard's charts and in its event log) and the live dashboard (URL printed). Ctrl-C (SIGINT), SIGTERM or
   SIGHUP stops everything it started, at any moment; its node processes also end by themselves if the demo is
-  killed outright.
+  killed outright. --token T (or QDB_ROUTER_AUTH_TOKEN): the nodes require this token and the router presents it
+  (never printed).
 \${dashboardCli.usage}`;
 
 /** `qdb-router demo` (what `npm start` runs). */
@@ -30,12 +32,15 @@ export async function demoCommand(args: string[]): Promise<number> {
       ...dashboardCli.options,
       rate: { type: 'string', default: '200' },
       'fault-every': { type: 'string', default: '10000' },
+      token: { type: 'string' },
     },
   });
   const ports = parsePorts(values.ports);
   const { port, options, warnings } = dashboardCli.resolve(values);
   const rate = Number(values.rate);
   const faultEvery = Number(values['fault-every']);
+  const credentials = cliCredentials(values.token);
+  const auth = credentials ? { token: credentials().token! } : undefined;
   if (!Number.isFinite(rate) || rate < 0) throw new UsageError(`bad --rate ${values.rate}`);
   if (!Number.isFinite(faultEvery) || faultEvery < 0)
     throw new UsageError(`bad --fault-every ${values['fault-every']}`);
@@ -80,7 +85,7 @@ export async function demoCommand(args: string[]): Promise<number> {
     // the nodes watch this pid and end with it, even when it is killed with SIGKILL
     process.env[parentPidVariable] = String(process.pid);
     try {
-      cluster = await ProcessCluster.start(ports);
+      cluster = await ProcessCluster.start(ports, { auth });
     } catch (err) {
       console.error(`error: ${(err as Error).message.split('\n')[0]}`);
       return 1;
@@ -88,7 +93,7 @@ export async function demoCommand(args: string[]): Promise<number> {
     if (stopRequested) return await stopAll(log, cleanUp, () => (quiet = true));
     for (const n of cluster.nodes) log(`      node ${n.nodeId} ${n.address} pid ${n.pid}`);
     log('[2/3] connecting the router …');
-    const config = { hosts: cluster.addresses, health: { intervalMs: 500, timeoutMs: 500 } };
+    const config = { hosts: cluster.addresses, health: { intervalMs: 500, timeoutMs: 500 }, credentials };
     router = createRouter(config);
     log('[3/3] starting the dashboard …');
     try {

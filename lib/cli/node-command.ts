@@ -1,10 +1,14 @@
 import { parseArgs } from 'node:util';
+import type { AuthOptions } from '../testing/auth-gate.js';
 import { TestServer } from '../testing/test-server.js';
 import { parseFault } from './parse-fault.js';
 import { UsageError } from './usage-error.js';
 
 export const nodeUsage = `qdb-router node --port PORT [--node-id N] [--host HOST] [--fault KIND [fault options]]
   Runs one test node (TestServer) in this process until SIGINT/SIGTERM. Prints "READY host:port pid=PID".
+  --auth-token TOKEN    require a handshake with this token first (TestServer auth; docs/testing.md); or set
+                        QDB_ROUTER_AUTH_TOKEN, which keeps the token out of the process list
+  --auth-ttl-ms MS      an authenticated session ends after MS (requests then get ERR_AUTH_EXPIRED)
   --fault KIND          start with a fault: gray, wrong-type, bad-error-json, garbage, bad-checksum,
                         wrong-sequence, duplicate-reply, huge-length, slowloris, never-read,
                         close-on-accept, reset-mid-reply (docs/testing.md, "Fault catalogue")
@@ -30,6 +34,8 @@ export async function nodeCommand(args: string[]): Promise<number> {
       'bytes-per-write': { type: 'string' },
       'interval-ms': { type: 'string' },
       'fault-duration-ms': { type: 'string' },
+      'auth-token': { type: 'string' },
+      'auth-ttl-ms': { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -37,11 +43,12 @@ export async function nodeCommand(args: string[]): Promise<number> {
     throw new UsageError(`--port needs 0-65535, got ${values.port}`);
   const nodeId = values['node-id'] === undefined ? 1 : Number(values['node-id']);
   if (!Number.isInteger(nodeId) || nodeId < 1) throw new UsageError(`--node-id needs a whole number >= 1`);
-  const { port: _p, 'node-id': _n, host, ...faultArgs } = values;
+  const { port: _p, 'node-id': _n, host, 'auth-token': _t, 'auth-ttl-ms': _a, ...faultArgs } = values;
   const fault = parseFault(faultArgs);
+  const auth = authOption(values['auth-token'] ?? process.env.QDB_ROUTER_AUTH_TOKEN, values['auth-ttl-ms']);
   let server: TestServer;
   try {
-    server = await TestServer.start({ port, nodeId, host, fault });
+    server = await TestServer.start({ port, nodeId, host, fault, auth });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     console.error(code === 'EADDRINUSE' ? `error: port ${port} is already in use` : `error: ${String(err)}`);
@@ -54,7 +61,7 @@ export async function nodeCommand(args: string[]): Promise<number> {
   };
   process.on('SIGUSR2', clear);
   console.log(
-    `READY ${server.address} pid=${process.pid} node=${nodeId}${fault ? ` fault=${fault.kind}` : ''}`,
+    `READY ${server.address} pid=${process.pid} node=${nodeId}${fault ? ` fault=${fault.kind}` : ''}${auth ? ' auth=token' : ''}`,
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -63,4 +70,16 @@ export async function nodeCommand(args: string[]): Promise<number> {
   process.off('SIGUSR2', clear);
   await server.stop();
   return 0;
+}
+
+/** The TestServer `auth` option from the flags (the token is never printed). */
+function authOption(token: string | undefined, ttl: string | undefined): AuthOptions | undefined {
+  if (ttl !== undefined && token === undefined)
+    throw new UsageError('--auth-ttl-ms needs --auth-token (or QDB_ROUTER_AUTH_TOKEN)');
+  if (token === undefined) return undefined;
+  if (token === '') throw new UsageError('--auth-token needs a non-empty token');
+  const ttlMs = ttl === undefined ? undefined : Number(ttl);
+  if (ttlMs !== undefined && !(Number.isInteger(ttlMs) && ttlMs > 0))
+    throw new UsageError(`--auth-ttl-ms needs a whole number of ms > 0, got ${ttl}`);
+  return { token, ttlMs };
 }

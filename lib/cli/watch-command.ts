@@ -3,16 +3,19 @@ import { startDashboard } from '../dashboard/dashboard-server.js';
 import type { FeedHealth, FeedStats } from '../dashboard/feed-types.js';
 import { createRouter } from '../router/router.js';
 import { checkPortFree } from './check-port-free.js';
+import { cliCredentials } from './cli-credentials.js';
 import { dashboardCli } from './dashboard-cli.js';
 import { listenError } from './listen-error.js';
 import { statusTable } from './status-table.js';
 import { startTraffic } from './traffic.js';
 import { UsageError } from './usage-error.js';
 
-export const watchUsage = `qdb-router watch HOST:PORT … [--port N] [--host NAME] [--allow-control] [--rate R]
+export const watchUsage = `qdb-router watch HOST:PORT … [--port N] [--host NAME] [--allow-control] [--rate R] [--token T]
   Connects a router to a cluster and shows it live: a table redrawn in place in the terminal, and a web dashboard
   on 127.0.0.1 (the URL is printed) with /events (SSE) and /metrics (Prometheus).
   --rate R sends R requests per second through the router (default 0: health only). Ctrl-C stops.
+  --token T authenticates every connection (the token handshake); or set QDB_ROUTER_AUTH_TOKEN, which keeps it
+  out of the process list and shell history. The token is never printed.
 \${dashboardCli.usage}`;
 
 /** `qdb-router watch`. */
@@ -20,7 +23,7 @@ export async function watchCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { ...dashboardCli.options, rate: { type: 'string', default: '0' } },
+    options: { ...dashboardCli.options, rate: { type: 'string', default: '0' }, token: { type: 'string' } },
   });
   if (positionals.length === 0) throw new UsageError('watch needs at least one HOST:PORT');
   const { port, options, warnings } = dashboardCli.resolve(values);
@@ -34,7 +37,11 @@ export async function watchCommand(args: string[]): Promise<number> {
     return 1;
   }
   let router: ReturnType<typeof createRouter>;
-  const config = { hosts: positionals, health: { intervalMs: 500, timeoutMs: 500 } };
+  const config = {
+    hosts: positionals,
+    health: { intervalMs: 500, timeoutMs: 500 },
+    credentials: cliCredentials(values.token),
+  };
   try {
     router = createRouter(config);
   } catch (err) {

@@ -9,9 +9,18 @@ import { ErrorCode, RemoteError, RouterError } from '../errors.js';
  *   incident, and the request becomes a poison suspect;
  * - `failure`: the node answered with a retryable error — one passive failure;
  * - `timeout`: no reply in time — a passive failure only when the node had a fair chance;
- * - `answer`: the node answered (a non-retryable error reply is its word, not a fault).
+ * - `answer`: the node answered (a non-retryable error reply is its word, not a fault);
+ * - `auth`: the node rejected the router's credentials — not a fault: the node is `unusable` (reason `auth`).
  */
-export type HealthKind = 'none' | 'refused' | 'unreachable' | 'broken' | 'failure' | 'timeout' | 'answer';
+export type HealthKind =
+  | 'none'
+  | 'refused'
+  | 'unreachable'
+  | 'broken'
+  | 'failure'
+  | 'timeout'
+  | 'answer'
+  | 'auth';
 
 /** One row of the error table: what a failed attempt says about retrying it and about its node. */
 export interface ErrorClass {
@@ -69,6 +78,9 @@ const table = new Map<string, Row>(
     [ErrorCode.WireIntegerRange]: broken,
     [ErrorCode.WireCompression]: broken,
     [ErrorCode.RequestTimeout]: { retryable: true, maybeSent: true, health: 'timeout', poisonSuspect: false },
+    // the node rejected our credentials at connect: nothing sent; the same credentials fail again; no fault of
+    // the node's — it is shown unusable (reason auth), and the request may go to a node that accepts them
+    [ErrorCode.AuthFailed]: { ...final, health: 'auth' },
   } satisfies Record<string, Row>),
 );
 const unknown: Row = { retryable: true, maybeSent: true, health: 'none', poisonSuspect: false };

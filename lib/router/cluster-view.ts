@@ -47,6 +47,22 @@ export class ClusterView {
   }
 
   /**
+   * Whether every node (draining ones aside) rejected the router's credentials (`unusable`, reason `auth`): a
+   * request then fails at once with `ERR_AUTH_FAILED` instead of waiting for its deadline. Walks the nodes: asked
+   * only when no node is eligible.
+   */
+  allRejected(): boolean {
+    const health = this.health;
+    if (!health || health.eligible.length > 0) return false;
+    let rejected = 0;
+    for (const node of health.nodes.values()) {
+      if (node.status === HealthStatus.Unusable) rejected++;
+      else if (node.status !== HealthStatus.Draining) return false;
+    }
+    return rejected > 0;
+  }
+
+  /**
    * Whether some node has not been contacted yet: a request waiting for a node may still get one (close() drains
    * it then). Walks the nodes: asked only when close() begins.
    */

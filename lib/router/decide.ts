@@ -86,7 +86,8 @@ const hedgeRefusals = {
  *
  * Retry, in order: not after close() began; at most `maxRetries`, with the next backoff point; not a poison
  * suspect (its connection broke on {@link poisonAfter} nodes); only an error the table (`classifyError`) calls
- * retryable; a request that may have reached its node only when idempotent; no retry whose wait reaches the
+ * retryable, or a node's rejection of the credentials (nothing was sent: the request moves to another node;
+ * when every node rejected them it fails at once with `ERR_AUTH_FAILED`); a request that may have reached its node only when idempotent; no retry whose wait reaches the
  * deadline; the retry budget last — free for a request no node saw (a failure before its bytes left: the router
  * promises to retry those), paid for otherwise (a node's own retryable error reply included). Refused for the
  * budget: `reason: 'budget'` (the caller's error says so).
@@ -128,7 +129,8 @@ export function decide(c: RetryCase | HedgeCase | CopyCase): RetryDecision | Hed
     shouldRetry: () => {
       if (c.hardFailures >= poisonAfter) why = 'poison';
       else if (e.retryable && !c.idempotent && e.maybeSent) why = 'not-idempotent';
-      else return e.retryable;
+      // a node that rejected the credentials sent nothing: the request moves on (unusable nodes get no pick)
+      else return e.retryable || e.health === 'auth';
       return false;
     },
     now: c.now,

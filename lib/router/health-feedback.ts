@@ -28,6 +28,7 @@ export type RequestHealth = BreakingRequest;
  *   not retried, and NONE of the breaks it took part in count against their nodes (`BreakIncidents`: the poison
  *   rule applies before health). An idle connection that breaks counts once, through the pool's event; a leased
  *   connection's end never counts;
+ * - rejected credentials (`ERR_AUTH_FAILED` at connect) are no failure: the node is `unusable` (reason `auth`);
  * - a refused connect (`connectFailed`: refused, unreachable, TLS) takes the node down at once; a connect
  *   timeout counts like a failed probe; a connection that opens is the node's first contact (`unknown` → `up`);
  * - everything local says nothing of the node: waiting for a connection, a full pool or write buffer, our own
@@ -125,7 +126,8 @@ export class HealthFeedback {
     if (event.type === 'connectionCreated') this.subject.next({ nodeId: id, kind: 'connected' });
     else if (event.type === 'connectFailed') {
       const kind = classifyError(event.error).health;
-      if (kind === 'refused') this.subject.next({ nodeId: id, kind: 'request', ok: false, hard: true });
+      if (kind === 'auth') this.subject.next({ nodeId: id, kind: 'auth' });
+      else if (kind === 'refused') this.subject.next({ nodeId: id, kind: 'request', ok: false, hard: true });
       else if (kind === 'unreachable')
         this.subject.next({ nodeId: id, kind: 'probe', ok: false, hard: false });
     } else if (event.reason === 'lost' || event.reason === 'corrupt') {

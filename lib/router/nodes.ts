@@ -1,13 +1,13 @@
 import { merge, mergeMap, type Observable, Subject, type Subscription } from 'rxjs';
 import type { ResolvedConfig } from '../config.js';
 import { ErrorCode, RouterError } from '../errors.js';
-import { Connection } from '../transport/connection.js';
-import { openStream } from '../transport/open-stream.js';
+import { connectNode, type NodeSetup } from '../transport/connect-node.js';
 import { Pool } from '../transport/pool.js';
 import type { PoolConnection } from '../transport/pool-connection.js';
 import type { PoolEvent, PoolStats } from '../transport/pool-types.js';
 import type { NodeAddress, NodeId } from '../types.js';
 import type { Message, MessageType } from '../wire/message.js';
+import { nodeSetup } from './node-setup.js';
 
 /** One node of the router: its address and its pool. */
 export interface RouterNode {
@@ -32,6 +32,7 @@ export class Nodes {
   private readonly byId = new Map<NodeId, RouterNode>();
   private readonly config: Readonly<ResolvedConfig>;
   private readonly onPoolEvent: (event: PoolEvent) => void;
+  private readonly setup: NodeSetup;
   /** Pools added after construction (their stats$), for `stats$()`. */
   private readonly addedStats = new Subject<Observable<PoolStats>>();
   private readonly allStats$: Observable<PoolStats>;
@@ -40,9 +41,11 @@ export class Nodes {
     addresses: readonly NodeAddress[],
     config: Readonly<ResolvedConfig>,
     onPoolEvent: (event: PoolEvent) => void,
+    setup: NodeSetup = nodeSetup(config),
   ) {
     this.config = config;
     this.onPoolEvent = onPoolEvent;
+    this.setup = setup;
     this.allStats$ = this.addedStats.pipe(mergeMap((stats$) => stats$));
     for (const address of addresses) this.add(address);
   }
@@ -149,29 +152,13 @@ export class Nodes {
   /** Closes every pool (connections drained, timers stopped). */
   async close(): Promise<void> {
     for (const node of this.byId.values()) node.warmTimer?.unsubscribe();
+    this.setup.credentials?.stop();
     await Promise.all([...this.byId.values()].map((n) => n.pool.close()));
     this.addedStats.complete();
   }
 
-  private async open(address: NodeAddress, signal: AbortSignal): Promise<PoolConnection> {
-    const c = this.config;
-    if (c.connect) return c.connect(address, signal);
-    const stream = await openStream(address, {
-      timeoutMs: c.timeoutMs,
-      tls: c.tls,
-      WebSocket: c.WebSocket,
-      signal,
-      maxMessageBytes: c.maxMessageBytes,
-    });
-    return new Connection(stream, address.id, {
-      scheduler: c.scheduler,
-      maxBufferedBytes: c.pool.maxBufferedBytesPerConnection,
-      requestTimeoutMs: c.timeoutMs,
-      maxInFlight: c.pool.maxInFlightPerConnection,
-      maxMessageBytes: c.maxMessageBytes,
-      compressAboveBytes: c.compressAboveBytes,
-      drainTimeoutMs: c.timeoutMs,
-      wallClock: c.wallClock,
-    });
+  /** A connection joins its pool only when ready: opened, negotiated and through the handshake. */
+  private open(address: NodeAddress, signal: AbortSignal): Promise<PoolConnection> {
+    return connectNode(address, this.setup, signal);
   }
 }

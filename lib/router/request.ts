@@ -1,5 +1,5 @@
 import type { Subscriber, Subscription, Unsubscribable } from 'rxjs';
-import type { RouterError } from '../errors.js';
+import { ErrorCode, RouterError } from '../errors.js';
 import type { Backoff } from '../operators/backoff.js';
 import type { RetryRefusal } from '../operators/retry-decision.js';
 import { withRetryRefused } from '../operators/with-retry-refused.js';
@@ -128,6 +128,7 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
     this.copies = 0;
     const node = this.parts.picker.pick(this.tried, none);
     if (node !== undefined) this.send(node);
+    else if (this.parts.cluster.allRejected()) this.fail(this.authError());
     else this.waitForNode();
   }
 
@@ -293,6 +294,7 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
       scheduler,
       this.deadline,
       noNode,
+      () => (parts.cluster.allRejected() ? this.authError() : undefined),
     ).subscribe({
       next: (node) => {
         this.stopWaiting();
@@ -300,9 +302,21 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
       },
       error: (err: RouterError) => {
         this.stopWaiting();
-        this.failed(err);
+        if (err.code === ErrorCode.AuthFailed) this.fail(err);
+        else this.failed(err);
       },
     });
+  }
+
+  /** Every node rejected the credentials: the last rejection this request saw, else one naming the nodes. */
+  private authError(): RouterError {
+    for (const err of this.lastErrors?.values() ?? [])
+      if ((err as RouterError).code === ErrorCode.AuthFailed) return err as RouterError;
+    const ids = [...(this.parts.cluster.latest?.nodes.keys() ?? [])].join(', ');
+    return new RouterError(
+      ErrorCode.AuthFailed,
+      `every node rejected the router's credentials (nodes ${ids})`,
+    );
   }
 
   /** close() ends a request waiting for a node or a backoff — unless nodes still await their first contact. */

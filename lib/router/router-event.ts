@@ -5,7 +5,7 @@ import type { HealthReason, HealthStatus, NodeId } from '../types.js';
 /**
  * Everything a router reports on `events$`, modelled on MongoDB's CMAP/SDAM events. `at` is scheduler time.
  * Every request event carries `requestId` (unique per router). Per-request events are built only while someone
- * subscribes to `events$`.
+ * subscribes to `events$` or to a `qdb-router:*` diagnostics channel (see `TraceSubject`).
  *
  * A request's events, in order: `requestStarted`, then per attempt `attemptStarted` (attempt 1 = first) and,
  * when it failed and will be retried, `retryScheduled` (the node whose attempt failed, the wait, the code) — or,
@@ -165,6 +165,23 @@ export type RouterEvent =
       readonly at: number;
       readonly source: MembershipSource;
       readonly message: string;
+    }
+  | {
+      /** `nodeId` rejected the router's credentials during connection setup (once per node and credentials). */
+      readonly type: 'authFailed';
+      readonly at: number;
+      readonly nodeId: NodeId;
+      readonly code: string;
+    }
+  | {
+      /**
+       * The credentials provider yielded credentials. `generation` grows when they differ from the previous ones;
+       * `expiresAt`: theirs (ms since the epoch), or null. The secrets themselves are never in an event.
+       */
+      readonly type: 'credentialsRefreshed';
+      readonly at: number;
+      readonly generation: number;
+      readonly expiresAt: number | null;
     };
 
 /** Where a membership change came from: the `hosts` Observable or `discovery` (`ListNodes`). */

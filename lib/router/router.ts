@@ -19,6 +19,7 @@ import { Lifecycle } from './lifecycle.js';
 import { Membership } from './membership.js';
 import { NoEligibleNodeError } from './no-eligible-node-error.js';
 import { NodeErrors } from './node-errors.js';
+import { nodeSetup } from './node-setup.js';
 import { Nodes } from './nodes.js';
 import { Picker } from './picker.js';
 import { probe } from './probe.js';
@@ -27,6 +28,7 @@ import { requestPromise } from './request-promise.js';
 import { routeRequest } from './route-request.js';
 import type { RouterEvent } from './router-event.js';
 import type { Router } from './router-types.js';
+import { setupHooks } from './setup-hooks.js';
 import { statusChanges } from './status-changes.js';
 import { validateConfig } from './validate-config.js';
 import { waitForNode } from './wait-for-node.js';
@@ -60,7 +62,7 @@ export function createRouter(input: RouterConfig): Router {
       emit(() => ({ type: 'connectFailed', at: scheduler.now(), nodeId: e.nodeId, code: e.error.code }));
     } else emit(() => ({ ...e, at: scheduler.now() }));
   };
-  const nodes = new Nodes(addresses, config, onPoolEvent);
+  const nodes = new Nodes(addresses, config, onPoolEvent, nodeSetup(config, setupHooks(scheduler, emit)));
   const cluster = new ClusterView(nodes);
   // each node's last error, for ERR_NO_ELIGIBLE_NODE's per-node detail
   const nodeErrors = new NodeErrors(nodes, () => cluster.latest);
@@ -165,8 +167,14 @@ export function createRouter(input: RouterConfig): Router {
       if (!node) throw new ConfigError('connection', connection, 'a connection from getConnection()');
       node.pool.release(connection);
     },
-    markNodeUnhealthy: (id) => (checkNode(id), feedback.manual(id, false)),
-    markNodeHealthy: (id) => (checkNode(id), feedback.manual(id, true)),
+    markNodeUnhealthy(id) {
+      checkNode(id);
+      feedback.manual(id, false);
+    },
+    markNodeHealthy(id) {
+      checkNode(id);
+      feedback.manual(id, true);
+    },
     executeWithRetry: <T>(operation: () => ObservableInput<T>) =>
       executeWithRetry(operation, { ...config.retry, budget, scheduler, random: config.random }),
     poolStats: () => nodes.stats(),

@@ -3,7 +3,8 @@ import type { NodeId } from '../types.js';
 
 /**
  * The first node `select()` returns, now or after a later `changes$` emission; errors with `timeoutError()` at
- * `deadline` (scheduler time) when none came. One value, then complete.
+ * `deadline` (scheduler time) when none came, or at once with what `giveUp()` returns once it returns an error
+ * (no node will come: every node rejected the credentials). One value, then complete.
  * ```
  * changes$:  a----b-------c          select(): undefined at a and b, node 2 at c
  * output:    -------------(2|)       (or, with a deadline before c: ----------#)
@@ -15,6 +16,7 @@ export function waitForNode(
   scheduler: SchedulerLike,
   deadline: number,
   timeoutError: () => unknown,
+  giveUp: () => unknown = () => undefined,
 ): Observable<NodeId> {
   return new Observable<NodeId>((subscriber) => {
     let done = false;
@@ -30,7 +32,15 @@ export function waitForNode(
     const check = () => {
       if (done) return;
       const id = select();
-      if (id === undefined) return;
+      if (id === undefined) {
+        const err = giveUp();
+        if (err === undefined) return;
+        done = true;
+        timer.unsubscribe();
+        wait?.unsubscribe();
+        subscriber.error(err);
+        return;
+      }
       done = true;
       timer.unsubscribe();
       wait?.unsubscribe();

@@ -26,6 +26,8 @@ const rttAlpha = 0.2;
  *   When `fall` probes in a row fail (or a connection is refused) the node is plainly down, not gray: the
  *   ejection is lifted and, like any down node, it returns after `rise` good probes.
  * - `canEject` (the cluster's cap) false: the node stays `suspect`, its failures counted, instead of ejected.
+ * - Credentials rejected (`auth`) make any status `unusable` (reason `auth`): probe and request outcomes change
+ *   nothing then; the next connection set up (`connected`) makes it `up`.
  * - A hard failure (connection refused) takes any status `down` at once. `markNodeUnhealthy` (manual) holds a
  *   node `down` whatever its probes say, until `markNodeHealthy`, which makes it `up`.
  * Eligible for requests: `up` and `suspect` (one lost ping must not flap a node out).
@@ -92,13 +94,21 @@ export const nodeHealth = {
         at,
       );
     }
+    if (signal.kind === 'auth') {
+      if (state.status === HealthStatus.Unusable) return state;
+      return move(state, { consecutiveSuccesses: 0, lastCheckAt: at }, HealthStatus.Unusable, 'auth', at);
+    }
     // A node added by membership (reason `membership`) gets no request before its first pong — an open
     // connection is not enough (it may accept TCP and not answer the protocol): MongoDB's paused pool, Envoy's
-    // ignore_new_hosts_until_first_hc. A node of the initial set is trusted on its first connection too.
+    // ignore_new_hosts_until_first_hc. A node of the initial set is trusted on its first connection too, and an
+    // unusable node on a connection that got through its handshake (its credentials were accepted).
     if (signal.kind === 'connected') {
-      if (state.status !== HealthStatus.Joining || state.reason !== 'initial') return state;
+      const initial = state.status === HealthStatus.Joining && state.reason === 'initial';
+      if (!initial && state.status !== HealthStatus.Unusable) return state;
       return move(state, { lastCheckAt: at }, HealthStatus.Up, 'connect', at);
     }
+    // Rejected credentials are no health signal: probes and requests cannot connect, and say nothing of the node.
+    if (state.status === HealthStatus.Unusable) return state;
     const reason: HealthReason = signal.kind === 'probe' ? 'probe' : 'passive';
     const ejected = nodeHealth.isEjected(state, at);
     if (signal.ok) {

@@ -6,6 +6,7 @@ import type { NodeAddress, NodeId } from '../types.js';
 import { encodeFrame } from '../wire/encode.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import { type Message, MessageType } from '../wire/message.js';
+import { AuthGate, type AuthOptions, type AuthStats } from './auth-gate.js';
 import { MemoryStream } from './memory-stream.js';
 
 /** A responder's answer to one request: a reply, or `undefined` for none (a node that swallows it). */
@@ -32,6 +33,8 @@ export interface MemoryConnectorOptions {
   readonly highWaterMark?: number;
   /** Record every chunk written on both ends (`client.written`, `server.written`). @defaultValue false */
   readonly record?: boolean;
+  /** Nodes that require a handshake first (the TestServer's `auth`); the session clock is the scheduler's. */
+  readonly auth?: AuthOptions;
   /** Further options of each Connection (maxBufferedBytes, maxMessageBytes …). @defaultValue {} */
   readonly connection?: Omit<ConnectionOptions, 'scheduler' | 'maxInFlight'>;
 }
@@ -51,6 +54,7 @@ const echo = (request: Message): MemoryReply => ({
  */
 export function memoryConnector(options: MemoryConnectorOptions) {
   const opened: MemoryConnection[] = [];
+  const authStats: AuthStats = { accepted: 0, rejected: 0, unauthenticated: 0, expired: 0 };
   const connect = (node: NodeId | NodeAddress, signal?: AbortSignal): Promise<MemoryConnection> => {
     const nodeId = typeof node === 'number' ? node : node.id;
     const make = (): MemoryConnection => {
@@ -59,7 +63,7 @@ export function memoryConnector(options: MemoryConnectorOptions) {
           retryable: true,
         });
       }
-      const conn = new MemoryConnection(nodeId, options);
+      const conn = new MemoryConnection(nodeId, options, authStats);
       opened.push(conn);
       return conn;
     };
@@ -90,7 +94,7 @@ export function memoryConnector(options: MemoryConnectorOptions) {
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   };
-  return { connect, opened };
+  return { connect, opened, authStats };
 }
 
 /**
@@ -109,7 +113,7 @@ export class MemoryConnection extends Connection {
   /** Why it closed, once it has. */
   closeReason: CloseReason | undefined;
 
-  constructor(nodeId: NodeId, options: MemoryConnectorOptions) {
+  constructor(nodeId: NodeId, options: MemoryConnectorOptions, authStats?: AuthStats) {
     const [client, server] = MemoryStream.pair({
       scheduler: options.scheduler,
       highWaterMark: options.highWaterMark,
@@ -125,6 +129,13 @@ export class MemoryConnection extends Connection {
     void this.closed.then((reason) => (this.closeReason = reason));
     const decoder = new FrameDecoder({ maxMessageBytes: options.connection?.maxMessageBytes });
     const respond = options.respond ?? echo;
+    const gate = options.auth
+      ? new AuthGate(
+          options.auth,
+          authStats ?? { accepted: 0, rejected: 0, unauthenticated: 0, expired: 0 },
+          () => options.scheduler.now(),
+        )
+      : undefined;
     server.on('data', (chunk: Uint8Array) => {
       let messages: Message[];
       try {
@@ -136,7 +147,8 @@ export class MemoryConnection extends Connection {
       for (const request of messages) {
         this.requests++;
         if (options.record) this.received.push(request);
-        const reply = respond(request, nodeId);
+        const verdict = gate?.check(request);
+        const reply = verdict && !verdict.pass ? verdict : respond(request, nodeId);
         if (!reply) continue;
         const frame = encodeFrame({
           sender: nodeId,
@@ -147,8 +159,14 @@ export class MemoryConnection extends Connection {
           payload: reply.payload,
         });
         const delay = options.latencyMs?.(nodeId) ?? 0;
-        if (delay <= 0) server.write(frame);
-        else options.scheduler.schedule(() => server.write(frame), delay);
+        const close = verdict?.pass === false && verdict.close;
+        const write = () => {
+          server.write(frame);
+          if (close) server.end();
+        };
+        if (delay <= 0) write();
+        else options.scheduler.schedule(write, delay);
+        if (close) return; // the node reads nothing more on this connection
       }
     });
   }

@@ -18,6 +18,12 @@ export interface ProcessNode {
   readonly running: boolean;
 }
 
+/** Options of {@link ProcessCluster.start}. */
+export interface ProcessClusterOptions {
+  /** Every node requires this token (TestServer `auth`; passed in the environment, never on the command line). */
+  readonly auth?: { readonly token: string; readonly ttlMs?: number };
+}
+
 interface NodeState {
   nodeId: number;
   port: number;
@@ -51,11 +57,14 @@ export class ProcessCluster {
   private readonly restarts = new Map<number, Promise<void>>();
   private stopped = false;
 
-  private constructor(states: NodeState[]) {
+  private constructor(
+    states: NodeState[],
+    private readonly options: ProcessClusterOptions,
+  ) {
     this.states = states;
   }
 
-  static async start(ports: readonly number[]): Promise<ProcessCluster> {
+  static async start(ports: readonly number[], options: ProcessClusterOptions = {}): Promise<ProcessCluster> {
     for (const port of ports) {
       try {
         await checkPortFree(port);
@@ -70,12 +79,12 @@ export class ProcessCluster {
     }
     const started: NodeState[] = [];
     try {
-      for (const [i, port] of ports.entries()) started.push(await spawnNode(i + 1, port));
+      for (const [i, port] of ports.entries()) started.push(await spawnNode(i + 1, port, options));
     } catch (err) {
       await Promise.all(started.map((s) => stopState(s)));
       throw err;
     }
-    return new ProcessCluster(started);
+    return new ProcessCluster(started, options);
   }
 
   get nodes(): ProcessNode[] {
@@ -100,7 +109,8 @@ export class ProcessCluster {
 
   /** Sends an Admin command (docs/testing.md) to a node over a connection of its own; resolves with the reply. */
   admin(nodeId: number, command: object, timeoutMs = 2000): Promise<unknown> {
-    return sendAdminCommand(`127.0.0.1:${this.state(nodeId).port}`, command, timeoutMs);
+    const address = `127.0.0.1:${this.state(nodeId).port}`;
+    return sendAdminCommand(address, command, timeoutMs, this.options.auth?.token);
   }
 
   /** `server.setFault(fault)` in the node's process, through an Admin message; rejects for an invalid fault. */
@@ -173,7 +183,7 @@ export class ProcessCluster {
         s.child.kill('SIGKILL');
         await s.exited;
       }
-      const next = await spawnNode(nodeId, s.port);
+      const next = await spawnNode(nodeId, s.port, this.options);
       if (this.stopped) await stopState(next);
       else this.states[nodeId - 1] = next;
     })().finally(() => this.restarts.delete(nodeId));
@@ -195,16 +205,20 @@ export class ProcessCluster {
   }
 }
 
-function spawnNode(nodeId: number, port: number): Promise<NodeState> {
-  const child = spawn(
-    process.execPath,
-    [cliEntry(), 'node', '--port', String(port), '--node-id', String(nodeId)],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // the node stops by itself once this process is gone, however it ended (see exitWithParent)
-      env: { ...process.env, [parentPidVariable]: String(process.pid) },
+function spawnNode(nodeId: number, port: number, options: ProcessClusterOptions): Promise<NodeState> {
+  const args = [cliEntry(), 'node', '--port', String(port), '--node-id', String(nodeId)];
+  const { auth } = options;
+  if (auth?.ttlMs !== undefined) args.push('--auth-ttl-ms', String(auth.ttlMs));
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // the node stops by itself once this process is gone, however it ended (see exitWithParent);
+    // a token travels in the environment, never on the command line
+    env: {
+      ...process.env,
+      [parentPidVariable]: String(process.pid),
+      ...(auth ? { QDB_ROUTER_AUTH_TOKEN: auth.token } : {}),
     },
-  );
+  });
   live.add(child);
   if (!exitHook) {
     exitHook = true;

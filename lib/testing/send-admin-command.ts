@@ -5,9 +5,16 @@ import { MessageType } from '../wire/message.js';
 
 /**
  * Sends one Admin command (`admin-command.ts`) to a test node at `host:port` over a connection of its own and
- * resolves with the parsed JSON reply; rejects after `timeoutMs` (the socket is always destroyed).
+ * resolves with the parsed JSON reply; rejects after `timeoutMs` (the socket is always destroyed). To a node
+ * started with `auth`, pass its `token`: the handshake goes first on the same connection.
  */
-export function sendAdminCommand(address: string, command: object, timeoutMs = 2000): Promise<unknown> {
+export function sendAdminCommand(
+  address: string,
+  command: object,
+  timeoutMs = 2000,
+  token?: string,
+): Promise<unknown> {
+  const sequence = token === undefined ? 1 : 2;
   const colon = address.lastIndexOf(':');
   const host = address.slice(0, colon).replace(/^\[|\]$/g, '');
   const port = Number(address.slice(colon + 1));
@@ -26,22 +33,28 @@ export function sendAdminCommand(address: string, command: object, timeoutMs = 2
     };
     socket.on('error', (err) => finish(err));
     socket.on('close', () => finish(new Error(`${address} closed the connection before replying`)));
+    const frame = (seq: number, body: object) =>
+      encodeFrame({
+        sender: 0,
+        recipient: 0,
+        sequence: seq,
+        timestamp: Date.now(),
+        type: MessageType.Admin,
+        payload: new TextEncoder().encode(JSON.stringify(body)),
+      });
     socket.on('connect', () => {
-      const payload = new TextEncoder().encode(JSON.stringify(command));
-      socket.write(
-        encodeFrame({
-          sender: 0,
-          recipient: 0,
-          sequence: 1,
-          timestamp: Date.now(),
-          type: MessageType.Admin,
-          payload,
-        }),
-      );
+      if (token !== undefined) socket.write(frame(1, { token }));
+      socket.write(frame(sequence, command));
     });
     socket.on('data', (chunk) => {
       try {
-        const reply = decoder.push(chunk).find((m) => m.sequence === 1);
+        const replies = decoder.push(chunk);
+        const refused = replies.find((m) => m.type === MessageType.Error);
+        if (refused) {
+          const text = new TextDecoder().decode(refused.payload);
+          return finish(new Error(`${address} refused the Admin command: ${text}`));
+        }
+        const reply = replies.find((m) => m.sequence === sequence);
         if (reply) finish(undefined, JSON.parse(new TextDecoder().decode(reply.payload)));
       } catch (err) {
         finish(err as Error);

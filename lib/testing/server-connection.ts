@@ -1,5 +1,6 @@
 import type net from 'node:net';
 import type { FrameDecoder } from '../wire/frame-decoder.js';
+import type { AuthGate } from './auth-gate.js';
 import type { FrameFlags } from './frame-flags.js';
 import type { ReplyWriter } from './reply-writer.js';
 
@@ -23,4 +24,6 @@ export interface ConnectionState {
   flags: FrameFlags;
   /** Stopped reading by a `never-read` fault. */
   neverRead: boolean;
+  /** With the server's `auth`: this connection's authentication. */
+  auth: AuthGate | undefined;
 }

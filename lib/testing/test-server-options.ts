@@ -1,6 +1,7 @@
 import type tls from 'node:tls';
 import type { ClusterNodeInfo } from '../wire/admin-types.js';
 import type { Message } from '../wire/message.js';
+import type { AuthOptions } from './auth-gate.js';
 import type { ExecutionCounterOptions } from './execution-counter.js';
 import type { Fault } from './fault.js';
 import type { Feature } from './feature-negotiation.js';
@@ -41,4 +42,11 @@ export interface TestServerOptions extends ServerFrameLimitOptions {
    * only to Admin messages
    */
   readonly listNodes?: () => readonly ClusterNodeInfo[];
+  /**
+   * Require a handshake on every connection before anything but FeatureNegotiation: an Admin message with UTF-8
+   * JSON `{"token": "…"}` (or `{"username", "password"}` for `verify`), answered by Ack (`{"expiresAt": …}` with
+   * `ttlMs`) or by Error `ERR_AUTH_FAILED` and a close; any other message first: Error `ERR_AUTH_REQUIRED`, close;
+   * after `ttlMs`, requests get a retryable Error `ERR_AUTH_EXPIRED`. Counts in `authStats`.
+   */
+  readonly auth?: AuthOptions;
 }

@@ -5,6 +5,8 @@ import { type Message, MessageType } from '../wire/message.js';
 import { AdminResponder } from './admin-responder.js';
 import { type AnswerContext, answerRequest } from './answer-request.js';
 import { applyFault } from './apply-fault.js';
+import { AuthGate, type AuthStats } from './auth-gate.js';
+import { authReply } from './auth-reply.js';
 import { encodeReply } from './encode-reply.js';
 import { ExecutionCounter } from './execution-counter.js';
 import type { Fault } from './fault.js';
@@ -60,6 +62,8 @@ export class TestServer {
   private readonly context: AnswerContext;
   /** Answers `ListNodes` (bincode admin requests); `bincodeAdmin.listNodesCount` counts them. */
   readonly bincodeAdmin: AdminResponder;
+  /** With `auth`: handshakes accepted and rejected, requests refused before one, requests on expired sessions. */
+  readonly authStats: AuthStats = { accepted: 0, rejected: 0, unauthenticated: 0, expired: 0 };
 
   private constructor(private readonly options: TestServerOptions) {
     this.host = options.host ?? '127.0.0.1';
@@ -272,6 +276,7 @@ export class TestServer {
       writer: new ReplyWriter(socket),
       flags: new FrameFlags(),
       neverRead: false,
+      auth: this.options.auth && new AuthGate(this.options.auth, this.authStats),
     };
     this.connections.set(state.id, state);
     this.history.push(state);
@@ -296,6 +301,12 @@ export class TestServer {
       return;
     }
     for (const message of messages) {
+      const verdict = state.auth?.check(message);
+      if (verdict?.pass === false) {
+        authReply(state, message, verdict, this.nodeId);
+        if (verdict.close) return;
+        continue;
+      }
       if (message.type === MessageType.Data) {
         this.requests++;
         state.requests++;

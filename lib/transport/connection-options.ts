@@ -8,13 +8,6 @@ export interface ConnectionOptions {
   readonly maxInFlight?: number;
   /** @defaultValue 1048575 */
   readonly maxMessageBytes?: number;
-  /**
-   * LZ4-compress messages above this size — once the node has said it supports compression: with a finite value
-   * the connection first sends a FeatureNegotiation (Compression, Heartbeat) and compresses only if the node's
-   * answer lists Compression (frames sent before the answer, and all frames to a node that does not list it, are
-   * plain). @defaultValue Infinity (off)
-   */
-  readonly compressAboveBytes?: number;
   /** How long `close()` waits for in-flight requests before destroying the socket. @defaultValue 5000 */
   readonly drainTimeoutMs?: number;
   /** Every timer and duration of the connection (deadlines, drain bound). Its `now()` may be fractional. @defaultValue asyncScheduler */

@@ -2,7 +2,6 @@ import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
 import { ErrorCode, RequestTimeoutError, RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
 import { encodeFrame } from '../wire/encode.js';
-import { featureList } from '../wire/feature-list.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import { type Message, MessageType } from '../wire/message.js';
 import { payloadBytes } from '../wire/payload-bytes.js';
@@ -111,6 +110,7 @@ export class Connection {
   /** What `encodeFrame` gets: compression stays off until the node has advertised it. */
   private encodeOptions: { maxMessageBytes?: number; compressAboveBytes?: number };
   private nextSequence = 1;
+  private recipient: number | bigint;
   private state: 'open' | 'closing' | 'closed' = 'open';
   private reason: CloseReason = 'lost';
   private resolveClosed!: (reason: CloseReason) => void;
@@ -121,6 +121,7 @@ export class Connection {
   constructor(socket: ByteStream, nodeId: NodeId, options: ConnectionOptions = {}) {
     this.socket = socket;
     this.nodeId = nodeId;
+    this.recipient = nodeId;
     this.options = options;
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.createdAt = this.lastUsedAt = this.scheduler.now();
@@ -140,20 +141,19 @@ export class Connection {
       if (error instanceof RouterError) this.socketError = error;
     });
     socket.on('close', () => this.onSocketClose());
-    const compressAbove = options.compressAboveBytes ?? Number.POSITIVE_INFINITY;
-    if (compressAbove < Number.POSITIVE_INFINITY) this.negotiate(compressAbove);
   }
 
-  /** Asks the node for its features; compression is turned on only if it lists Compression. */
-  private negotiate(compressAboveBytes: number): void {
-    const ours = featureList.encode([featureList.compression, featureList.heartbeat]);
-    const deadline = this.scheduler.now() + (this.options.requestTimeoutMs ?? 5000);
-    this.send(MessageType.FeatureNegotiation, ours, deadline, (err, reply) => {
-      if (err || reply?.type !== MessageType.FeatureNegotiation) return;
-      if (featureList.decode(reply.payload)?.includes(featureList.compression)) {
-        this.encodeOptions = { maxMessageBytes: this.options.maxMessageBytes, compressAboveBytes };
-      }
-    });
+  /**
+   * LZ4-compresses messages above `aboveBytes` from now on. Setup (`connectNode`) calls it once the node's
+   * FeatureNegotiation answer listed Compression; nothing is compressed before.
+   */
+  useCompression(aboveBytes: number): void {
+    this.encodeOptions = { maxMessageBytes: this.options.maxMessageBytes, compressAboveBytes: aboveBytes };
+  }
+
+  /** The frame `recipient` from now on: the server's own node id once setup learned it (else the NodeId). */
+  useRecipient(recipient: number | bigint): void {
+    this.recipient = recipient;
   }
 
   /** Requests awaiting a reply. */
@@ -214,7 +214,7 @@ export class Connection {
     try {
       const bytes = payload instanceof Uint8Array ? payload : payloadBytes(payload);
       frame = encodeFrame(
-        { sender: 0, recipient: this.nodeId, sequence, timestamp: this.wallMs(), type, payload: bytes },
+        { sender: 0, recipient: this.recipient, sequence, timestamp: this.wallMs(), type, payload: bytes },
         this.encodeOptions,
       );
     } catch (err) {

@@ -6,6 +6,8 @@ export interface ConnectionMeta {
   lastUsedAt: number;
   /** Closing for idleness or age (or the node went down): takes no new request. */
   retiring: boolean;
+  /** Its credentials are due for refresh: still serving, replaced as soon as a new connection is ready. */
+  rotating?: boolean;
   /** Set while leased: the pool wants it gone, and closes it with this reason when the last lease is back. */
   doomed?: 'idle' | 'lifetime' | 'destroyed';
 }
@@ -22,8 +24,8 @@ export interface PickLimits {
 /**
  * The connection a pool hands its next request to: the least-loaded open one that is under `maxInFlight` and can
  * take `weight` more bytes (a connection with nothing buffered always can); ties go to the most recently used,
- * so the others go idle and can be closed. A connection past `maxLifetimeMs` is passed to `expired` (the pool
- * retires it) and skipped. Undefined when none can take the request.
+ * so the others go idle and can be closed. A connection past `maxLifetimeMs` or its `expiresAt` (credentials) is
+ * passed to `expired` (the pool retires it) and skipped. Undefined when none can take the request.
  */
 export function pickConnection(
   connections: ReadonlyMap<PoolConnection, ConnectionMeta>,
@@ -37,7 +39,7 @@ export function pickConnection(
   let bestUsedAt = 0;
   for (const [conn, meta] of connections) {
     if (!conn.isOpen || meta.retiring) continue;
-    if (now - meta.createdAt >= limits.maxLifetimeMs) {
+    if (now - meta.createdAt >= limits.maxLifetimeMs || now >= (conn.expiresAt ?? Number.POSITIVE_INFINITY)) {
       expired(conn, meta);
       continue;
     }

@@ -21,6 +21,10 @@ export interface PoolConnection {
   leases: number;
   readonly isOpen: boolean;
   readonly closed: Promise<CloseReason>;
+  /** Set by setup (`connectNode`): scheduler time when its credentials or session end; it serves no request after. */
+  expiresAt?: number;
+  /** Set by setup: scheduler time from which the pool replaces it (the new connection opens first). */
+  refreshAt?: number;
   /** Sends one message; `done` is called once, by `deadline` (scheduler ms). Returns a cancel function. */
   send(
     type: MessageType,

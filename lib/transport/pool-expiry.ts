@@ -6,6 +6,12 @@ export interface ExpiryInput<C> {
   readonly retiring: boolean;
   /** Requests in flight plus leases. */
   readonly load: number;
+  /** Scheduler time from which it is replaced (`rotate`: a new connection opens first), if its credentials expire. */
+  readonly refreshAt?: number;
+  /** Scheduler time when its credentials end: retired then (`lifetime`) whatever else. */
+  readonly expiresAt?: number;
+  /** Already being replaced. */
+  readonly rotating?: boolean;
 }
 
 /** The pool's limits, as in `PoolOptions`. */
@@ -16,8 +22,8 @@ export interface ExpiryLimits {
 }
 
 /**
- * The pool's expiry rules as pure functions. A connection past `maxLifetimeMs` is retired (drained, not
- * failed); an idle one (no load) past `idleTimeoutMs` is closed while more than `minConnections` are open,
+ * The pool's expiry rules as pure functions. A connection past `maxLifetimeMs` or its credentials' `expiresAt` is
+ * retired (drained, not failed); one past its `refreshAt` is rotated (replaced by a new one, opened first); an idle one (no load) past `idleTimeoutMs` is closed while more than `minConnections` are open,
  * the longest idle first.
  */
 export const poolExpiry = {
@@ -26,13 +32,15 @@ export const poolExpiry = {
     items: readonly ExpiryInput<C>[],
     now: number,
     limits: ExpiryLimits,
-  ): Array<[C, 'idle' | 'lifetime']> {
-    const out: Array<[C, 'idle' | 'lifetime']> = [];
+  ): Array<[C, 'idle' | 'lifetime' | 'rotate']> {
+    const out: Array<[C, 'idle' | 'lifetime' | 'rotate']> = [];
     let surplus = items.length - limits.minConnections;
     const byIdle = [...items].sort((a, b) => a.lastUsedAt - b.lastUsedAt);
     for (const item of byIdle) {
       if (item.retiring) continue;
-      if (now - item.createdAt >= limits.maxLifetimeMs) out.push([item.conn, 'lifetime']);
+      if (now - item.createdAt >= limits.maxLifetimeMs || now >= (item.expiresAt ?? Infinity))
+        out.push([item.conn, 'lifetime']);
+      else if (!item.rotating && now >= (item.refreshAt ?? Infinity)) out.push([item.conn, 'rotate']);
       else if (surplus > 0 && item.load === 0 && now - item.lastUsedAt >= limits.idleTimeoutMs) {
         surplus--;
         out.push([item.conn, 'idle']);
@@ -47,7 +55,8 @@ export const poolExpiry = {
     const closable = items.length > limits.minConnections;
     for (const item of items) {
       if (item.retiring) continue;
-      next = Math.min(next, item.createdAt + limits.maxLifetimeMs);
+      next = Math.min(next, item.createdAt + limits.maxLifetimeMs, item.expiresAt ?? Infinity);
+      if (!item.rotating) next = Math.min(next, item.refreshAt ?? Infinity);
       if (closable && item.load === 0) next = Math.min(next, item.lastUsedAt + limits.idleTimeoutMs);
     }
     return next;

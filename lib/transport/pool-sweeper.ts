@@ -16,7 +16,7 @@ export class PoolSweeper {
     private readonly scheduler: SchedulerLike,
     private readonly limits: ExpiryLimits,
     private readonly inputs: () => ExpiryInput<PoolConnection>[],
-    private readonly retire: (conn: PoolConnection, reason: 'idle' | 'lifetime') => void,
+    private readonly retire: (conn: PoolConnection, reason: 'idle' | 'lifetime' | 'rotate') => void,
     private readonly afterSweep: () => void,
   ) {}
 

@@ -89,7 +89,10 @@ export class Pool {
       scheduler,
       { minConnections: this.min, idleTimeoutMs: this.idleTimeoutMs, maxLifetimeMs: this.maxLifetimeMs },
       () => this.expiryInputs(),
-      (conn, reason) => this.retire(conn, this.connections.get(conn)!, reason),
+      (conn, reason) =>
+        reason === 'rotate'
+          ? this.rotate(this.connections.get(conn)!)
+          : this.retire(conn, this.connections.get(conn)!, reason),
       () => this.warm(),
     );
     this.waiters = new WaitQueue(
@@ -351,6 +354,7 @@ export class Pool {
         const now = this.scheduler.now();
         this.connections.set(conn, { createdAt: now, lastUsedAt: now, retiring: false });
         this.onEvent({ type: 'connectionCreated', nodeId: this.nodeId, connectionId: conn.id });
+        this.replaced();
         void conn.closed.then((reason) => {
           this.connections.delete(conn);
           const leased = conn.leases > 0 ? { leased: true as const } : {};
@@ -384,7 +388,7 @@ export class Pool {
 
   private usable(): number {
     let n = 0;
-    for (const [conn, meta] of this.connections) if (conn.isOpen && !meta.retiring) n++;
+    for (const [conn, meta] of this.connections) if (conn.isOpen && !meta.retiring && !meta.rotating) n++;
     return n;
   }
 
@@ -404,7 +408,44 @@ export class Pool {
   }
 
   private expiryInputs() {
-    return [...this.connections].map(([conn, meta]) => ({ conn, ...meta, load: load(conn) }));
+    return [...this.connections].map(([conn, meta]) => ({
+      conn,
+      ...meta,
+      load: load(conn),
+      refreshAt: conn.refreshAt,
+      expiresAt: conn.expiresAt,
+    }));
+  }
+
+  /**
+   * Credentials due for refresh: the connection keeps serving while a replacement opens (with the latest
+   * credentials); it is retired — drained, never failed — once the replacement is ready (`replaced`), or at its
+   * `expiresAt` if none came by then.
+   */
+  private rotate(meta: ConnectionMeta): void {
+    meta.rotating = true;
+    if (!this.closedState && this.usable() + this.connecting < Math.max(this.min, 1)) this.connect();
+  }
+
+  /** A new connection is ready: the oldest connection being rotated is retired, and the next one replaced. */
+  private replaced(): void {
+    let more = false;
+    let done = false;
+    for (const [conn, meta] of this.connections) {
+      if (!meta.rotating || meta.retiring) continue;
+      if (done) more = true;
+      else {
+        this.retire(conn, meta, 'lifetime');
+        done = true;
+      }
+    }
+    if (
+      more &&
+      !this.closedState &&
+      this.connecting < this.maxConnecting &&
+      this.usable() + this.connecting < this.max
+    )
+      this.connect();
   }
 
   private retire(conn: PoolConnection, meta: ConnectionMeta, reason: 'idle' | 'lifetime'): void {

@@ -25,7 +25,7 @@ describe('examples/ run as a user would run them (against the built package)', (
       timeout: 30_000,
     });
     const lines = stdout.trim().split('\n');
-    // nodes start `unknown` (not eligible) until first contact, then all three are eligible
+    // nodes start `joining` (not eligible) until first contact, then all three are eligible
     expect(lines[0]).toContain('eligible []');
     expect(lines.some((l) => l.includes('eligible [1,2,3]'))).toBe(true);
     expect(lines.at(-1)).toContain('eligible [1,3]');

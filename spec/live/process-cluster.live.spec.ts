@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProcessCluster } from '../../lib/testing/process-cluster.js';
-import { freePorts, nodeProcessesOn } from '../support/cli-process.js';
+import { CliProcess, freePorts, nodeProcessesOn } from '../support/cli-process.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const cleanup: Array<() => Promise<unknown>> = [];
@@ -73,5 +73,14 @@ describe('ProcessCluster', () => {
     child.kill('SIGKILL');
     // the nodes watch their parent every 500 ms and stop gracefully: 10 s leaves room for a loaded machine
     await expect.poll(() => nodeProcessesOn(ports), { timeout: 10_000, interval: 200 }).toBe('');
+  });
+
+  it('`qdb-router cluster`: Ctrl-C stops every node and prints a final `stopped`', async () => {
+    const ports = await freePorts(2);
+    const cli = CliProcess.start(['cluster', '--ports', ports.join(',')]);
+    await cli.waitFor(/cluster ready/);
+    expect(await cli.interrupt()).toBe(0);
+    expect(cli.stdout.trim().split('\n').slice(-2)).toEqual(['stopping …', 'stopped']);
+    expect(await nodeProcessesOn(ports)).toBe('');
   });
 });

@@ -137,6 +137,27 @@ describe('the request path end to end (virtual time, real Connection)', () => {
     await t.close();
   });
 
+  it('request(payload, { signal }): an abort mid-flight rejects with ERR_ABORTED and frees the slot at once', async () => {
+    const t = setup([{ latencyMs: 50 }]);
+    await drive(t.scheduler, 60);
+    const controller = new AbortController();
+    const reply = t.router.request('x', { signal: controller.signal });
+    await drive(t.scheduler, 70);
+    expect(t.router.poolStats()[0]!.inFlight).toBe(1);
+    controller.abort();
+    await expect(reply).rejects.toMatchObject({
+      code: ErrorCode.Aborted,
+      name: 'AbortedError',
+      retryable: false,
+    });
+    expect(t.router.poolStats()[0]!.inFlight).toBe(0);
+    await drive(t.scheduler, 200); // the late reply is dropped
+    const aborted = t.router.request('y', { signal: AbortSignal.abort() });
+    await expect(aborted).rejects.toMatchObject({ code: ErrorCode.Aborted });
+    expect(t.cluster.dataCount(1)).toBe(1); // the aborted-before request was never sent
+    await t.close();
+  });
+
   it.each([
     ['null options', null],
     ['an array', []],
@@ -248,6 +269,27 @@ describe('the request path end to end (virtual time, real Connection)', () => {
     expect(outcomes.every((o) => o.value !== undefined)).toBe(true);
     expect(t.cluster.executions(1, 'c')).toBe(0);
     expect(t.cluster.executions(2, 'c')).toBe(1);
+    await t.close();
+  });
+
+  it('a node answering requests behind a full pool stays up: its answers stand in for the pings that would queue', async () => {
+    // one connection, two in flight, 60 ms replies, three requests every 60 ms: the pool is always full and its
+    // queue grows, so a ping would wait behind requests for longer than health.timeoutMs (100 ms)
+    const t = setup([{ latencyMs: 60 }], {
+      pool: { maxConnections: 1, maxInFlightPerConnection: 2 },
+      health: { intervalMs: 100, timeoutMs: 100 },
+      retry: { budget: false },
+    });
+    await drive(t.scheduler, 10);
+    for (let i = 0; i < 30; i++)
+      t.scheduler.schedule(() => {
+        for (const p of ['a', 'b', 'c']) t.send(`${p}${i}`, { timeoutMs: 20_000 });
+      }, i * 60);
+    await drive(t.scheduler, 2000);
+    const left = t.events.filter((e) => e.type === 'nodeStatusChanged' && e.status !== 'up');
+    expect(left).toEqual([]);
+    expect(t.events.filter((e) => e.type === 'heartbeatFailed')).toEqual([]);
+    expect(t.events.filter((e) => e.type === 'heartbeatSucceeded').length).toBeGreaterThan(10);
     await t.close();
   });
 });

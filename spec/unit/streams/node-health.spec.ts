@@ -51,7 +51,7 @@ describe('nodeHealth', () => {
           successes = 0;
           return;
         }
-        if (s.kind === 'connected') return;
+        if (s.kind === 'connected' || s.kind === 'auth') return;
         if (s.ok) {
           failedProbes = 0;
           successes++;
@@ -221,5 +221,26 @@ describe('nodeHealth: ejection and probes', () => {
     s = nodeHealth.reduce(s, ok, 5, policy);
     s = nodeHealth.reduce(s, ok, 6, policy);
     expect(s.status).toBe('up');
+  });
+});
+
+describe('nodeHealth: rejected credentials', () => {
+  const policy = { ...defaultHealthPolicy, fall: 2, passiveFall: 2 };
+  it('auth makes any status unusable (reason auth); no probe or request outcome moves it; a new connection does', () => {
+    const up = nodeHealth.reduce(nodeHealth.initial(1, 'n1', 0), { nodeId: 1, kind: 'connected' }, 0, policy);
+    const unusable = nodeHealth.reduce(up, { nodeId: 1, kind: 'auth' }, 5, policy);
+    expect(unusable).toMatchObject({ status: 'unusable', reason: 'auth', since: 5 });
+    expect(nodeHealth.isEligible(unusable)).toBe(false);
+    expect(nodeHealth.reduce(unusable, { nodeId: 1, kind: 'auth' }, 6, policy)).toBe(unusable);
+    let s = unusable;
+    for (let at = 6; at < 12; at++) {
+      s = nodeHealth.reduce(s, { nodeId: 1, kind: 'probe', ok: false, hard: true }, at, policy);
+      s = nodeHealth.reduce(s, { nodeId: 1, kind: 'request', ok: false, hard: false }, at, policy);
+    }
+    expect(s).toBe(unusable); // not down, not ejected
+    const back = nodeHealth.reduce(s, { nodeId: 1, kind: 'connected' }, 20, policy);
+    expect(back).toMatchObject({ status: 'up', reason: 'connect' });
+    const joining = nodeHealth.reduce(nodeHealth.initial(2, 'n2', 0), { nodeId: 2, kind: 'auth' }, 1, policy);
+    expect(joining.status).toBe('unusable');
   });
 });

@@ -2,7 +2,6 @@ import { lastValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, RemoteError, type RouterError } from '../../../lib/errors.js';
 import { errorPayload } from '../../../lib/wire/error-payload.js';
-import { featureList } from '../../../lib/wire/feature-list.js';
 import { FrameDecoder } from '../../../lib/wire/frame-decoder.js';
 import { type Message, MessageType } from '../../../lib/wire/message.js';
 import { setup } from './connection-harness.js';
@@ -312,44 +311,6 @@ describe('Connection: time comes from the scheduler', () => {
     await step(1);
     expect(received[0]!.timestamp).toBe(0);
     expect(outcomes[0]!.err).toBeUndefined();
-  });
-});
-
-describe('Connection: compression only where the node advertised it (FeatureNegotiation)', () => {
-  const compressible = new TextEncoder().encode('abcdefgh'.repeat(100));
-  it.each([
-    ['lists Compression', [0, 1], true],
-    ['does not list it', [1, 2], false],
-  ])('a node that %s', async (_name, features, compressed) => {
-    const { client, received, reply, step, send, outcomes } = setup({ compressAboveBytes: 64 });
-    send(compressible); // before the answer: plain
-    await step(0);
-    const [negotiation, first] = received;
-    expect(negotiation!.type).toBe(MessageType.FeatureNegotiation);
-    expect(featureList.decode(negotiation!.payload)).toEqual([0, 1]);
-    reply(negotiation!, { payload: featureList.encode(features) });
-    reply(first!);
-    await step(1);
-    send(compressible);
-    await step(2);
-    const flags = client.written.map((frame) => frame[4]);
-    expect(flags).toEqual([0, 0, compressed ? 1 : 0]);
-    expect(received[2]!.payload).toEqual(compressible); // either way the node gets the same bytes
-    expect(outcomes.map((o) => o.err)).toEqual([undefined]);
-  });
-
-  it('an Error answer to the negotiation leaves compression off, the connection open', async () => {
-    const { client, conn, received, reply, step, send } = setup({ compressAboveBytes: 64 });
-    await step(0);
-    reply(received[0]!, {
-      type: MessageType.Error,
-      payload: errorPayload.encode({ code: 'UNSUPPORTED', message: 'no', retryable: false }),
-    });
-    await step(1);
-    send(compressible);
-    await step(2);
-    expect(client.written.map((f) => f[4])).toEqual([0, 0]);
-    expect(conn.isOpen).toBe(true);
   });
 });
 

@@ -73,8 +73,7 @@ export function serverFarm(scheduler: VirtualTimeScheduler) {
   const connect = async (address: NodeAddress, signal: AbortSignal): Promise<PoolConnection> => {
     labelOf.set(address.id, address.label);
     const conn = await memory.connect(address, signal);
-    const send = conn.send.bind(conn);
-    conn.send = (type, payload, deadline, done) => {
+    const record = (type: MessageType, payload: Uint8Array) =>
       sent.push({
         at: scheduler.now(),
         nodeId: address.id,
@@ -82,7 +81,15 @@ export function serverFarm(scheduler: VirtualTimeScheduler) {
         type,
         payload: text.decode(payload),
       });
+    const send = conn.send.bind(conn);
+    conn.send = (type, payload, deadline, done) => {
+      record(type, payload);
       return send(type, payload, deadline, done);
+    };
+    const submit = conn.submit.bind(conn);
+    conn.submit = (type, payload, deadline, sink) => {
+      record(type, payload);
+      return submit(type, payload, deadline, sink);
     };
     return conn;
   };

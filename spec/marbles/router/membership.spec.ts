@@ -142,6 +142,10 @@ describe('membership through the router (hosts a Subject, real Connection and Po
     const pong = t.events.find((e) => e.type === 'nodeStatusChanged' && e.nodeId === 3 && e.status === 'up')!;
     expect(pong.at).toBeGreaterThanOrEqual(addedAt + 300);
     const toC = t.farm.sent.filter((s) => s.nodeId === 3 && s.type === 2);
+    console.log(
+      t.events.filter((e) => 'nodeId' in e && e.nodeId === 3 && e.type !== 'heartbeatSucceeded').slice(0, 12),
+      pong.at,
+    );
     expect(toC.filter((s) => s.at < pong.at)).toEqual([]);
     // during the first 2.7 s after its pong its warmth is at most 0.1 + 0.27: far below a fair third
     const share = toC.length / t.farm.sent.filter((s) => s.type === 2 && s.at >= pong.at).length;

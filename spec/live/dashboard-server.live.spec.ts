@@ -150,11 +150,7 @@ describe('the dashboard server', () => {
     }
     let peak = before;
     const started = Date.now();
-    const dropped = () =>
-      watch.output.match(/disconnected \/events client 127\.0\.0\.1:\d+: it stopped reading/g)?.length ?? 0;
-    // 30 s at least; on a loaded machine the feed produces fewer bytes a second, so the byte bound that drops a
-    // stalled client is reached later: keep watching (and measuring) until all six are dropped, up to 90 s
-    while (Date.now() - started < 30_000 || (dropped() < 6 && Date.now() - started < 90_000)) {
+    while (Date.now() - started < 30_000) {
       await new Promise((r) => setTimeout(r, 1000));
       peak = Math.max(peak, rssBytes(pid));
     }
@@ -170,5 +166,5 @@ describe('the dashboard server', () => {
     // a reading client is still served
     const res = await fetch(`${url}health.json`);
     expect(((await res.json()) as { nodes: unknown[] }).nodes).toHaveLength(30);
-  }, 180_000);
+  }, 120_000);
 });

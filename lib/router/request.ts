@@ -14,6 +14,7 @@ import { type AttemptOwner, RequestAttempt } from './request-attempt.js';
 import type { RequestParts } from './request-parts.js';
 import type { ResolvedRequestOptions } from './resolve-request-options.js';
 import { waitForNode } from './wait-for-node.js';
+import { withNodeDetail } from './with-node-detail.js';
 
 /** Where a request is. */
 export type RequestState = 'new' | 'waiting' | 'sending' | 'backoff' | 'done';
@@ -392,6 +393,14 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
           code: cause.code ?? 'ERR_UNKNOWN',
         });
     }
+    // gave up after retrying: the caller's error (a copy) lists every node tried and its last error there
+    if (
+      (refused === 'count' || refused === 'deadline' || refused === 'budget') &&
+      this.attempts > 1 &&
+      this.lastErrors &&
+      err.nodes === undefined // ERR_NO_ELIGIBLE_NODE has its own list: every node
+    )
+      err = withNodeDetail(err, parts.nodeErrors.reportsOf(this.lastErrors), this.attempts, refused);
     if (parts.events.observed) {
       const at = parts.config.scheduler.now();
       parts.events.next({

@@ -76,6 +76,10 @@ export const configDefaults = {
   tuning: {
     /** The derived hedge delay is recomputed at most this often (router/hedging.ts). */
     hedgeDelayRefreshMs: 100,
+    /** Requests in flight on one `Connection` used on its own (a pool sets its own bound). */
+    connectionMaxInFlight: 1024,
+    /** How long `Connection.close()` waits for requests in flight before destroying the socket. */
+    drainTimeoutMs: 5000,
   },
 } as const;
 

@@ -18,8 +18,12 @@ import type { ReplySink } from './reply-sink.js';
 import { sendAsObservable } from './send-as-observable.js';
 import { SlotTable } from './slot-table.js';
 
-/** Why a connection closed. */
-export type CloseReason = 'closed' | 'idle' | 'lifetime' | 'lost' | 'corrupt' | 'destroyed';
+/**
+ * Why a connection closed. `stale`: it was from before its pool's last `clear()` (MongoDB CMAP's rule: a pool's
+ * generation is bumped on clear; a connection of an older generation is closed when idle, when checked in, or as
+ * soon as its connect completes, and never handed out).
+ */
+export type CloseReason = 'closed' | 'idle' | 'lifetime' | 'lost' | 'corrupt' | 'destroyed' | 'stale';
 
 type Done = (err: RouterError | undefined, reply?: Message) => void;
 

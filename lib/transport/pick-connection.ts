@@ -9,7 +9,9 @@ export interface ConnectionMeta {
   /** Its credentials are due for refresh: still serving, replaced as soon as a new connection is ready. */
   rotating?: boolean;
   /** Set while leased: the pool wants it gone, and closes it with this reason when the last lease is back. */
-  doomed?: 'idle' | 'lifetime' | 'destroyed';
+  doomed?: 'idle' | 'lifetime' | 'destroyed' | 'stale';
+  /** The pool's generation when this connection's connect began (CMAP); older than the pool's: stale. */
+  generation: number;
 }
 
 /** The per-connection bounds a pick respects. */

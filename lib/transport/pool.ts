@@ -48,6 +48,7 @@ export class Pool {
   private readonly connections = new Map<PoolConnection, ConnectionMeta>();
   private readonly waiters: WaitQueue<PoolConnection>;
   private connecting = 0;
+  private generationNumber = 0;
   private readonly sweeper: PoolSweeper;
   private latency = -1;
   private closedState = false;
@@ -222,8 +223,20 @@ export class Pool {
   release(conn: PoolConnection): void {
     if (conn.leases > 0) conn.leases--;
     const meta = this.connections.get(conn);
-    if (meta?.retiring && conn.leases === 0) void conn.close(meta.doomed ?? 'lifetime');
+    // CMAP check-in: a connection from before the last clear() is closed, reason 'stale'
+    const stale = meta !== undefined && meta.generation !== this.generationNumber;
+    if ((stale || meta?.retiring) && conn.leases === 0)
+      void conn.close(stale ? 'stale' : (meta?.doomed ?? 'lifetime'));
     this.touch(conn);
+  }
+
+  /**
+   * MongoDB CMAP's pool generation: 0 at start, bumped by every {@link clear}. A connection remembers the
+   * generation its connect began in; one older than the pool's is stale — never handed out again, closed with
+   * reason `'stale'` when idle, when checked in ({@link release}) or as soon as its connect completes.
+   */
+  get generation(): number {
+    return this.generationNumber;
   }
 
   /**
@@ -238,16 +251,19 @@ export class Pool {
   }
 
   /**
-   * Destroys every connection (the node went down); waiters stay queued for a new one. A leased connection is
-   * never destroyed under its holder: it takes no new request from the pool and is closed when returned
+   * The node went down: bumps the {@link generation}, so every connection open or connecting is stale (CMAP).
+   * An idle one closes now (reason `'stale'`); one with requests in flight is destroyed (they fail at once and
+   * are retried elsewhere); waiters stay queued for a new connection. A leased connection is never destroyed
+   * under its holder: it takes no new request from the pool and is closed (`'stale'`) when returned
    * ({@link release}); until then the holder's requests on it succeed or fail on their own (typed).
    */
   clear(): void {
+    this.generationNumber++;
     for (const [conn, meta] of [...this.connections]) {
-      if (conn.leases > 0) {
-        meta.retiring = true;
-        meta.doomed = 'destroyed';
-      } else conn.destroy();
+      meta.retiring = true;
+      if (conn.leases > 0) meta.doomed = 'stale';
+      else if (conn.inFlight === 0) void conn.close('stale');
+      else conn.destroy();
     }
   }
 
@@ -336,6 +352,7 @@ export class Pool {
   }
 
   private connect(): void {
+    const generation = this.generationNumber;
     this.connecting++;
     const abort = new AbortController();
     this.connects.add(abort);
@@ -352,7 +369,9 @@ export class Pool {
         if (this.closedState) return void conn.close('closed');
         conn.onWritable = this.onWritable;
         const now = this.scheduler.now();
-        this.connections.set(conn, { createdAt: now, lastUsedAt: now, retiring: false });
+        // a connect begun before the last clear() completes stale (CMAP): reported, then closed, never handed out
+        const stale = generation !== this.generationNumber;
+        this.connections.set(conn, { createdAt: now, lastUsedAt: now, retiring: stale, generation });
         this.onEvent({ type: 'connectionCreated', nodeId: this.nodeId, connectionId: conn.id });
         this.replaced();
         void conn.closed.then((reason) => {
@@ -368,6 +387,7 @@ export class Pool {
           this.publish();
           this.pump();
         });
+        if (stale) void conn.close('stale');
         this.publish();
         this.pump();
         this.warm();

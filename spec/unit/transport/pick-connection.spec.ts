@@ -16,6 +16,7 @@ const meta = (createdAt: number, lastUsedAt: number, retiring = false): Connecti
   createdAt,
   lastUsedAt,
   retiring,
+  generation: 0,
 });
 const limits = { maxLifetimeMs: 1000, maxInFlight: 4, maxBufferedBytes: 1000 };
 

@@ -72,10 +72,37 @@ export const configDefaults = {
     rejectedBackoffMs: 1000,
     rejectedMaxBackoffMs: 30_000,
   },
+  /**
+   * Defaults of the parts used on their own (a `Connection`, a `Pool`, a connector, the operators) where the
+   * router's config does not reach: the router passes its resolved config instead.
+   */
+  parts: {
+    /** `Connection`: requests in flight, bytes buffered, request and drain timeouts (transport/connection.ts). */
+    connection: {
+      maxInFlight: 1024,
+      maxBufferedBytes: 4 * 1024 * 1024,
+      requestTimeoutMs: 5000,
+      drainTimeoutMs: 5000,
+      /** Abandoned sequence numbers remembered (late replies dropped and counted, not protocol errors). */
+      maxAbandoned: 65_536,
+    },
+    /** TCP, TLS and WebSocket connect timeout (transport/connector.ts, connect-websocket.ts). */
+    connectTimeoutMs: 5000,
+    /** WebSocket send buffer high-water mark (transport/ws-byte-stream.ts). */
+    wsHighWaterBytes: 1024 * 1024,
+    /** `retryBudget` when used alone (Finagle's RetryBudget defaults). */
+    retryBudget: { percentCanRetry: 0.2, minRetriesPerSecond: 10, ttlMs: 10_000 },
+    /** `LatencyWindow` (the hedge delay's reply times per node). */
+    latencyWindow: { size: 128, minSamples: 16 },
+  },
   /** Internal figures, not options: named here so that no default hides in the code that uses it. */
   tuning: {
     /** The derived hedge delay is recomputed at most this often (router/hedging.ts). */
     hedgeDelayRefreshMs: 100,
+    /** p2c: nodes whose RTT is within this of the fastest count as equally fast (MongoDB's latency window). */
+    balancerLatencyWindowMs: 15,
+    /** Codes remembered by the error table's row cache (router/classify-error.ts). */
+    errorClassCacheSize: 1000,
   },
 } as const;
 

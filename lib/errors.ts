@@ -52,6 +52,26 @@ export interface RouterErrorOptions {
   readonly cause?: unknown;
 }
 
+/**
+ * What the router knew about one node when a request gave up (`NoEligibleNodeError.nodes`, and `nodes` of a
+ * request's last error once its retries ran out): plain data, so `JSON.stringify(err.nodes)` logs it as it reads.
+ */
+export interface NodeReport {
+  readonly nodeId: number;
+  /** The node's address as configured (`127.0.0.1:7000`, `tls://db1:7443` …). */
+  readonly address: string;
+  /** Its health status (`down`, `joining` …), or `null` before the router's first health snapshot. */
+  readonly status: string | null;
+  /** Why it has that status (`connect`, `probe`, `passive`, `manual` …), or `null`. */
+  readonly reason: string | null;
+  /** Held out by `markNodeUnhealthy`. */
+  readonly manual: boolean;
+  /** The code of the node's last error, or `null` if none yet. */
+  readonly code: string | null;
+  /** That error's message, or `null`. */
+  readonly message: string | null;
+}
+
 /** The base of every error qdb-router raises. */
 export class RouterError extends Error {
   override readonly name: string = 'RouterError';
@@ -63,6 +83,12 @@ export class RouterError extends Error {
    * event says the same.)
    */
   declare readonly retryRefused?: 'budget';
+  /**
+   * Set on the error a request fails with when it gave up after retrying (its retries, its deadline or the retry
+   * budget ran out): each node it tried, with that node's status and the request's last error there (the message
+   * lists them too, below its first line). Always set on `NoEligibleNodeError` (every node). Absent otherwise.
+   */
+  declare readonly nodes?: readonly NodeReport[];
 
   constructor(code: string, message: string, options: RouterErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

@@ -12,7 +12,7 @@ export type {
   RouterPoolOptions,
 } from './config.js';
 export { configDefaults, maxTimeoutMs } from './config.js';
-export type { ErrorCode as ErrorCodeValue, RouterErrorOptions } from './errors.js';
+export type { ErrorCode as ErrorCodeValue, NodeReport, RouterErrorOptions } from './errors.js';
 export {
   ConfigError,
   ErrorCode,
@@ -47,7 +47,6 @@ export { RetryBudget } from './operators/retry-budget.js';
 export { AbortedError } from './router/aborted-error.js';
 export type { NoEligibleNodeDetail } from './router/no-eligible-node-error.js';
 export { NoEligibleNodeError } from './router/no-eligible-node-error.js';
-export type { NodeReport } from './router/node-report.js';
 export { createRouter } from './router/router.js';
 export type { RouterEvent } from './router/router-event.js';
 export type { PromiseRequestOptions, RequestOptions, Router } from './router/router-types.js';

@@ -115,13 +115,21 @@ export async function demoCommand(args: string[]): Promise<number> {
       if (e.type === 'nodeStatusChanged') log(`node ${e.nodeId}: ${e.previous} → ${e.status} (${e.reason})`);
     });
     // the one place a dead node process is started again (`kill -KILL <pid>` heals too, and so does a kill fault)
-    const supervisor = startSupervisor(cluster, 3000, log);
+    const board = dashboard;
+    const supervisor = startSupervisor(cluster, 3000, log, (nodeId, pid) =>
+      board.annotate({
+        kind: 'heal',
+        label: `up ${nodeId}`,
+        text: `the demo's supervisor restarted node ${nodeId} (pid ${pid})`,
+        nodeId,
+      }),
+    );
     let step = 0;
     const c = cluster;
     const faults =
       faultEvery > 0
         ? setInterval(() => {
-            injectFault(c, step++, faultEvery / 2, log).catch((err: unknown) =>
+            injectFault(c, step++, faultEvery / 2, log, (m) => board.annotate(m)).catch((err: unknown) =>
               log(`fault failed: ${String(err)}`),
             );
           }, faultEvery)

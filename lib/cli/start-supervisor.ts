@@ -2,13 +2,14 @@ import type { ProcessCluster } from '../testing/process-cluster.js';
 
 /**
  * The demo's supervisor: a node whose process has been dead for `afterMs` (and is not being restarted) is
- * started again, and the new pid is logged. It is the only thing that restarts a dead node, so a fault and the
+ * started again, the new pid is logged and `onRestart` told. It is the only thing that restarts a dead node, so a fault and the
  * supervisor never both restart one (which would be a second outage).
  */
 export function startSupervisor(
   cluster: ProcessCluster,
   afterMs: number,
   log: (line: string) => void,
+  onRestart: (nodeId: number, pid: number) => void = () => {},
 ): { stop(): void } {
   const deadSince = new Map<number, number>();
   const timer = setInterval(() => {
@@ -22,7 +23,11 @@ export function startSupervisor(
       if (Date.now() - since < afterMs) continue;
       deadSince.delete(n.nodeId);
       cluster.restart(n.nodeId).then(
-        () => log(`supervisor: node ${n.nodeId} restarted (pid ${cluster.nodes[n.nodeId - 1]!.pid})`),
+        () => {
+          const pid = cluster.nodes[n.nodeId - 1]!.pid;
+          log(`supervisor: node ${n.nodeId} restarted (pid ${pid})`);
+          onRestart(n.nodeId, pid);
+        },
         () => {},
       );
     }

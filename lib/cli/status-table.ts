@@ -10,10 +10,13 @@ const colours: Record<string, string> = {
   unusable: '35',
 };
 
-/** `— (last seen 12 s ago)` for a down node's stale RTT, the RTT otherwise, with `slow ×N` for a degraded node. */
+/**
+ * `— (seen 12 s ago)` for a down node's stale RTT, the RTT otherwise, with `slow, typ. 1.50` for a degraded node
+ * (its RTT against the other nodes' median).
+ */
 function rttCell(n: FeedNode, now: number): string {
   if (n.rttMs !== null)
-    return `${n.rttMs.toFixed(2)}${n.degraded ? ` slow ×${n.slowFactor!.toFixed(0)}` : ''}`;
+    return `${n.rttMs.toFixed(2)}${n.slow ? ` slow, typ. ${n.slow.typicalMs.toFixed(2)}` : ''}`;
   if (n.lastSeenAt === null) return '—';
   return `— (seen ${Math.round((now - n.lastSeenAt) / 1000)} s ago)`;
 }

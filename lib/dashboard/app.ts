@@ -1,66 +1,63 @@
+import { chartSeries } from './chart-series.js';
 import { drawChart } from './draw-chart.js';
-import { foldEvent, type LogLine, parseFeed } from './feed-events.js';
-import type { FeedEvent, FeedHealth, FeedNode, FeedStats } from './feed-types.js';
+import { parseFeed } from './feed-events.js';
+import type { FeedHealth, FeedInfo, FeedMarker, FeedNodeStats, FeedStats, LogLine } from './feed-types.js';
+import { duration } from './format-duration.js';
+import { nodeCard } from './node-card.js';
 
 /**
  * The dashboard page's script (runs in the browser). It reads the feed with the platform's `EventSource`, which
- * parses Server-Sent Events and reconnects by itself (honouring the server's `retry:`), and renders cards, a
- * chart and a folded event log.
+ * parses Server-Sent Events and reconnects by itself (honouring the server's `retry:`), and renders node cards,
+ * three charts with fault markers, the rules in force and the server-kept event log.
  */
 const $ = (id: string) => document.getElementById(id)!;
 const rttHistory = new Map<number, number[]>();
 let history: FeedStats[] = [];
-let log: LogLine[] = [];
-const nodeStats = new Map<number, { rps: number; open: number; inFlight: number }>();
+let markers: FeedMarker[] = [];
+const log = new Map<number, LogLine>();
 let health: FeedHealth | undefined;
+let info: FeedInfo | undefined;
 
 const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-const ago = (ms: number) => {
-  const s = Math.max(0, Math.round((Date.now() - ms) / 1000));
-  return s < 90 ? `${s} s ago` : `${Math.round(s / 60)} min ago`;
-};
-
-function rttText(node: FeedNode): string {
-  if (node.rttMs !== null) return `${node.rttMs.toFixed(2)} ms`;
-  if (node.lastRttMs === null) return '—';
-  const seen = node.lastSeenAt === null ? '' : `, last seen ${ago(node.lastSeenAt)}`;
-  return `— <span class="stale">(stale: ${node.lastRttMs.toFixed(2)} ms${seen})</span>`;
-}
-
-function card(node: FeedNode): string {
-  const stats = nodeStats.get(node.nodeId);
-  const spark = rttHistory.get(node.nodeId) ?? [];
-  const max = Math.max(1, ...spark);
-  const points = spark.map((v, i) => `${(i / 59) * 200},${30 - (v / max) * 28}`).join(' ');
-  const slow = node.degraded
-    ? `<span class="badge slow" title="RTT ${node.slowFactor?.toFixed(0)}× the other nodes'">slow ×${node.slowFactor?.toFixed(0)}</span>`
-    : '';
-  return `<div class="node ${node.status}${node.degraded ? ' degraded' : ''}" data-node="${node.nodeId}" data-status="${node.status}" data-degraded="${node.degraded}">
-    <h3><span>node ${node.nodeId} ${slow}</span><span class="status">${node.status}${node.manual ? ' (manual)' : ''}</span></h3>
-    <div class="address">${escapeHtml(node.address)}</div>
-    <dl><dt>RTT</dt><dd class="rtt">${rttText(node)}</dd>
-    <dt>requests/s</dt><dd>${stats ? stats.rps.toFixed(0) : '—'}</dd>
-    <dt>connections</dt><dd>${stats ? stats.open : '—'} open, ${stats ? stats.inFlight : '—'} in flight</dd>
-    <dt>why</dt><dd class="why">${escapeHtml(node.why)}</dd></dl>
-    <svg class="spark" viewBox="0 0 200 30" height="30"><polyline points="${points}"/></svg></div>`;
-}
+const num = (v: number) => Math.round(v).toLocaleString('en-US');
+const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour12: false });
 
 function render(): void {
   if (!health) return;
-  $('nodes').innerHTML = health.nodes.map(card).join('');
+  const now = Date.now();
+  const last = history.at(-1);
+  const stats = new Map<number, FeedNodeStats>((last?.nodes ?? []).map((n) => [n.nodeId, n]));
+  $('nodes').innerHTML = health.nodes
+    .map((n) =>
+      nodeCard(n, stats.get(n.nodeId), rttHistory.get(n.nodeId) ?? [], now, info?.allowControl ?? false),
+    )
+    .join('');
   const slow = health.nodes.filter((n) => n.degraded).length;
   $('summary').textContent =
     `${health.eligible.length} of ${health.nodes.length} nodes eligible` +
     (slow ? `, ${slow} slow` : '') +
     (health.panic ? ' — no node eligible: requests wait' : '');
+  const t = last?.totals;
+  $('totals').textContent = t
+    ? `since ${clock(info?.startedAt ?? now)} (${duration(now - (info?.startedAt ?? now))}): ${num(t.requests)} requests answered, ${num(t.failures)} failed, ${num(t.retries)} retries`
+    : '';
 }
 
-function renderChart(): void {
-  // drawn at the chart's own pixel width, so the text keeps its size and the lines span the whole card
-  const svg = $('chart-svg');
-  const width = Math.max(320, Math.round(svg.getBoundingClientRect().width) || 640);
-  svg.setAttribute('viewBox', `0 0 ${width} 170`);
-  svg.innerHTML = drawChart(history, width, 170);
+function renderCharts(): void {
+  const { cluster, perNode, latency, nodeIds } = chartSeries(history);
+  const draw = (id: string, series: typeof cluster, unit: string, logScale = false) => {
+    // drawn at the chart's own pixel width, so the text keeps its size and the lines span the whole card
+    const svg = $(id);
+    const width = Math.max(320, Math.round(svg.getBoundingClientRect().width) || 640);
+    svg.setAttribute('viewBox', `0 0 ${width} 170`);
+    svg.innerHTML = drawChart(series, { width, height: 170, unit, log: logScale, markers });
+  };
+  draw('chart-svg', cluster, '/s');
+  draw('nodes-svg', perNode, '/s');
+  draw('latency-svg', latency, ' ms', true);
+  const legend = nodeIds.map((id) => `<b class="c${(id - 1) % 8}">node ${id}</b>`).join(' ');
+  $('nodes-legend').innerHTML = legend;
+  $('latency-legend').innerHTML = `${legend} &nbsp; solid p50, dashed p99 (requests each node answered)`;
   const last = history.at(-1);
   if (!last) return;
   $('rps').textContent = last.requestsPerSecond.toFixed(0);
@@ -69,26 +66,26 @@ function renderChart(): void {
 }
 
 function renderLog(): void {
-  $('log').innerHTML = log
-    .map((l) => {
-      const time = new Date(l.last).toLocaleTimeString([], { hour12: false });
-      const count = l.count > 1 ? ` <span class="count">×${l.count}</span>` : '';
-      return `<div class="ev-${l.kind}"><time>${time}</time> ${escapeHtml(l.text)}${count}</div>`;
-    })
-    .join('');
+  const lines = [...log.values()].sort((a, b) => b.last - a.last || b.id - a.id).slice(0, 200);
+  $('log').innerHTML =
+    lines.length === 0
+      ? '<div class="empty">No events yet. Status changes, injected faults, slow nodes, retries and failures appear here as they happen.</div>'
+      : lines
+          .map((l) => {
+            const count =
+              l.count > 1
+                ? ` <span class="count" title="${l.count} times since ${clock(l.first)}">×${l.count}</span>`
+                : '';
+            return `<div class="ev-${escapeHtml(l.kind)}"><time>${clock(l.last)}</time> ${escapeHtml(l.text)}${count}</div>`;
+          })
+          .join('');
 }
 
-function takeNodeStats(s: FeedStats): void {
-  for (const n of s.nodes)
-    nodeStats.set(n.nodeId, { rps: n.requestsPerSecond, open: n.open, inFlight: n.inFlight });
-}
-
-function onStats(s: FeedStats): void {
-  takeNodeStats(s);
-  history.push(s);
-  if (history.length > 300) history.shift();
-  render();
-  renderChart();
+function renderInfo(): void {
+  if (!info) return;
+  $('rules').innerHTML = info.rules.map((r) => `<li>${escapeHtml(r)}</li>`).join('');
+  $('log-note').textContent =
+    `repeats fold into one line with a count (×N); at most ${info.maxNewLinesPerSecond} new lines a second — beyond that, events are counted on one "not itemised" line`;
 }
 
 const feed = $('feed');
@@ -105,13 +102,32 @@ const on = (name: string, handle: (value: never) => void) =>
     const value = parseFeed(name, (m as MessageEvent<string>).data);
     if (value !== undefined) handle(value as never);
   });
-// the server's last minutes of stats, so a reloaded page has its chart at once
+on('info', (i: FeedInfo) => {
+  info = i;
+  renderInfo();
+});
+// the server's last minutes of stats, markers and log, so a reloaded page has them at once
 on('history', (h: FeedStats[]) => {
   history = h.slice(-300);
-  const last = history.at(-1);
-  if (last) takeNodeStats(last);
   render();
-  renderChart();
+  renderCharts();
+});
+on('markers', (m: FeedMarker[]) => {
+  markers = [...m];
+  renderCharts();
+});
+on('marker', (m: FeedMarker) => {
+  markers.push(m);
+  renderCharts();
+});
+on('log', (lines: LogLine[]) => {
+  log.clear();
+  for (const l of lines) log.set(l.id, l);
+  renderLog();
+});
+on('logLines', (lines: LogLine[]) => {
+  for (const l of lines) log.set(l.id, l);
+  renderLog();
 });
 on('health', (h: FeedHealth) => {
   health = h;
@@ -126,10 +142,24 @@ on('health', (h: FeedHealth) => {
   }
   render();
 });
-on('stats', onStats);
-on('event', (e: FeedEvent) => {
-  log = foldEvent(log, e, (e.wallTime as number | undefined) ?? Date.now());
-  renderLog();
+on('stats', (s: FeedStats) => {
+  history.push(s);
+  if (history.length > 300) history.shift();
+  render();
+  renderCharts();
 });
-// "last seen … ago" keeps counting while nothing else changes
+// take-out / put-back (offered only with --allow-control on loopback)
+$('nodes').addEventListener('click', (ev) => {
+  const button = (ev.target as HTMLElement).closest('button[data-action]') as HTMLButtonElement | null;
+  if (!button) return;
+  button.disabled = true;
+  fetch(`./control/nodes/${button.dataset.node}/${button.dataset.action}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  }).catch(() => {
+    button.disabled = false;
+  });
+});
+// "… for 3 min" and "last seen … ago" keep counting while nothing else changes
 setInterval(render, 1000);

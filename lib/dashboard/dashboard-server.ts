@@ -7,8 +7,10 @@ import type { Router } from '../router/router-types.js';
 import { DashboardMetrics } from './dashboard-metrics.js';
 import type { DashboardOptions } from './dashboard-options.js';
 import { dashboardPage } from './dashboard-page.js';
+import { describeRules } from './describe-rules.js';
+import { EventLog } from './event-log.js';
 import { FeedHub } from './feed-hub.js';
-import type { FeedStats } from './feed-types.js';
+import type { FeedInfo, FeedMarker, FeedStats } from './feed-types.js';
 import { handleControl } from './handle-control.js';
 import { hostAllowList } from './host-allow-list.js';
 import { startPrometheusEndpoint } from './prometheus-endpoint.js';
@@ -22,30 +24,45 @@ export interface Dashboard {
   readonly stats: FeedStats;
   /** Null when `/metrics` serves, else why it is off (the optional OpenTelemetry SDK is not installed). */
   readonly metricsUnavailable: string | null;
+  /**
+   * Marks something done to the cluster from outside (a fault injected, healed): a line in the event log and a
+   * marker on the charts, kept for pages loaded later.
+   */
+  annotate(marker: Omit<FeedMarker, 'at'>): void;
   /** `/events` clients connected now, and those disconnected for falling behind since the start. */
   readonly feedClients: { readonly connected: number; readonly dropped: number };
   close(): Promise<void>;
 }
 
-const forwarded = new Set<RouterEvent['type']>([
-  'connectionCreated',
-  'connectionClosed',
-  'connectFailed',
-  'heartbeatFailed',
-  'nodeStatusChanged',
-  'retryScheduled',
-  'requestFailed',
-  'nodeEjected',
+/** Per-request and per-ping successes: counted in the stats, too many for the log. */
+const notLogged = new Set<string>([
+  'requestStarted',
+  'attemptStarted',
+  'requestSucceeded',
+  'heartbeatSucceeded',
+  'poolStats',
+  'hedgeSent',
+  'hedgeWon',
 ]);
-const scripts = ['app.js', 'feed-events.js', 'draw-chart.js', 'health-words.js'];
+const scripts = [
+  'app.js',
+  'chart-series.js',
+  'draw-chart.js',
+  'feed-events.js',
+  'format-duration.js',
+  'nice-scale.js',
+  'node-card.js',
+];
 const favicon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#1d232b"/><circle cx="9" cy="16" r="4" fill="#1f9d55"/><circle cx="23" cy="9" r="4" fill="#1f9d55"/><circle cx="23" cy="23" r="4" fill="#d69e2e"/><path d="M9 16L23 9M9 16L23 23" stroke="#c9d1da" stroke-width="2"/></svg>`;
-const maxEventsPerSecond = 20;
+const maxNewLinesPerSecond = 20;
 const loopback = new Set(['127.0.0.1', 'localhost', '::1']);
+const ms = (v: number | null) => (v === null ? '?' : v < 10 ? `${v.toFixed(1)} ms` : `${Math.round(v)} ms`);
 
 /**
  * Serves the web dashboard of a router (on 127.0.0.1 unless `host` says otherwise): `/` (the page), `/events`
- * (Server-Sent Events: `history` (the last 5 minutes of stats) and `health` on connect, `health` on every change,
- * `stats` every second, notable router `event`s), `/metrics` (Prometheus text format, when the optional
+ * (Server-Sent Events: on connect `info` (rules in force, control offered), `history` (the last 5 minutes of
+ * stats), `markers`, `log` (the event log) and `health`; then `health` on every change, `stats` every second,
+ * `logLines` (log lines added or changed, every 250 ms) and `marker`), `/metrics` (Prometheus text format, when the optional
  * OpenTelemetry SDK and exporter are installed), `/health.json`, and with `allowControl` on loopback `POST
  * /control/nodes/ID/out|in`. Every route answers 403 to a `Host` header not in the allow-list
  * (`127.0.0.1:PORT`, `localhost:PORT`, `[::1]:PORT`, `allowedHosts`). A feed client that stops reading is
@@ -57,26 +74,53 @@ export async function startDashboard(router: Router, options: DashboardOptions =
   const metrics = new DashboardMetrics(router, Date.now());
   const prometheus = await startPrometheusEndpoint(router);
   const hub = new FeedHub(options.maxQueuedBytes ?? 1024 * 1024, log);
+  const eventLog = new EventLog({ maxNewLinesPerSecond });
+  const markers: FeedMarker[] = [];
+  const info: FeedInfo = {
+    startedAt: Date.now(),
+    rules: describeRules(options.config),
+    allowControl: options.allowControl === true && loopback.has(bindHost),
+    maxNewLinesPerSecond,
+  };
   let lastStats = metrics.tick(Date.now());
-  let windowStart = Date.now();
-  let windowCount = 0;
+  const annotate = (m: Omit<FeedMarker, 'at'>) => {
+    const marker: FeedMarker = { ...m, at: Date.now() };
+    markers.push(marker);
+    if (markers.length > 200) markers.shift();
+    eventLog.add(
+      { type: m.kind === 'control' ? 'info' : m.kind, at: marker.at, nodeId: m.nodeId, text: m.text },
+      marker.at,
+    );
+    hub.broadcast('marker', marker);
+  };
+  metrics.onSlow = (c) =>
+    eventLog.add(
+      {
+        type: 'slow',
+        at: Date.now(),
+        nodeId: c.nodeId,
+        text: c.slow
+          ? `node ${c.nodeId} is slow: answers pings in ${ms(c.rttMs)}, the other nodes in ${ms(c.typicalMs)} (median); still eligible`
+          : `node ${c.nodeId} is no longer slow${c.rttMs !== null ? ` (pings answered in ${ms(c.rttMs)})` : ''}`,
+      },
+      Date.now(),
+    );
 
   const healthSub = router.health$.subscribe((h) => hub.broadcast('health', metrics.observe(h)));
   const eventSub = router.events$.subscribe((e) => {
     metrics.record(e);
-    if (!forwarded.has(e.type)) return;
-    const now = Date.now();
-    if (now - windowStart >= 1000) {
-      windowStart = now;
-      windowCount = 0;
-    }
-    if (++windowCount <= maxEventsPerSecond) hub.broadcast('event', { ...e, wallTime: now });
+    if (!notLogged.has(e.type)) eventLog.add(e, Date.now());
   });
   const ticker = setInterval(() => {
     lastStats = metrics.tick(Date.now());
     hub.broadcast('stats', lastStats);
     hub.keepAlive();
   }, options.statsIntervalMs ?? 1000);
+  // log lines changed in the last quarter second go out together: a flood of retries is one message, not thousands
+  const logFlush = setInterval(() => {
+    const changed = eventLog.takeChanged();
+    if (changed.length > 0) hub.broadcast('logLines', changed);
+  }, 250);
 
   let allowed: ReadonlySet<string> = new Set();
   const server = http.createServer((req, res) => {
@@ -92,20 +136,18 @@ export async function startDashboard(router: Router, options: DashboardOptions =
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path.startsWith('/control/')) {
       const control = options.allowControl === true && loopback.has(bindHost);
-      handleControl(req, res, path, { router, allowed, enabled: control, log });
+      handleControl(req, res, path, { router, allowed, enabled: control, log, annotate });
     } else if (path === '/' || path === '/index.html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(dashboardPage);
     } else if (path === '/events') {
       const health = metrics.healthJson();
-      hub.add(
-        res,
-        health
-          ? [
-              ['history', metrics.history],
-              ['health', health],
-            ]
-          : [['history', metrics.history]],
-      );
+      hub.add(res, [
+        ['info', info],
+        ['history', metrics.history],
+        ['markers', markers],
+        ['log', eventLog.lines],
+        ...(health ? ([['health', health]] as const) : []),
+      ]);
     } else if (path === '/metrics') {
       prometheus.handle(req, res);
     } else if (path === '/favicon.svg' || path === '/favicon.ico') {
@@ -122,6 +164,7 @@ export async function startDashboard(router: Router, options: DashboardOptions =
   });
   const stopFeeds = async () => {
     clearInterval(ticker);
+    clearInterval(logFlush);
     healthSub.unsubscribe();
     eventSub.unsubscribe();
     await prometheus.stop();
@@ -147,6 +190,7 @@ export async function startDashboard(router: Router, options: DashboardOptions =
     get stats() {
       return lastStats;
     },
+    annotate,
     get feedClients() {
       return { connected: hub.size, dropped: hub.dropped };
     },

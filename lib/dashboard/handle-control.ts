@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import type { Router } from '../router/router-types.js';
+import type { FeedMarker } from './feed-types.js';
 
 /** What {@link handleControl} needs from the server. */
 export interface ControlContext {
@@ -9,6 +10,8 @@ export interface ControlContext {
   /** `--allow-control` given and the dashboard listens on loopback. */
   readonly enabled: boolean;
   readonly log: (line: string) => void;
+  /** Marks the action on the charts and in the event log. */
+  readonly annotate: (marker: Omit<FeedMarker, 'at'>) => void;
 }
 
 const loopbackPeers = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -55,8 +58,8 @@ export function handleControl(
   } catch (err) {
     return void answer(409, { error: (err as Error).message });
   }
-  ctx.log(
-    `dashboard: node ${nodeId} ${action === 'out' ? 'taken out by hand' : 'put back by hand'} (control from ${req.socket.remoteAddress})`,
-  );
+  const text = `node ${nodeId} ${action === 'out' ? 'taken out by hand (markNodeUnhealthy)' : 'put back by hand (markNodeHealthy)'} from the dashboard`;
+  ctx.log(`dashboard: ${text} (${req.socket.remoteAddress})`);
+  ctx.annotate({ kind: 'control', label: `${action} ${nodeId}`, text, nodeId });
   answer(200, { nodeId, action });
 }

@@ -1,14 +1,26 @@
-/** A node's status and why, in words a person reads on the dashboard and in `watch`. Browser-safe. */
-export function healthWords(status: string, reason: string, failures: number, manual: boolean): string {
-  if (manual) return 'held out by hand (markNodeUnhealthy)';
+import { codeWords } from './code-words.js';
+
+/**
+ * A node's status and why, in words a person reads on the dashboard and in `watch`. `lastError` (the latest
+ * error code seen for the node) names what is wrong now: a killed node whose connection broke and that now
+ * refuses connections reads "refuses connections", not "its connection broke". Browser-safe.
+ */
+export function healthWords(
+  status: string,
+  reason: string,
+  failures: number,
+  manual: boolean,
+  lastError: string | null = null,
+): string {
+  if (manual) return 'taken out by hand (markNodeUnhealthy); back with markNodeHealthy';
   const failed = failures > 0 ? ` (${failures} in a row)` : '';
+  const now = lastError ? codeWords(lastError) : null;
   switch (`${status}/${reason}`) {
+    case 'unknown/initial':
     case 'joining/initial':
-      return 'joining: no connection or heartbeat answered yet; gets no requests until one does';
-    case 'draining/membership':
-      return 'removed from the cluster: finishing the requests it has, then leaving';
-    case 'unusable/auth':
-      return 'rejected the credentials: gets no requests until the credentials change';
+      return 'not contacted yet: no picks until it answers';
+    case 'joining/membership':
+      return 'added to the cluster; no picks until it answers';
     case 'up/initial':
       return 'up since the router started';
     case 'up/connect':
@@ -20,18 +32,24 @@ export function healthWords(status: string, reason: string, failures: number, ma
     case 'suspect/probe':
       return `a heartbeat ping went unanswered${failed}; still used`;
     case 'suspect/passive':
-      return `requests to it failed${failed}; still used`;
+      return `requests to it failed${failed}${now ? `: ${now}` : ''}; still used`;
     case 'down/probe':
-      return `heartbeat pings go unanswered${failed}`;
+      return now && now !== 'no answer in time'
+        ? `${now}${failed}`
+        : `heartbeat pings go unanswered${failed}`;
     case 'down/passive':
-      return `requests to it failed or its connection broke${failed}`;
+      return now ? `${now}${failed}` : `requests to it failed${failed}`;
     case 'down/connect':
-      return `could not connect${failed}`;
+      return now ? `${now}${failed}` : `could not connect${failed}`;
     case 'probation/probe':
       return 'answers pings again; back in once enough do in a row';
     case 'probation/passive':
       return 'answers again; back in once enough do in a row';
+    case 'draining/membership':
+      return 'removed from the cluster: finishing its requests, no new picks';
+    case 'unusable/auth':
+      return 'rejected our credentials: not used until they change';
     default:
-      return `${status} (${reason})`;
+      return `${status} (${reason})${now ? `; last error: ${now}` : ''}`;
   }
 }

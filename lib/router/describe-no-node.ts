@@ -1,4 +1,5 @@
-import type { NodeReport } from './node-report.js';
+import type { NodeReport } from '../errors.js';
+import { nodeLine } from './node-line.js';
 
 /** Nodes named on the first line, at most (the lines below list every node). */
 const firstLineNodes = 3;
@@ -75,10 +76,5 @@ export function describeNoNode(reports: readonly NodeReport[], waitedMs: number)
   const named = reports.slice(0, firstLineNodes).map(short);
   if (reports.length > firstLineNodes) named.push(`${reports.length - firstLineNodes} more`);
   const first = `${head}${named.length ? `: ${named.join(', ')}` : ''} — ${hint}`;
-  const lines = reports.map((r) => {
-    const state = r.status === null ? 'no health yet' : `${r.status} (${r.manual ? 'manual' : r.reason})`;
-    const error = r.code === null ? 'no error seen' : `last error ${r.code}: ${r.message}`;
-    return `  node ${r.nodeId} ${r.address}: ${state}, ${error}`;
-  });
-  return [first, ...lines].join('\n');
+  return [first, ...reports.map(nodeLine)].join('\n');
 }

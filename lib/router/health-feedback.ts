@@ -20,7 +20,9 @@ export type RequestHealth = BreakingRequest;
  * - a timeout counts against the node only when the attempt gave it a fair chance: at least
  *   {@link HealthFeedback.fairTimeoutMs} (`max(health.timeoutMs / 2, 4 × its smoothed reply time)`) on its
  *   connection (`RequestTimeoutError.onConnectionMs`: time spent queueing in the pool for a connection is not
- *   the node's); a caller's short deadline is the caller's business;
+ *   the node's), minus the time the client's own event loop was stalled within it (`LoopLag`: a GC pause or long
+ *   synchronous work leaves replies unread and fires timers late — never evidence); a caller's short deadline
+ *   is the caller's business;
  * - a retryable error reply counts as one passive failure;
  * - a connection that breaks (lost, reset, corrupt) counts as ONE passive failure per incident, however many
  *   requests were on it — and only once the requests on it are known not to be poison: a request whose
@@ -40,6 +42,8 @@ export class HealthFeedback {
   private readonly breaks: BreakIncidents;
   private readonly answeredAt = new Map<NodeId, number>();
   private readonly now: () => number;
+  /** How long the client's own event loop was stalled within a window (`LoopLag`). */
+  private readonly stalledMs: (from: number, to: number) => number;
   private readonly policy: HealthPolicy;
   private readonly latencyMs: (id: NodeId) => number;
   private readonly health: (id: NodeId) => NodeHealth | undefined;
@@ -49,8 +53,10 @@ export class HealthFeedback {
     latencyMs: (id: NodeId) => number,
     health: (id: NodeId) => NodeHealth | undefined,
     now: () => number = () => 0,
+    stalledMs: (from: number, to: number) => number = () => 0,
   ) {
     this.now = now;
+    this.stalledMs = stalledMs;
     this.policy = policy;
     this.latencyMs = latencyMs;
     this.health = health;
@@ -105,8 +111,14 @@ export class HealthFeedback {
         return;
       case 'timeout': {
         // what the node itself had: time on its connection (queueing in the pool for a connection excluded)
-        const had = err instanceof RequestTimeoutError ? err.onConnectionMs : attemptTimeoutMs;
-        if (Math.min(had, attemptTimeoutMs) >= this.fairTimeoutMs(id)) this.fail(id);
+        // and of that, only the time our own event loop ran: a stall (GC, long synchronous work) held replies
+        // unread in the socket and timers late — the client's time, never the node's
+        const had = Math.min(
+          err instanceof RequestTimeoutError ? err.onConnectionMs : attemptTimeoutMs,
+          attemptTimeoutMs,
+        );
+        const now = this.now();
+        if (had - this.stalledMs(now - had, now) >= this.fairTimeoutMs(id)) this.fail(id);
         return;
       }
       default:

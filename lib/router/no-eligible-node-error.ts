@@ -1,7 +1,7 @@
+import type { NodeReport } from '../errors.js';
 import { ErrorCode, RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
 import { describeNoNode } from './describe-no-node.js';
-import type { NodeReport } from './node-report.js';
 
 /** What the router knew about its nodes when the request gave up (see `nodeReports`). */
 export interface NoEligibleNodeDetail {
@@ -26,7 +26,7 @@ export class NoEligibleNodeError extends RouterError {
   override readonly name = 'NoEligibleNodeError';
   readonly errors: readonly unknown[];
   readonly nodeIds: readonly NodeId[];
-  readonly nodes: readonly NodeReport[];
+  override readonly nodes: readonly NodeReport[];
 
   constructor(waitedMs: number, lastErrors: ReadonlyMap<NodeId, unknown>, detail: NoEligibleNodeDetail = {}) {
     const nodeIds = [...lastErrors.keys()];

@@ -1,3 +1,4 @@
+import type { NodeReport } from '../errors.js';
 import type { ClusterHealth, NodeId } from '../types.js';
 import type { NoEligibleNodeDetail } from './no-eligible-node-error.js';
 import { type NodeErrorRecord, nodeReports } from './node-report.js';
@@ -50,14 +51,28 @@ export class NodeErrors {
 
   /** What a `NoEligibleNodeError` says about the nodes now: every node's report, in id order, and the latest error. */
   detail(): NoEligibleNodeDetail {
+    const { ids, health, addressOf } = this.view();
+    return {
+      nodes: nodeReports(ids, health, addressOf, (id) => this.byId.get(id)),
+      latestNodeError: this.latestError,
+    };
+  }
+
+  /** The nodes a request tried (in the order tried), each with its status now and the request's last error there. */
+  reportsOf(requestErrors: ReadonlyMap<NodeId, unknown>): NodeReport[] {
+    const { health, addressOf } = this.view();
+    return nodeReports(requestErrors.keys(), health, addressOf, (id) => ({
+      error: requestErrors.get(id),
+      at: 0,
+    }));
+  }
+
+  private view() {
     const health = this.health();
     const labels = new Map<NodeId, string>();
     for (const node of this.nodes.values()) labels.set(node.id, node.address.label);
     const ids = [...labels.keys()].sort((a, b) => a - b);
     const addressOf = (id: NodeId) => health?.nodes.get(id)?.address ?? labels.get(id) ?? `node ${id}`;
-    return {
-      nodes: nodeReports(ids, health, addressOf, (id) => this.byId.get(id)),
-      latestNodeError: this.latestError,
-    };
+    return { ids, health, addressOf };
   }
 }

@@ -32,7 +32,11 @@ export function probe(options: ProbeOptions): Observable<unknown> {
     let answered = false;
     const standIn = options.standIn();
     const ping$: Observable<unknown> =
-      standIn === undefined ? pool.probe$(timeoutMs) : timer(standIn, scheduler).pipe(map(() => true));
+      standIn === undefined
+        ? // the heartbeat's own timer judges the ping (and allows for a stall of our event loop); the
+          // connection's deadline is only a backstop
+          pool.probe$(2 * timeoutMs)
+        : timer(standIn, scheduler).pipe(map(() => true));
     return ping$.pipe(
       tap({
         next: () => {

@@ -15,6 +15,7 @@ import { type RequestFacts, requestEvents } from './request-events.js';
 import type { RequestParts } from './request-parts.js';
 import type { ResolvedRequestOptions } from './resolve-request-options.js';
 import { waitForNode } from './wait-for-node.js';
+import { withNodeDetail } from './with-node-detail.js';
 
 /** Where a request is. */
 export type RequestState = 'new' | 'waiting' | 'sending' | 'backoff' | 'done';
@@ -342,6 +343,14 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
       err = withRetryRefused(cause, 'budget');
       if (parts.events.observed) requestEvents.refused(parts, this, 'budget', cause);
     }
+    // gave up after retrying: the caller's error (a copy) lists every node tried and its last error there
+    if (
+      (refused === 'count' || refused === 'deadline' || refused === 'budget') &&
+      this.attempts > 1 &&
+      this.lastErrors &&
+      err.nodes === undefined // ERR_NO_ELIGIBLE_NODE has its own list: every node
+    )
+      err = withNodeDetail(err, parts.nodeErrors.reportsOf(this.lastErrors), this.attempts, refused);
     if (parts.events.observed) requestEvents.failed(parts, this, err);
     this.subscriber.error(err);
   }

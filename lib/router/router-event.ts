@@ -46,6 +46,15 @@ export type RouterEvent =
       readonly reason: HealthReason;
     }
   | {
+      /**
+       * The client's own event loop was stalled for `lagMs` (GC, long synchronous work), seen by the router's drift
+       * detector: timeouts within it are not held against nodes (the fair-chance rule).
+       */
+      readonly type: 'clientStall';
+      readonly at: number;
+      readonly lagMs: number;
+    }
+  | {
       /** Passive health ejected the node until `untilAt` (scheduler time); `times`: its ejections so far. */
       readonly type: 'nodeEjected';
       readonly at: number;

@@ -15,6 +15,7 @@ import { ClusterView } from './cluster-view.js';
 import { HealthFeedback } from './health-feedback.js';
 import { Hedging } from './hedging.js';
 import { Lifecycle } from './lifecycle.js';
+import { LoopLag } from './loop-lag.js';
 import { NoEligibleNodeError } from './no-eligible-node-error.js';
 import { NodeErrors } from './node-errors.js';
 import { nodeSetup } from './node-setup.js';
@@ -65,11 +66,17 @@ export function createRouter(input: RouterConfig): Router {
   // each node's last error, for ERR_NO_ELIGIBLE_NODE's per-node detail
   const nodeErrors = new NodeErrors(nodes, () => cluster.latest);
   const life = new Lifecycle();
+  // the drift detector of our own event loop: a stall is the client's time, never a node's (fair-chance rule)
+  const lag = new LoopLag(scheduler, 50, 100, (lagMs) =>
+    emit(() => ({ type: 'clientStall', at: scheduler.now(), lagMs })),
+  );
+  lag.start();
   const feedback = new HealthFeedback(
     config.health,
     (id) => cluster.rttMs(id),
     (id) => cluster.latest?.nodes.get(id),
     () => scheduler.now(),
+    (from, to) => lag.stalledMs(from, to),
   );
   const health$ = life.guard(
     clusterHealth({
@@ -162,6 +169,7 @@ export function createRouter(input: RouterConfig): Router {
         stopHealth: () => healthSub.unsubscribe(),
         closeNodes: () => nodes.close(),
         complete: () => {
+          lag.stop();
           hedging.timer.close();
           statsSub.unsubscribe();
           feedback.complete();

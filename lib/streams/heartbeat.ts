@@ -22,6 +22,9 @@ export interface HeartbeatOptions {
   readonly scheduler: SchedulerLike;
 }
 
+/** A timeout timer this late (ms) fired after a stall of the client's event loop. */
+const lateMs = 10;
+
 /**
  * Pings at once, then every `intervalMs` (fixed rate), never two pings at the same time: a ping that takes
  * longer than the interval delays the next one. Each ping is bounded by `timeoutMs`; its first value is the
@@ -61,12 +64,21 @@ export function heartbeat(
           failures === 0 ? intervalMs : Math.min(maxIntervalMs, intervalMs * 2 ** (failures - 1));
         wait = scheduler.schedule(run, Math.max(0, at + period - scheduler.now()));
       };
-      timer = scheduler.schedule(() => {
+      const onTimeout = (deferred: boolean) => {
+        const late = scheduler.now() - (at + timeoutMs);
+        if (!deferred && late >= lateMs) {
+          // Fired late: the client's own event loop was stalled, not the node. After a stall Node runs expired
+          // timers before reading sockets: judge after one turn, so a pong already waiting is read first — and
+          // when the stall ate half the ping's time or more, give the ping its whole time again.
+          timer = scheduler.schedule(() => onTimeout(true), late >= timeoutMs / 2 ? timeoutMs : 0);
+          return;
+        }
         const error = new RouterError(ErrorCode.RequestTimeout, `ping unanswered after ${timeoutMs} ms`, {
           retryable: true,
         });
         finish({ ok: false, at, reason: 'timeout', error });
-      }, timeoutMs);
+      };
+      timer = scheduler.schedule(() => onTimeout(false), timeoutMs);
       probe = defer(ping).subscribe({
         next: () => finish({ ok: true, at, rttMs: scheduler.now() - at }),
         error: (error: unknown) => finish({ ok: false, at, reason: 'error', error }),

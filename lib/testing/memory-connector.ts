@@ -33,8 +33,11 @@ export interface MemoryConnectorOptions {
   readonly highWaterMark?: number;
   /** Record every chunk written on both ends (`client.written`, `server.written`). @defaultValue false */
   readonly record?: boolean;
-  /** Nodes that require a handshake first (the TestServer's `auth`); the session clock is the scheduler's. */
-  readonly auth?: AuthOptions;
+  /**
+   * Nodes that require a handshake first (the TestServer's `auth`), all alike or per node (undefined: none); the
+   * session clock is the scheduler's.
+   */
+  readonly auth?: AuthOptions | ((nodeId: NodeId) => AuthOptions | undefined);
   /** Further options of each Connection (maxBufferedBytes, maxMessageBytes …). @defaultValue {} */
   readonly connection?: Omit<ConnectionOptions, 'scheduler' | 'maxInFlight'>;
 }
@@ -129,13 +132,9 @@ export class MemoryConnection extends Connection {
     void this.closed.then((reason) => (this.closeReason = reason));
     const decoder = new FrameDecoder({ maxMessageBytes: options.connection?.maxMessageBytes });
     const respond = options.respond ?? echo;
-    const gate = options.auth
-      ? new AuthGate(
-          options.auth,
-          authStats ?? { accepted: 0, rejected: 0, unauthenticated: 0, expired: 0 },
-          () => options.scheduler.now(),
-        )
-      : undefined;
+    const auth = typeof options.auth === 'function' ? options.auth(nodeId) : options.auth;
+    const stats = authStats ?? { accepted: 0, rejected: 0, unauthenticated: 0, expired: 0 };
+    const gate = auth ? new AuthGate(auth, stats, () => options.scheduler.now()) : undefined;
     server.on('data', (chunk: Uint8Array) => {
       let messages: Message[];
       try {

@@ -53,9 +53,9 @@ interface Rejection {
  * - cached until `refreshAt` (ahead of `expiresAt`: the lesser of `refreshAheadMs` and `refreshAheadFraction` of
  *   the lifetime), then refreshed on the next ask — later connections use the latest credentials;
  * - a rejection by a node (`rejected`) blocks new connects to that node with the same credentials (`refusal`):
- *   no connect storm. After a backoff (doubling up to `rejectedMaxBackoffMs`) the next ask for that node calls
- *   the provider again; only different credentials (a new `generation`) unblock it. Without a provider, each
- *   backoff step is a new generation (one connect per node per step).
+ *   no connect storm. After a backoff (doubling up to `rejectedMaxBackoffMs`, reset only when a node accepts) the
+ *   next ask for that node calls the provider again; only different credentials (a new `generation`) unblock
+ *   it — one connect per node per backoff step at most. Without a provider, each step is a new generation.
  * No timer is left behind: the only one waits out `minIntervalMs` for a call that is due.
  */
 export class CredentialsStore {
@@ -97,6 +97,7 @@ export class CredentialsStore {
       // nothing to ask: each backoff step after a rejection is a new try
       if (blocked) {
         this.rejectedStep++;
+        this.retryAfter = now + this.backoffMs();
         this.grant = this.makeGrant(undefined, grant!.generation + 1);
       }
       return this.grant!;
@@ -130,7 +131,7 @@ export class CredentialsStore {
     this.options.onRejected?.(nodeId, error.code);
     if (grant.generation !== this.grant?.generation) return;
     const now = this.options.scheduler.now();
-    if (this.retryAfter <= now) this.retryAfter = now + this.backoffMs();
+    if (this.retryAfter < now) this.retryAfter = now + this.backoffMs();
   }
 
   /** `nodeId` accepted credentials: any block on it is lifted. */
@@ -174,12 +175,11 @@ export class CredentialsStore {
     const previous = this.grant;
     const same = previous !== undefined && sameIdentity(previous.credentials, credentials);
     const generation = previous === undefined ? 1 : same ? previous.generation : previous.generation + 1;
-    if (same && this.rejectedNodes.length > 0) {
+    if (this.rejectedNodes.length > 0) {
+      // asked because of a rejection: the next ask waits longer, new credentials or not (a provider that keeps
+      // yielding rejected ones is not dialled with faster and faster); only an acceptance resets the backoff
       this.rejectedStep++;
       this.retryAfter = scheduler.now() + this.backoffMs();
-    } else if (!same) {
-      this.rejectedStep = 0;
-      this.retryAfter = Number.NEGATIVE_INFINITY;
     }
     this.grant = this.makeGrant(credentials, generation);
     this.options.onRefreshed?.(this.grant);

@@ -444,7 +444,12 @@ export class Pool {
    */
   private rotate(meta: ConnectionMeta): void {
     meta.rotating = true;
-    if (!this.closedState && this.usable() + this.connecting < Math.max(this.min, 1)) this.connect();
+    if (
+      !this.closedState &&
+      this.usable() + this.connecting < Math.max(this.min, 1) &&
+      this.connecting < this.maxConnecting
+    )
+      this.connect();
   }
 
   /** A new connection is ready: the oldest connection being rotated is retired, and the next one replaced. */

@@ -31,7 +31,7 @@ async function readFeed(url: string, type: string, count = 1) {
 async function checkServes(url: string) {
   const page = await (await fetch(url)).text();
   expect(page).toContain('<title>qdb-router dashboard</title>');
-  for (const script of ['app.js', 'feed-events.js', 'draw-chart.js', 'health-words.js']) {
+  for (const script of ['app.js', 'feed-events.js', 'draw-chart.js', 'node-card.js', 'chart-series.js']) {
     const res = await fetch(`${url}${script}`);
     expect(res.headers.get('content-type'), script).toContain('javascript');
   }

@@ -1,6 +1,6 @@
 import { firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, type RouterError } from '../../../lib/errors.js';
+import { ErrorCode, RemoteError, type RouterError } from '../../../lib/errors.js';
 import type { NoEligibleNodeError } from '../../../lib/router/no-eligible-node-error.js';
 import { drive, setup } from './script-cluster.js';
 
@@ -120,6 +120,45 @@ describe('the request path end to end (virtual time, real Connection)', () => {
     expect(err.errors).toEqual([]);
     expect(err.nodeIds).toEqual([]);
     expect(err.cause).toMatchObject({ code: ErrorCode.ConnectRefused });
+    await t.close();
+  });
+
+  it('retries exhausted: the last error (same class and code) lists each node tried and its last error', async () => {
+    const t = setup(
+      [
+        { latencyMs: 2, failing: true },
+        { latencyMs: 2, failing: true },
+      ],
+      { balancer: 'round-robin', retry: { maxRetries: 2, initialBackoffMs: 10, budget: false } },
+    );
+    await drive(t.scheduler, 10);
+    const o = t.send('x', { timeoutMs: 2000 });
+    await drive(t.scheduler, 1000);
+    const err = o.error as RemoteError;
+    expect(err).toBeInstanceOf(RemoteError);
+    expect(err.code).toBe(ErrorCode.Remote);
+    expect(err.retryable).toBe(true);
+    const [first, summary, ...lines] = err.message.split('\n');
+    expect(first).toMatch(/^node [12] replied BUSY: try again$/);
+    expect(summary).toBe('  gave up after 3 attempts (no retries left); the nodes tried:');
+    expect(lines).toHaveLength(2);
+    expect(err.nodes?.map((n) => [n.address, n.code, n.message])).toEqual(
+      expect.arrayContaining([
+        ['10.0.0.1:7000', 'ERR_REMOTE', 'node 1 replied BUSY: try again'],
+        ['10.0.0.2:7000', 'ERR_REMOTE', 'node 2 replied BUSY: try again'],
+      ]),
+    );
+    await t.close();
+  });
+
+  it('one attempt only (no retry): the error is delivered as is, no node list', async () => {
+    const t = setup([{ latencyMs: 2, failing: true }], { retry: { maxRetries: 0 } });
+    await drive(t.scheduler, 10);
+    const o = t.send('x', { timeoutMs: 500 });
+    await drive(t.scheduler, 600);
+    expect(o.error?.code).toBe(ErrorCode.Remote);
+    expect(o.error?.message).toBe('node 1 replied BUSY: try again');
+    expect(o.error?.nodes).toBeUndefined();
     await t.close();
   });
 

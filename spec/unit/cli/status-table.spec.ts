@@ -14,8 +14,13 @@ const node = (over: Partial<FeedNode>): FeedNode => ({
   degraded: false,
   slowFactor: 1,
   consecutiveFailures: 0,
-  since: 0,
+  slow: null,
+  sinceWall: 0,
   manual: false,
+  flaps: 0,
+  requestsTotal: 0,
+  failuresTotal: 0,
+  lastError: null,
   ...over,
 });
 
@@ -35,7 +40,13 @@ describe('statusTable (the terminal view of watch)', () => {
           lastSeenAt: 8000,
           why: 'heartbeat pings go unanswered',
         }),
-        node({ nodeId: 3, rttMs: 300, degraded: true, slowFactor: 200 }),
+        node({
+          nodeId: 3,
+          rttMs: 300,
+          degraded: true,
+          slowFactor: 200,
+          slow: { rttMs: 300, typicalMs: 1.5 },
+        }),
       ],
     };
     const [, one, two, three] = statusTable(health, undefined, [], false, 20_000).split('\n');
@@ -43,6 +54,6 @@ describe('statusTable (the terminal view of watch)', () => {
     expect(two).toContain('— (seen 12 s ago)');
     expect(two).not.toContain('3.00');
     expect(two).toContain('heartbeat pings go unanswered');
-    expect(three).toContain('300.00 slow ×200');
+    expect(three).toContain('300.00 slow, typ. 1.50');
   });
 });

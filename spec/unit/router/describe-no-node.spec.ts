@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
+import type { NodeReport } from '../../../lib/errors.js';
 import { describeNoNode } from '../../../lib/router/describe-no-node.js';
-import type { NodeReport } from '../../../lib/router/node-report.js';
 
 const refused = (nodeId: number): NodeReport => ({
   nodeId,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { NodeReport } from '../../../lib/errors.js';
 import { ErrorCode, isRetryable, RouterError } from '../../../lib/errors.js';
 import { NoEligibleNodeError } from '../../../lib/router/no-eligible-node-error.js';
-import type { NodeReport } from '../../../lib/router/node-report.js';
 
 const report = (nodeId: number, code: string | null): NodeReport => ({
   nodeId,

@@ -2,6 +2,7 @@
 import net from 'node:net';
 import genericPool from 'generic-pool';
 import { createRouter, encodeFrame, FrameDecoder, MessageType } from 'qdb-router';
+import { SlotTable } from 'qdb-router/internal';
 
 const split = (address) => {
   const [host, port] = address.split(':');
@@ -18,18 +19,23 @@ function connect(address) {
   });
 }
 
-/** The physical limit: one pipelined socket per node, framing and nothing else. */
+/**
+ * The physical limit: one pipelined socket per node, framing and nothing else. Its pending requests sit in the
+ * same slot table the router's connections use (the leanest bookkeeping known), so the ratios compare the router
+ * with the best a hand-written client does.
+ */
 export async function rawClient(addresses) {
   const sockets = await Promise.all(
     addresses.map(async (address, i) => {
       const socket = await connect(address);
       const decoder = new FrameDecoder();
-      const pending = new Map();
+      const pending = new SlotTable(1024);
       socket.on('data', (chunk) => {
         for (const m of decoder.push(chunk)) {
-          const cb = pending.get(m.sequence);
-          pending.delete(m.sequence);
-          cb?.(null, m);
+          const entry = pending.get(m.sequence);
+          if (entry === undefined) continue;
+          pending.delete(entry);
+          entry.cb(null, m);
         }
       });
       return { socket, pending, nodeId: i + 1, seq: 0, corked: false };
@@ -40,8 +46,9 @@ export async function rawClient(addresses) {
     name: 'raw socket',
     send(payload, cb) {
       const s = sockets[next++ % sockets.length];
-      const sequence = ++s.seq;
-      s.pending.set(sequence, cb);
+      const sequence = s.pending.freeSequence(s.seq + 1);
+      s.seq = sequence;
+      s.pending.put({ sequence, cb });
       if (!s.corked) {
         // the same write batching the router does: frames of one tick leave in one writev
         s.corked = true;
@@ -123,11 +130,11 @@ export async function perConnectionPool(addresses, max) {
 }
 
 /** qdb-router with its defaults: health, balancing and retry on. */
-export async function routerClient(addresses, config = {}) {
+export async function routerClient(addresses, config = {}, name = 'qdb-router') {
   const router = createRouter({ hosts: addresses, ...config });
   await router.request('warm-up');
   return {
-    name: 'qdb-router',
+    name,
     router,
     send(payload, cb) {
       router.request$(payload).subscribe({ next: (m) => cb(null, m), error: (e) => cb(e) });

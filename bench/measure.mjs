@@ -1,4 +1,5 @@
 // Closed-loop load: `concurrency` requests always in flight for `durationMs`; latency in an HDR histogram.
+import v8 from 'node:v8';
 import hdr from 'hdr-histogram-js';
 
 export function measure(client, { payload, concurrency, durationMs, maxRequests = 5_000_000 }) {
@@ -12,6 +13,10 @@ export function measure(client, { payload, concurrency, durationMs, maxRequests 
     let failed = 0;
     let inFlight = 0;
     let stopping = false;
+    // heap bytes allocated: what the heap grew by, plus what every collection in between freed
+    const gcProfiler = new v8.GCProfiler();
+    gcProfiler.start();
+    const heap0 = v8.getHeapStatistics().used_heap_size;
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const timer = setTimeout(() => (stopping = true), durationMs);
@@ -19,6 +24,11 @@ export function measure(client, { payload, concurrency, durationMs, maxRequests 
       clearTimeout(timer);
       const elapsedMs = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
+      const heap1 = v8.getHeapStatistics().used_heap_size;
+      let freed = 0;
+      for (const g of gcProfiler.stop()?.statistics ?? []) {
+        freed += g.beforeGC.heapStatistics.usedHeapSize - g.afterGC.heapStatistics.usedHeapSize;
+      }
       resolve({
         requests: done,
         failed,
@@ -28,6 +38,7 @@ export function measure(client, { payload, concurrency, durationMs, maxRequests 
         p999Us: histogram.getValueAtPercentile(99.9),
         maxUs: histogram.maxValue,
         cpuUsPerRequest: (cpu.user + cpu.system) / Math.max(1, done),
+        heapBytesPerRequest: (heap1 - heap0 + freed) / Math.max(1, done + failed),
       });
     };
     const launch = () => {

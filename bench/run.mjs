@@ -9,6 +9,8 @@ import { parseArgs } from 'node:util';
 import { ProcessCluster } from 'qdb-router/testing';
 import { perConnectionPool, rawClient, routerClient } from './clients.mjs';
 import { measure } from './measure.mjs';
+import { pickOnly } from './pick-only.mjs';
+import { queueScale } from './queue.mjs';
 import { failover, memory, pickCost, tail } from './scenarios.mjs';
 
 const started = performance.now();
@@ -54,6 +56,8 @@ const results = {
   quick,
   throughput: [],
   pickCost: [],
+  pickOnly: [],
+  queue: undefined,
   failover: undefined,
   memory: undefined,
   ratios: {},
@@ -64,6 +68,7 @@ try {
     await rawClient(cluster.addresses),
     await perConnectionPool(cluster.addresses, 256),
     await routerClient(cluster.addresses),
+    await routerClient(cluster.addresses, { hedge: true }, 'qdb-router (hedging on)'),
   ];
   for (const size of [32, 4096]) {
     const payload = new Uint8Array(size).fill(97);
@@ -74,7 +79,8 @@ try {
         log(
           `${client.name.padEnd(28)} ${String(size).padStart(5)} B  ${String(concurrency).padStart(3)} in flight  ` +
             `${r.rps.toFixed(0).padStart(7)} req/s  p50 ${(r.p50Us / 1000).toFixed(2)} ms  p99 ${(r.p99Us / 1000).toFixed(2)} ms` +
-            `  p99.9 ${(r.p999Us / 1000).toFixed(2)} ms  ${r.cpuUsPerRequest.toFixed(1)} µs CPU/req${r.failed ? `  ${r.failed} FAILED` : ''}`,
+            `  p99.9 ${(r.p999Us / 1000).toFixed(2)} ms  ${r.cpuUsPerRequest.toFixed(1)} µs CPU/req` +
+            `  ${r.heapBytesPerRequest.toFixed(0)} B heap/req${r.failed ? `  ${r.failed} FAILED` : ''}`,
         );
       }
     }
@@ -89,6 +95,24 @@ try {
       `  ${String(nodes).padStart(4)} nodes: ${r.rps.toFixed(0)} req/s, ${r.usPerRequest.toFixed(2)} µs/request`,
     );
   }
+
+  log('the pick alone: selectNode (p2c) over 3 and 1000 eligible nodes …');
+  for (const nodes of [3, 1000]) {
+    const r = pickOnly(nodes, { picks: quick ? 500_000 : 2_000_000 });
+    results.pickOnly.push(r);
+    log(`  ${String(nodes).padStart(4)} nodes: ${r.nsPerPick.toFixed(1)} ns/pick`);
+  }
+
+  log(
+    'queue: 10k and 100k requests queued on a gray node, expired by their deadline or cancelled (virtual time) …',
+  );
+  results.queue = await queueScale({ rounds: quick ? 1 : 3 });
+  const q = results.queue;
+  log(
+    `  expire 10k ${q.expire10kMs.toFixed(0)} ms, 100k ${q.expire100kMs.toFixed(0)} ms (×${q.expire100kOver10k.toFixed(1)}); ` +
+      `cancel 10k ${q.cancel10kMs.toFixed(0)} ms, 100k ${q.cancel100kMs.toFixed(0)} ms (×${q.cancel100kOver10k.toFixed(1)}); ` +
+      `${q.bytesPerQueuedRequest.toFixed(0)} B heap per queued request${q.expiredTyped ? '' : '  NOT ALL TYPED'}`,
+  );
 
   log('failover: SIGKILL node 2, then SIGSTOP node 3, under steady load …');
   results.failover = await failover(cluster, { phaseMs: quick ? 1000 : 3000 });
@@ -133,6 +157,16 @@ for (const size of [32, 4096]) {
     cell('qdb-router', size, 64).rps / cell('pool, 1 request/connection', size, 64).rps;
 }
 results.ratios.pickCost1000Over3 = results.pickCost[1].usPerRequest / results.pickCost[0].usPerRequest;
+results.ratios.pickOnly1000Over3 = results.pickOnly[1].nsPerPick / results.pickOnly[0].nsPerPick;
+const row = (client) => cell(client, 32, 256);
+results.ratios.routerCpuOverRaw_32B_256 =
+  row('qdb-router').cpuUsPerRequest / row('raw socket').cpuUsPerRequest;
+results.ratios.routerHeapOverRaw_32B_256 =
+  row('qdb-router').heapBytesPerRequest / row('raw socket').heapBytesPerRequest;
+results.ratios.hedgingOnOverOffCpu_32B_256 =
+  row('qdb-router (hedging on)').cpuUsPerRequest / row('qdb-router').cpuUsPerRequest;
+results.ratios.expire100kOver10k = results.queue.expire100kOver10k;
+results.ratios.cancel100kOver10k = results.queue.cancel100kOver10k;
 // CPU per request, router over the raw pipelined client, 32 B at 256 in flight (issue #14's goal: <= 1.5):
 // the throughput ratios are bounded by three server processes sharing the cores, CPU per request is not.
 results.routerCpuOverRaw =
@@ -140,12 +174,13 @@ results.routerCpuOverRaw =
 results.durationS = (performance.now() - started) / 1000;
 
 const table = [
-  '| client | payload | in flight | req/s | p50 ms | p99 ms | p99.9 ms | CPU µs/req |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|',
+  '| client | payload | in flight | req/s | p50 ms | p99 ms | p99.9 ms | CPU µs/req | heap B/req |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...results.throughput.map(
     (r) =>
       `| ${r.client} | ${r.payloadBytes} B | ${r.concurrency} | ${r.rps.toFixed(0)} | ${(r.p50Us / 1000).toFixed(2)} | ` +
-      `${(r.p99Us / 1000).toFixed(2)} | ${(r.p999Us / 1000).toFixed(2)} | ${r.cpuUsPerRequest.toFixed(1)} |`,
+      `${(r.p99Us / 1000).toFixed(2)} | ${(r.p999Us / 1000).toFixed(2)} | ${r.cpuUsPerRequest.toFixed(1)} | ` +
+      `${r.heapBytesPerRequest.toFixed(0)} |`,
   ),
 ].join('\n');
 const ratios = Object.entries(results.ratios)
@@ -175,6 +210,9 @@ ${['plain', 'hedged']
   )
   .join('\n')}
 
+Pick alone (selectNode, p2c): ${results.pickOnly.map((p) => `${p.nodes} nodes ${p.nsPerPick.toFixed(1)} ns`).join(', ')}.
+Queue (one gray node, virtual time): expire 10k ${results.queue.expire10kMs.toFixed(0)} ms, 100k ${results.queue.expire100kMs.toFixed(0)} ms;
+cancel 10k ${results.queue.cancel10kMs.toFixed(0)} ms, 100k ${results.queue.cancel100kMs.toFixed(0)} ms; ${results.queue.bytesPerQueuedRequest.toFixed(0)} B heap per queued request.
 Picking: ${results.pickCost.map((p) => `${p.nodes} nodes ${p.usPerRequest.toFixed(2)} µs/request`).join(', ')}.
 Failover: ${f.requests} requests, ${f.failed} failed, worst latency ${f.worstLatencyMs.toFixed(0)} ms, killed node out of
 the eligible set in ${f.killDetectMs.toFixed(0)} ms, SIGSTOPped node in ${f.stopDetectMs.toFixed(0)} ms.

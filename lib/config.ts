@@ -72,29 +72,6 @@ export const configDefaults = {
     rejectedBackoffMs: 1000,
     rejectedMaxBackoffMs: 30_000,
   },
-  /**
-   * Defaults of the parts used on their own (a `Connection`, a `Pool`, a connector, the operators) where the
-   * router's config does not reach: the router passes its resolved config instead.
-   */
-  parts: {
-    /** `Connection`: requests in flight, bytes buffered, request and drain timeouts (transport/connection.ts). */
-    connection: {
-      maxInFlight: 1024,
-      maxBufferedBytes: 4 * 1024 * 1024,
-      requestTimeoutMs: 5000,
-      drainTimeoutMs: 5000,
-      /** Abandoned sequence numbers remembered (late replies dropped and counted, not protocol errors). */
-      maxAbandoned: 65_536,
-    },
-    /** TCP, TLS and WebSocket connect timeout (transport/connector.ts, connect-websocket.ts). */
-    connectTimeoutMs: 5000,
-    /** WebSocket send buffer high-water mark (transport/ws-byte-stream.ts). */
-    wsHighWaterBytes: 1024 * 1024,
-    /** `retryBudget` when used alone (Finagle's RetryBudget defaults). */
-    retryBudget: { percentCanRetry: 0.2, minRetriesPerSecond: 10, ttlMs: 10_000 },
-    /** `LatencyWindow` (the hedge delay's reply times per node). */
-    latencyWindow: { size: 128, minSamples: 16 },
-  },
   /** Internal figures, not options: named here so that no default hides in the code that uses it. */
   tuning: {
     /** The derived hedge delay is recomputed at most this often (router/hedging.ts). */
@@ -103,6 +80,13 @@ export const configDefaults = {
     balancerLatencyWindowMs: 15,
     /** Codes remembered by the error table's row cache (router/classify-error.ts). */
     errorClassCacheSize: 1000,
+    /** `LatencyWindow` (a node's recent reply times, for the derived hedge delay): ring size, samples needed. */
+    latencyWindowSize: 128,
+    latencyWindowMinSamples: 16,
+    /** Requests in flight on one `Connection` used on its own (a pool sets its own bound). */
+    connectionMaxInFlight: 1024,
+    /** How long `Connection.close()` waits for requests in flight before destroying the socket. */
+    drainTimeoutMs: 5000,
   },
 } as const;
 

@@ -71,6 +71,7 @@ export { connectSocket } from './transport/connector.js';
 export { Pool } from './transport/pool.js';
 export type { PoolEvent } from './transport/pool-types.js';
 export { protocolPriority, rankAddresses, supportedProtocols } from './transport/rank-addresses.js';
+export { SlotTable } from './transport/slot-table.js';
 export type { WebSocketLike } from './transport/ws-byte-stream.js';
 export { WsByteStream } from './transport/ws-byte-stream.js';
 export { wsCloseError } from './transport/ws-close-error.js';

@@ -21,10 +21,10 @@ export class LatencyWindow {
   private dirty = false;
 
   constructor(options: LatencyWindowOptions = {}) {
-    const size = options.size ?? configDefaults.parts.latencyWindow.size;
+    const size = options.size ?? configDefaults.tuning.latencyWindowSize;
     this.ring = new Float64Array(size);
     this.sorted = new Float64Array(size);
-    this.minSamples = Math.min(options.minSamples ?? configDefaults.parts.latencyWindow.minSamples, size);
+    this.minSamples = Math.min(options.minSamples ?? configDefaults.tuning.latencyWindowMinSamples, size);
   }
 
   /** Samples held (at most `size`). */

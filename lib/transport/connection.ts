@@ -1,4 +1,5 @@
 import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
+import { configDefaults } from '../config.js';
 import { ErrorCode, RequestTimeoutError, RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
 import { encodeFrame } from '../wire/encode.js';
@@ -129,8 +130,8 @@ export class Connection {
     this.options = options;
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.createdAt = this.lastUsedAt = this.scheduler.now();
-    this.maxInFlight = options.maxInFlight ?? 1024;
-    this.maxBufferedBytes = options.maxBufferedBytes ?? 4 * 1024 * 1024;
+    this.maxInFlight = options.maxInFlight ?? configDefaults.tuning.connectionMaxInFlight;
+    this.maxBufferedBytes = options.maxBufferedBytes ?? configDefaults.pool.maxBufferedBytesPerConnection;
     this.decoder = new FrameDecoder({ maxMessageBytes: options.maxMessageBytes });
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     this.timer = new DeadlineTimer(this.scheduler, (now) => this.expire(now));
@@ -266,7 +267,7 @@ export class Connection {
         done(asRouterError(err));
         return noop;
       }
-      const ms = timeoutMs ?? this.options.requestTimeoutMs ?? 5000;
+      const ms = timeoutMs ?? this.options.requestTimeoutMs ?? configDefaults.timeoutMs;
       return this.send(type, bytes, this.scheduler.now() + ms, done);
     });
   }
@@ -292,7 +293,10 @@ export class Connection {
     if (this.state === 'open') {
       this.state = 'closing';
       this.reason = reason;
-      const force = this.scheduler.schedule(() => this.destroy(), this.options.drainTimeoutMs ?? 5000);
+      const force = this.scheduler.schedule(
+        () => this.destroy(),
+        this.options.drainTimeoutMs ?? configDefaults.tuning.drainTimeoutMs,
+      );
       void this.closed.then(() => force.unsubscribe());
       this.afterSettle();
     }

@@ -1,4 +1,5 @@
 import { asyncScheduler, BehaviorSubject, type Observable, type SchedulerLike } from 'rxjs';
+import { configDefaults } from '../config.js';
 import { ErrorCode, RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
 import { type Message, MessageType } from '../wire/message.js';
@@ -12,6 +13,7 @@ import type { PoolEvent, PoolOptions, PoolStats } from './pool-types.js';
 import { sendAsObservable } from './send-as-observable.js';
 import { WaitQueue } from './wait-queue.js';
 
+const defaults = configDefaults.pool;
 type Done = (err: RouterError | undefined, reply?: Message) => void;
 const noPayload = new Uint8Array(0);
 /** Length prefix, flag, header and checksum around a payload. */
@@ -73,14 +75,14 @@ export class Pool {
     this.open = open;
     this.scheduler = scheduler;
     this.onEvent = onEvent;
-    this.min = options.minConnections ?? 1;
-    this.max = options.maxConnections ?? 4;
-    this.perConnection = options.maxInFlightPerConnection ?? 256;
-    this.idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
-    this.maxLifetimeMs = options.maxLifetimeMs ?? 1_800_000;
-    this.maxConnecting = options.maxConnecting ?? 2;
-    this.acquireTimeoutMs = options.acquireTimeoutMs ?? 5000;
-    this.maxBuffered = options.maxBufferedBytesPerConnection ?? 4 * 1024 * 1024;
+    this.min = options.minConnections ?? defaults.minConnections;
+    this.max = options.maxConnections ?? defaults.maxConnections;
+    this.perConnection = options.maxInFlightPerConnection ?? defaults.maxInFlightPerConnection;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? defaults.idleTimeoutMs;
+    this.maxLifetimeMs = options.maxLifetimeMs ?? defaults.maxLifetimeMs;
+    this.maxConnecting = options.maxConnecting ?? defaults.maxConnecting;
+    this.acquireTimeoutMs = options.acquireTimeoutMs ?? configDefaults.timeoutMs;
+    this.maxBuffered = options.maxBufferedBytesPerConnection ?? defaults.maxBufferedBytesPerConnection;
     this.pickLimits = {
       maxLifetimeMs: this.maxLifetimeMs,
       maxInFlight: this.perConnection,

@@ -151,3 +151,29 @@ describe('HealthFeedback', () => {
     expect(signals).toEqual([passiveFail]);
   });
 });
+
+describe('HealthFeedback: the fair-chance rule a client stall cannot fool', () => {
+  it("a timeout whose time on the connection was eaten by the client's own stall does not count", () => {
+    let now = 10_000;
+    const stalls: Array<[number, number]> = [];
+    const feedback = new HealthFeedback(
+      configDefaults.health,
+      () => 2,
+      () => ({ ...nodeHealth.initial(1, 'n1', 0), status: 'up' as const }),
+      () => now,
+      (from, to) => stalls.reduce((sum, [a, b]) => sum + Math.max(0, Math.min(b, to) - Math.max(a, from)), 0),
+    );
+    const signals: HealthSignal[] = [];
+    feedback.signals$.subscribe((s) => signals.push(s));
+    stalls.push([9000, 10_000]); // 1000 ms of the last 1000 ms: the loop ran nothing
+    feedback.attempt(1, new RequestTimeoutError('stalled', 1000), 1000, { hardFailures: 0 });
+    expect(signals).toEqual([]);
+    now = 20_000; // no stall in this window: the node had its whole time
+    feedback.attempt(1, new RequestTimeoutError('silent', 1000), 1000, { hardFailures: 0 });
+    expect(signals).toEqual([passiveFail]);
+    stalls.push([20_800, 21_000]); // a 200 ms stall leaves the node 800 ms: still a fair chance
+    now = 21_000;
+    feedback.attempt(1, new RequestTimeoutError('silent', 1000), 1000, { hardFailures: 0 });
+    expect(signals).toEqual([passiveFail, passiveFail]);
+  });
+});

@@ -38,3 +38,38 @@ describe('DeadlineTimer', () => {
     expect(scheduler.actions).toHaveLength(0);
   });
 });
+
+describe('DeadlineTimer after a stall of the event loop', () => {
+  it('a timer that fires late judges one scheduler turn later: what was already waiting (a reply) runs first', () => {
+    const virtual = new VirtualTimeScheduler();
+    let skew = 0; // how far our clock ran ahead of the timers: a stall
+    const scheduler = {
+      now: () => virtual.now() + skew,
+      schedule: virtual.schedule.bind(virtual),
+    } as typeof virtual;
+    const order: string[] = [];
+    const timer = new DeadlineTimer(scheduler, () => {
+      order.push('judge');
+      return Number.POSITIVE_INFINITY;
+    });
+    timer.arm(100);
+    virtual.schedule(() => order.push('reply read'), 100); // due at the same time, queued after the timer
+    skew = 1500; // the loop was stalled: the timer runs 1500 ms late
+    timer.arm(300); // a later deadline meanwhile changes nothing
+    advanceTo(virtual, 100);
+    expect(order).toEqual(['reply read', 'judge']);
+  });
+
+  it('on time (virtual time, no stall): judges at once, as before', () => {
+    const virtual = new VirtualTimeScheduler();
+    const order: string[] = [];
+    const timer = new DeadlineTimer(virtual, () => {
+      order.push('judge');
+      return Number.POSITIVE_INFINITY;
+    });
+    timer.arm(100);
+    virtual.schedule(() => order.push('reply read'), 100);
+    advanceTo(virtual, 100);
+    expect(order).toEqual(['judge', 'reply read']);
+  });
+});

@@ -78,6 +78,8 @@ const table = new Map<string, Row>(
     [ErrorCode.WireTrailingBytes]: broken,
     [ErrorCode.WireIntegerRange]: broken,
     [ErrorCode.WireCompression]: broken,
+    // a ListNodes reply that does not decode (discovery): a failed membership update, never a request outcome
+    [ErrorCode.WireBincode]: { ...final, maybeSent: true },
     [ErrorCode.RequestTimeout]: { retryable: true, maybeSent: true, health: 'timeout', poisonSuspect: false },
     // the node rejected our credentials at connect: nothing sent; the same credentials fail again; no fault of
     // the node's — it is shown unusable (reason auth), and the request may go to a node that accepts them

@@ -55,8 +55,17 @@ export type { HealthPolicy } from './streams/health-policy.js';
 export type { WebSocketConstructor } from './transport/connect-websocket.js';
 export type { CloseReason } from './transport/connection.js';
 export type { TlsOptions } from './transport/connector.js';
+export type {
+  Credentials,
+  CredentialsProvider,
+  Handshake,
+  HandshakeChannel,
+  HandshakeContext,
+  HandshakeResult,
+} from './transport/handshake-types.js';
 export type { PoolConnection } from './transport/pool-connection.js';
 export type { PoolOptions, PoolStats } from './transport/pool-types.js';
+export { tokenHandshake } from './transport/token-handshake.js';
 export type { ClusterHealth, HealthReason, NodeAddress, NodeHealth, NodeId, Protocol } from './types.js';
 export { HealthStatus } from './types.js';
 export type { EncodeOptions } from './wire/encode.js';

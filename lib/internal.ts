@@ -60,12 +60,20 @@ export { heartbeat } from './streams/heartbeat.js';
 export { nodeHealth } from './streams/node-health.js';
 export { NodeMap } from './streams/node-map.js';
 export type { ByteStream } from './transport/byte-stream.js';
+export type { NodeSetup } from './transport/connect-node.js';
+export { connectNode } from './transport/connect-node.js';
 export type { WebSocketConnectOptions } from './transport/connect-websocket.js';
 export { connectWebSocket, webSocketUrl } from './transport/connect-websocket.js';
 export type { ConnectionOptions } from './transport/connection.js';
 export { Connection } from './transport/connection.js';
 export type { ConnectOptions, Connector } from './transport/connector.js';
 export { connectSocket } from './transport/connector.js';
+export type {
+  CredentialsGrant,
+  CredentialsStoreOptions,
+  CredentialsTiming,
+} from './transport/credentials-store.js';
+export { CredentialsStore } from './transport/credentials-store.js';
 export { Pool } from './transport/pool.js';
 export type { PoolEvent } from './transport/pool-types.js';
 export { protocolPriority, rankAddresses, supportedProtocols } from './transport/rank-addresses.js';

@@ -1,6 +1,6 @@
 import { firstValueFrom, type Observable, type ObservableInput, tap } from 'rxjs';
 import type { RouterConfig } from '../config.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, ErrorCode } from '../errors.js';
 import { debugRouter } from '../observability/debug-router.js';
 import { tracePublisher } from '../observability/trace-publisher.js';
 import { TraceSubject } from '../observability/trace-subject.js';
@@ -58,7 +58,9 @@ export function createRouter(input: RouterConfig): Router {
     feedback.pool(e);
     if (e.type === 'connectFailed') {
       nodeErrors.record(e.nodeId, e.error, scheduler.now());
-      emit(() => ({ type: 'connectFailed', at: scheduler.now(), nodeId: e.nodeId, code: e.error.code }));
+      // a rejection is reported once, as authFailed (setupHooks); the connects it then refuses dial nothing
+      if (e.error.code !== ErrorCode.AuthFailed)
+        emit(() => ({ type: 'connectFailed', at: scheduler.now(), nodeId: e.nodeId, code: e.error.code }));
     } else emit(() => ({ ...e, at: scheduler.now() }));
   };
   const nodes = new Nodes(addresses, config, onPoolEvent, nodeSetup(config, setupHooks(scheduler, emit)));

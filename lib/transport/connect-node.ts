@@ -87,7 +87,7 @@ export async function connectNode(
           }),
         ),
       );
-      apply(conn, result ?? undefined, grant, store);
+      apply(conn, result ?? undefined, grant, store, scheduler);
       store?.accepted(address.id);
     }
     return conn;
@@ -139,6 +139,7 @@ function apply(
   result: HandshakeResult | undefined,
   grant: CredentialsGrant | undefined,
   store: CredentialsStore | undefined,
+  scheduler: SchedulerLike,
 ): void {
   if (result !== undefined && (typeof result !== 'object' || result === null))
     throw new TypeError(
@@ -157,7 +158,11 @@ function apply(
   const expiresAt = Math.min(grant?.expiresAt ?? Number.POSITIVE_INFINITY, sessionEnd);
   if (expiresAt < Number.POSITIVE_INFINITY && store) {
     conn.expiresAt = expiresAt;
-    conn.refreshAt = Math.min(grant?.refreshAt ?? expiresAt, store.refreshAtFor(sessionEnd));
+    const refreshAt = Math.min(grant?.refreshAt ?? expiresAt, store.refreshAtFor(sessionEnd));
+    // Credentials already due (the provider failed, its old ones still valid): no instant re-rotation loop;
+    // try again halfway to the expiry.
+    const now = scheduler.now();
+    conn.refreshAt = refreshAt > now ? refreshAt : now + (expiresAt - now) / 2;
   }
 }
 

@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, type RouterError } from '../../lib/errors.js';
 import { createRouter } from '../../lib/router/router.js';
 import type { RouterEvent } from '../../lib/router/router-event.js';
+import { ProcessCluster } from '../../lib/testing/process-cluster.js';
 import { TestCluster } from '../../lib/testing/test-cluster.js';
+import { freePorts } from '../support/cli-process.js';
 
 const cleanup: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -140,4 +142,20 @@ describe('close() during connection setup', () => {
       expect(closed.size).toBe(accepted.length); // the node saw the router's side close
     },
   );
+});
+
+describe('auth through qdb-router node processes (ProcessCluster)', () => {
+  it('the token travels in the environment; the router and Admin commands authenticate; a wrong token is rejected', async () => {
+    const cluster = await ProcessCluster.start(await freePorts(2), { auth: { token: 'proc-s3cr3t' } });
+    cleanup.push(() => cluster.stop());
+    const router = createRouter({ hosts: cluster.addresses, credentials: () => ({ token: 'proc-s3cr3t' }) });
+    cleanup.push(() => router.close());
+    await Promise.all(Array.from({ length: 20 }, (_, i) => router.request(`p${i}`)));
+    const stats = (await cluster.admin(1, { command: 'stats' })) as { ok: boolean };
+    expect(stats.ok).toBe(true);
+    const wrong = createRouter({ hosts: cluster.addresses, credentials: () => ({ token: 'nope' }) });
+    cleanup.push(() => wrong.close());
+    const err = (await wrong.request('x').catch((e: RouterError) => e)) as RouterError;
+    expect(err.code).toBe(ErrorCode.AuthFailed);
+  });
 });

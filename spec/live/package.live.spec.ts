@@ -48,7 +48,7 @@ import { TestServer } from 'qdb-router/testing';
 import { createRouter as browserRouter, FrameDecoder } from 'qdb-router/browser';
 const server = await TestServer.start();
 const router: Router = createRouter({ hosts: [server.address] });
-const reply = await router.request('hi', { type: MessageType.Data });
+const reply = await router.request('hi', { type: MessageType.Data, signal: AbortSignal.timeout(10_000) });
 const text: string = new TextDecoder().decode(reply.payload);
 await router.close();
 await server.stop();

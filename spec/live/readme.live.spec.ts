@@ -90,4 +90,37 @@ describe('README.md and docs/*.md: every code block meant to run runs', () => {
       if (ports.length) expect(await nodeProcessesOn(ports)).toBe('');
     },
   );
+
+  it("README's quick start with no cluster running prints, as 'When nothing answers' says, each node refused and what to do", async () => {
+    const block = runnable.find(
+      (b) => b.file === 'README.md' && /router\.request\$\('hello'\)/.test(b.code),
+    )!;
+    const ports = await freePorts(3); // bound then released: nothing listens there
+    let code = block.code.replace("from 'qdb-router'", `from ${JSON.stringify(join(root, 'dist/index.js'))}`);
+    ['7000', '7001', '7002'].forEach((port, i) => {
+      code = code.replace(`127.0.0.1:${port}`, `127.0.0.1:${ports[i]}`);
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'qdb-docs-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'quick-start.mjs');
+    writeFileSync(path, (await transform(code, { loader: 'ts', format: 'esm' })).code);
+    const { stderr } = await run(process.execPath, [path], { timeout: 30_000 });
+    const [first, ...lines] = stderr.trim().split('\n');
+    const refused = ports.map((p) => `127.0.0.1:${p} refused (ERR_CONNECT_REFUSED)`).join(', ');
+    expect(first).toMatch(
+      new RegExp(
+        `^ERR_NO_ELIGIBLE_NODE no node reachable within \\d+ ms: ${refused.replace(/[.()]/g, '\\$&')} — is the cluster running\\?`,
+      ),
+    );
+    expect(lines).toHaveLength(3);
+    // the reason in parentheses is health feedback's (README shows today's)
+    for (const [i, line] of lines.entries()) {
+      const [before, after] = [
+        `node ${i + 1} 127.0.0.1:${ports[i]}: down (`,
+        `), last error ERR_CONNECT_REFUSED:`,
+      ];
+      expect(line).toContain(before);
+      expect(line).toContain(`${after} 127.0.0.1:${ports[i]} refused the connection`);
+    }
+  });
 });

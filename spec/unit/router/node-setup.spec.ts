@@ -148,6 +148,30 @@ describe('credentials and connection rotation (virtual time)', () => {
     expect(t.memory.authStats.accepted).toBeGreaterThanOrEqual(12); // 4 connections, replaced each second
     await t.close();
   });
+
+  it('a provider failing at refresh time: the old credentials serve until they expire, no reconnect loop', async () => {
+    const t = setup({
+      nodes: 1,
+      auth: { token: 't' },
+      credentials: (call, now) => {
+        if (call > 1) throw new Error('vault down');
+        return { token: 't', expiresAt: now + 4000 };
+      },
+      config: { health: { intervalMs: 10_000, maxIntervalMs: 10_000 } },
+    });
+    await drive(t.scheduler, 10);
+    for (let at = 20; at < 3900; at += 20) {
+      await drive(t.scheduler, at);
+      t.send(`q${at}`);
+    }
+    await drive(t.scheduler, 3950);
+    expect(t.outcomes.filter((o) => o.code !== undefined)).toEqual([]);
+    // refresh due at 3000: a replacement (the old, still valid credentials), then a new try halfway to the
+    // expiry each time (3500, 3750, …): a handful of dials, not one per provider call
+    expect(t.dials.map((d) => Math.floor(d.at))).toEqual([0, 3000, 3500, 3750, 3875]);
+    expect(t.calls.length).toBeLessThanOrEqual(5);
+    await t.close();
+  });
 });
 
 describe('rejected credentials (virtual time)', () => {

@@ -41,7 +41,9 @@ describe('poison requests, live', () => {
         last = e;
       }),
     ];
-    cleanup.push(() => subs.forEach((s) => s.unsubscribe()));
+    cleanup.push(() => {
+      for (const s of subs) s.unsubscribe();
+    });
     const poison = new Uint8Array(MiB - 48); // a length prefix of 1 MiB + 1: the reference reader resets
     const codes: string[] = [];
     for (let i = 0; i < 6; i++) {

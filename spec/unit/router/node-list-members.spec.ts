@@ -23,7 +23,7 @@ describe('nodeListMembers', () => {
     expect(list[1]!.serverId).toBe(2n ** 64n - 1n);
   });
 
-  it('refuses the whole list on any bad field, naming it; '__proto__' is no host name either', () => {
+  it('refuses the whole list on any bad field, naming it ("__proto__" is no host name either)', () => {
     expect(nodeListMembers([node({ port: 0 })], 'tcp')).toMatch(/NodeList\[0\]\.port 0 is out of range/);
     expect(nodeListMembers([node({ nodeId: 0 })], 'tcp')).toMatch(/node_id 0 is out of range/);
     for (const hostname of [

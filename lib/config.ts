@@ -79,6 +79,13 @@ export const configDefaults = {
   tuning: {
     /** The derived hedge delay is recomputed at most this often (router/hedging.ts). */
     hedgeDelayRefreshMs: 100,
+    /** p2c: nodes whose RTT is within this of the fastest count as equally fast (MongoDB's latency window). */
+    balancerLatencyWindowMs: 15,
+    /** Codes remembered by the error table's row cache (router/classify-error.ts). */
+    errorClassCacheSize: 1000,
+    /** `LatencyWindow` (a node's recent reply times, for the derived hedge delay): ring size, samples needed. */
+    latencyWindowSize: 128,
+    latencyWindowMinSamples: 16,
     /** Requests in flight on one `Connection` used on its own (a pool sets its own bound). */
     connectionMaxInFlight: 1024,
     /** How long `Connection.close()` waits for requests in flight before destroying the socket. */

@@ -1,3 +1,4 @@
+import { configDefaults } from '../config.js';
 import { ErrorCode, RemoteError, RouterError } from '../errors.js';
 
 /**
@@ -112,7 +113,7 @@ export function classifyError(error: unknown): ErrorClass {
   if (row === undefined) {
     const r = table.get(error.code) ?? unknown;
     row = Object.freeze({ code: error.code, ...r, retryable: r.retryable && error.retryable });
-    if (known.size < 1000) known.set(error.code, row);
+    if (known.size < configDefaults.tuning.errorClassCacheSize) known.set(error.code, row);
   }
   return row;
 }

@@ -3,7 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RouterError } from '../../lib/errors.js';
 import { createRouter } from '../../lib/router/router.js';
 import type { RouterEvent } from '../../lib/router/router-event.js';
+import { ProcessCluster } from '../../lib/testing/process-cluster.js';
 import { TestCluster } from '../../lib/testing/test-cluster.js';
+import { freePorts } from '../support/cli-process.js';
 
 const cleanup: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -143,5 +145,19 @@ describe('membership, live (real sockets, TestCluster)', () => {
     const ok = await router.request('after');
     expect(new TextDecoder().decode(ok.payload)).toBe('after');
     expect(cluster.nodes.some((n) => n.bincodeAdmin.listNodesCount > 0)).toBe(true);
+  }, 30_000);
+
+  it('discovery finds every node of a ProcessCluster (real node processes, --peers) from one seed', async () => {
+    const cluster = await ProcessCluster.start(await freePorts(3));
+    cleanup.push(() => cluster.stop());
+    const router = createRouter({
+      hosts: [cluster.addresses[0]!],
+      discovery: { source: 'admin', intervalMs: 300, retryIntervalMs: 100 },
+      health: { intervalMs: 200, timeoutMs: 500 },
+    });
+    cleanup.push(() => router.close());
+    const until = Date.now() + 10_000;
+    while (Date.now() < until && router.addresses.length < 3) await sleep(50);
+    expect(router.addresses.map((a) => a.label).sort()).toEqual(cluster.addresses.slice().sort());
   }, 30_000);
 });

@@ -5,7 +5,7 @@ import { lastValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../lib/errors.js';
 import { validateConfig } from '../../../lib/router/validate-config.js';
-import { connectWebSocket } from '../../../lib/transport/connect-websocket.js';
+import { connectWebSocket, type WebSocketConstructor } from '../../../lib/transport/connect-websocket.js';
 import { Connection } from '../../../lib/transport/connection.js';
 import { protocolPriority, rankAddresses } from '../../../lib/transport/rank-addresses.js';
 import type { Protocol } from '../../../lib/types.js';
@@ -99,6 +99,32 @@ describe('WebSocket connector (against msw ws.link mocks)', () => {
       retryable: true,
     });
     expect(await conn.closed).toBe('corrupt');
+  });
+
+  it('opens the WebSocket with maxPayload = maxMessageBytes + 5 (the ws package refuses a larger message at its header)', async () => {
+    const seen: unknown[][] = [];
+    const Fake = class {
+      binaryType = 'blob';
+      bufferedAmount = 0;
+      readyState = 0;
+      onopen: ((e: unknown) => void) | null = null;
+      onmessage = null;
+      onclose = null;
+      onerror = null;
+      constructor(...args: unknown[]) {
+        seen.push(args);
+        setTimeout(() => this.onopen?.({}), 0);
+      }
+      send() {}
+      close() {}
+    };
+    const WebSocket = Fake as unknown as WebSocketConstructor;
+    await connectWebSocket(address, { WebSocket, timeoutMs: 2000 });
+    await connectWebSocket(address, { WebSocket, timeoutMs: 2000, maxMessageBytes: 1000 });
+    expect(seen).toEqual([
+      ['ws://node.test:7000/', undefined, { maxPayload: 1024 * 1024 - 1 + 5 }],
+      ['ws://node.test:7000/', undefined, { maxPayload: 1005 }],
+    ]);
   });
 
   it('a message over the frame limit (maxMessageBytes + 5) fails the connection with ERR_WIRE_FRAME_TOO_LARGE', async () => {

@@ -1,4 +1,4 @@
-import type { SchedulerLike } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
 import type { JitterMode } from './operators/backoff.js';
 import type { RetryBudgetOptions } from './operators/retry-budget.js';
 import type { HealthPolicy } from './streams/health-policy.js';
@@ -75,12 +75,28 @@ export interface HedgeOptions {
 /** The configuration of `createRouter`. Only `hosts` is required. */
 export interface RouterConfig {
   /**
-   * One entry per node (node ids are 1-based positions): `host:port` (port defaults to 7000), optionally with
-   * `tcp://`, `tls://`, `ws://` or `wss://` (WebSocket URLs may carry a path). An entry may be a list of
-   * addresses of one node: the router uses the best protocol both sides support (TLS > TCP > WebSocket) and
-   * falls back to the next when a connect fails.
+   * The nodes: an array, or an Observable of arrays (each emission the full set, diffed against the current one:
+   * unchanged nodes keep their id and connections, new ones join, missing ones drain; an empty or invalid
+   * emission, or an error, changes nothing and is reported as `membershipWarning`). One entry per node:
+   * `host:port` (port defaults to 7000), optionally with `tcp://`, `tls://`, `ws://` or `wss://` (WebSocket URLs
+   * may carry a path). An entry may be a list of addresses of one node: the router uses the best protocol both
+   * sides support (TLS > TCP > WebSocket) and falls back to the next when a connect fails. Node ids are assigned
+   * by the router: 1..n for the initial array, then increasing, never reused.
    */
-  readonly hosts: readonly (string | readonly string[])[];
+  readonly hosts:
+    | readonly (string | readonly string[])[]
+    | Observable<readonly (string | readonly string[])[]>;
+  /**
+   * Follow the cluster's own member list: `{ source: 'admin' }` asks an eligible node `ListNodes` (the reference
+   * client's admin request) every `intervalMs` (after a failure, and while no node is eligible, every
+   * `retryIntervalMs`). Discovery then decides removals; `hosts` only adds the nodes it newly lists.
+   * @defaultValue off; intervalMs 60000, retryIntervalMs 1000
+   */
+  readonly discovery?:
+    | false
+    | { readonly source: 'admin'; readonly intervalMs?: number; readonly retryIntervalMs?: number };
+  /** A node added while the router runs starts connecting after a random delay below this. @defaultValue 250 */
+  readonly joinSpreadMs?: number;
   /**
    * Connect timeout and the default deadline of a whole request: from its subscription to its end, waiting
    * for a node or a connection, every attempt and every backoff included. @defaultValue 5000
@@ -135,8 +151,12 @@ export interface RouterConfig {
 
 /** A configuration with every default filled in; see {@link resolveConfig}. */
 export interface ResolvedConfig {
-  /** Each node's addresses as written (unranked; `alternatives` empty). */
+  /** Each node's addresses as written (unranked; `alternatives` empty); none when `hosts` is an Observable. */
   readonly hosts: readonly (readonly NodeAddress[])[];
+  /** `hosts` when it is an Observable. */
+  readonly hosts$: Observable<unknown> | undefined;
+  readonly discovery: false | { readonly intervalMs: number; readonly retryIntervalMs: number };
+  readonly joinSpreadMs: number;
   readonly timeoutMs: number;
   readonly pool: Required<RouterPoolOptions>;
   readonly retry: Required<Omit<RetryOptions, 'attemptTimeoutMs' | 'budget'>> & {

@@ -9,7 +9,7 @@ import type {
 } from './config-types.js';
 import { monotonicScheduler } from './monotonic-scheduler.js';
 import type { JitterMode } from './operators/backoff.js';
-import { parseHost } from './parse-host.js';
+import { resolveMembership } from './resolve-membership.js';
 import type { HealthPolicy } from './streams/health-policy.js';
 import type { WebSocketConstructor } from './transport/connect-websocket.js';
 import type { TlsOptions } from './transport/connector.js';
@@ -60,6 +60,9 @@ export const configDefaults = {
   } satisfies HealthPolicy as HealthPolicy,
   balancer: 'p2c' as BalancerName,
   slowStartMs: 10_000,
+  /** A node added while the router runs starts connecting after a random delay below this. */
+  joinSpreadMs: 250,
+  discovery: { intervalMs: 60_000, retryIntervalMs: 1000 },
   /** 1 MiB − 1: a frame's length prefix (flag + message) at most 1,048,576, the reference reader's rule. */
   maxMessageBytes: 1024 * 1024 - 1,
   compressAboveBytes: Number.POSITIVE_INFINITY,
@@ -76,6 +79,13 @@ export const configDefaults = {
   tuning: {
     /** The derived hedge delay is recomputed at most this often (router/hedging.ts). */
     hedgeDelayRefreshMs: 100,
+    /** p2c: nodes whose RTT is within this of the fastest count as equally fast (MongoDB's latency window). */
+    balancerLatencyWindowMs: 15,
+    /** Codes remembered by the error table's row cache (router/classify-error.ts). */
+    errorClassCacheSize: 1000,
+    /** `LatencyWindow` (a node's recent reply times, for the derived hedge delay): ring size, samples needed. */
+    latencyWindowSize: 128,
+    latencyWindowMinSamples: 16,
     /** Requests in flight on one `Connection` used on its own (a pool sets its own bound). */
     connectionMaxInFlight: 1024,
     /** How long `Connection.close()` waits for requests in flight before destroying the socket. */
@@ -88,6 +98,8 @@ export type InvalidConfig = (field: string, value: unknown, expected: string) =>
 
 const topKeys = [
   'hosts',
+  'discovery',
+  'joinSpreadMs',
   'timeoutMs',
   'pool',
   'retry',
@@ -122,20 +134,7 @@ export function resolveConfig(input: unknown, invalid: InvalidConfig): Readonly<
     throw invalid('config', input, 'an object');
   const c = input as Record<string, unknown>;
   check.knownKeys(c, topKeys, '');
-  if (!Array.isArray(c.hosts) || c.hosts.length === 0) throw invalid('hosts', c.hosts, 'a non-empty array');
-  const seen = new Map<string, string>();
-  const hosts = c.hosts.map((entry: unknown, i: number) => {
-    const list = Array.isArray(entry) ? entry : [entry];
-    if (list.length === 0) throw invalid(`hosts[${i}]`, entry, 'an address or a non-empty list of addresses');
-    return list.map((host, j) => {
-      const field = Array.isArray(entry) ? `hosts[${i}][${j}]` : `hosts[${i}]`;
-      const address = parseHost(host, i, field, invalid);
-      const key = `${address.host}:${address.port}`;
-      if (seen.has(key)) throw invalid(field, host, `no duplicate (same as ${seen.get(key)})`);
-      seen.set(key, field);
-      return address;
-    });
-  });
+  const membership = resolveMembership(c, invalid);
   check.duration(c, 'timeoutMs', '');
   check.duration(c, 'slowStartMs', '', true);
   check.positive(c, 'maxMessageBytes', '');
@@ -241,7 +240,7 @@ export function resolveConfig(input: unknown, invalid: InvalidConfig): Readonly<
   const timeoutMs = (c.timeoutMs as number | undefined) ?? configDefaults.timeoutMs;
   const given = <T>(o: Record<string, unknown>) => o as Partial<T>;
   return Object.freeze({
-    hosts,
+    ...membership,
     timeoutMs,
     pool: Object.freeze({
       ...configDefaults.pool,

@@ -14,6 +14,8 @@ export const ErrorCode = {
   WireTrailingBytes: 'ERR_WIRE_TRAILING_BYTES',
   WireIntegerRange: 'ERR_WIRE_INTEGER_RANGE',
   WireCompression: 'ERR_WIRE_COMPRESSION',
+  /** A bincode admin payload (`Request`/`Response`) that does not decode: an unknown variant, invalid UTF-8. */
+  WireBincode: 'ERR_WIRE_BINCODE',
   ConnectTimeout: 'ERR_CONNECT_TIMEOUT',
   ConnectRefused: 'ERR_CONNECT_REFUSED',
   ConnectFailed: 'ERR_CONNECT_FAILED',

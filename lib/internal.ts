@@ -41,6 +41,8 @@ export { RouterRequest } from './router/request.js';
 export type { AttemptOwner } from './router/request-attempt.js';
 export { RequestAttempt } from './router/request-attempt.js';
 export { requestBytes } from './router/request-bytes.js';
+export type { RequestFacts } from './router/request-events.js';
+export { requestEvents } from './router/request-events.js';
 export type { RequestParts } from './router/request-parts.js';
 export type { ResolvedRequestOptions } from './router/resolve-request-options.js';
 export { resolveRequestOptions } from './router/resolve-request-options.js';

@@ -38,7 +38,8 @@ export const dashboardCli = {
       );
     const warnings = exposed
       ? [
-          `warning: the dashboard listens on ${bind} with NO authentication: anyone who can reach port ${port || '(chosen)'} there sees this cluster's nodes, addresses and traffic`,
+          `warning: the dashboard listens on ${bind} with NO authentication: anyone who can reach it sees this cluster's nodes, addresses and traffic`,
+          `         it answers only the Host names 127.0.0.1, localhost and ${hosts.join(', ')}: add --host NAME for each name or address its users type`,
         ]
       : [];
     return { port, warnings, options: { port, host: bind, allowedHosts: hosts, allowControl } };

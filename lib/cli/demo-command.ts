@@ -21,7 +21,7 @@ export const demoUsage = `qdb-router demo [--ports 7000,7001,7002] [--port N] [-
   SIGHUP stops everything it started, at any moment; its node processes also end by themselves if the demo is
   killed outright. --token T (or QDB_ROUTER_AUTH_TOKEN): the nodes require this token and the router presents it
   (never printed).
-\${dashboardCli.usage}`;
+${dashboardCli.usage}`;
 
 /** `qdb-router demo` (what `npm start` runs). */
 export async function demoCommand(args: string[]): Promise<number> {

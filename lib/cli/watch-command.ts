@@ -16,7 +16,7 @@ export const watchUsage = `qdb-router watch HOST:PORT … [--port N] [--host NAM
   --rate R sends R requests per second through the router (default 0: health only). Ctrl-C stops.
   --token T authenticates every connection (the token handshake); or set QDB_ROUTER_AUTH_TOKEN, which keeps it
   out of the process list and shell history. The token is never printed.
-\${dashboardCli.usage}`;
+${dashboardCli.usage}`;
 
 /** `qdb-router watch`. */
 export async function watchCommand(args: string[]): Promise<number> {

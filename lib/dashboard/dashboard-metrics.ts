@@ -36,6 +36,8 @@ export class DashboardMetrics {
   private lastTick: number;
   private health: ClusterHealth | undefined;
   private feedHealth: FeedHealth | undefined;
+  /** Wall-clock ms when the latest snapshot came (health$ is quiet while nothing changes). */
+  private observedAt = 0;
   private readonly slowNow = new Set<number>();
   /** Told when a node becomes slow or stops being slow. */
   onSlow: (change: SlowChange) => void = () => {};
@@ -91,6 +93,7 @@ export class DashboardMetrics {
   /** Feed one health snapshot; returns it as feed JSON. `now` is wall-clock ms. */
   observe(health: ClusterHealth, now = Date.now()): FeedHealth {
     this.health = health;
+    this.observedAt = now;
     this.feedHealth = this.toFeed(health, now);
     return this.feedHealth;
   }
@@ -102,6 +105,8 @@ export class DashboardMetrics {
 
   private toFeed(h: ClusterHealth, now: number, report = true): FeedHealth {
     const nodes = nodeList(h);
+    // the snapshot's scheduler time as of now: a snapshot may be minutes old when nothing changed since
+    const at = h.at + Math.max(0, now - this.observedAt);
     const rtt = (n: NodeHealth) => (typeof n.rttMs === 'number' && n.rttMs >= 0 ? n.rttMs : null);
     const fresh = new Map(nodes.map((n) => [n.nodeId, n.status !== 'down' ? rtt(n) : null]));
     const slow = findDegraded(fresh);
@@ -111,8 +116,7 @@ export class DashboardMetrics {
       const degraded = s?.degraded ?? false;
       const r = fresh.get(n.nodeId) ?? null;
       const typical = s?.slowFactor && r !== null ? r / s.slowFactor : null;
-      const ejectedUntil =
-        typeof n.ejectedUntil === 'number' && n.ejectedUntil > h.at ? n.ejectedUntil : null;
+      const ejectedUntil = typeof n.ejectedUntil === 'number' && n.ejectedUntil > at ? n.ejectedUntil : null;
       if (report && degraded !== this.slowNow.has(n.nodeId)) {
         if (degraded) this.slowNow.add(n.nodeId);
         else this.slowNow.delete(n.nodeId);
@@ -126,7 +130,7 @@ export class DashboardMetrics {
         why:
           healthWords(n.status, n.reason, n.consecutiveFailures, n.manual, t.lastError) +
           (ejectedUntil !== null
-            ? `; ejected by failed requests for ${Math.ceil((ejectedUntil - h.at) / 1000)} s more`
+            ? `; ejected by failed requests for ${Math.ceil((ejectedUntil - at) / 1000)} s more`
             : ''),
         rttMs: r,
         lastRttMs: rtt(n),
@@ -135,7 +139,7 @@ export class DashboardMetrics {
         slowFactor: s?.slowFactor ?? null,
         slow: degraded && r !== null && typical !== null ? { rttMs: r, typicalMs: typical } : null,
         consecutiveFailures: n.consecutiveFailures,
-        sinceWall: Math.round(now - Math.max(0, h.at - n.since)),
+        sinceWall: Math.round(this.observedAt - Math.max(0, h.at - n.since)),
         manual: n.manual,
         flaps: t.flaps,
         requestsTotal: t.requestsTotal,

@@ -1,3 +1,5 @@
+import { configDefaults } from '../config.js';
+
 /** Options of a {@link HedgeBudget}. */
 export interface HedgeBudgetOptions {
   /** Extra requests (hedges) allowed, as a fraction of the requests in the window. @defaultValue 0.05 */
@@ -31,8 +33,8 @@ export class HedgeBudget {
   private currentStart: number;
 
   constructor(options: HedgeBudgetOptions) {
-    this.maxExtraLoad = options.maxExtraLoad ?? 0.05;
-    this.bucketMs = (options.windowMs ?? 10_000) / buckets;
+    this.maxExtraLoad = options.maxExtraLoad ?? configDefaults.hedge.maxExtraLoad;
+    this.bucketMs = (options.windowMs ?? configDefaults.hedge.windowMs) / buckets;
     this.now = options.now;
     this.currentStart = this.now();
   }

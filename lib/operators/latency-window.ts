@@ -1,3 +1,4 @@
+import { configDefaults } from '../config.js';
 /** Options of a {@link LatencyWindow}. */
 export interface LatencyWindowOptions {
   /** Recent samples kept (a ring). @defaultValue 128 */
@@ -20,10 +21,10 @@ export class LatencyWindow {
   private dirty = false;
 
   constructor(options: LatencyWindowOptions = {}) {
-    const size = options.size ?? 128;
+    const size = options.size ?? configDefaults.tuning.latencyWindowSize;
     this.ring = new Float64Array(size);
     this.sorted = new Float64Array(size);
-    this.minSamples = Math.min(options.minSamples ?? 16, size);
+    this.minSamples = Math.min(options.minSamples ?? configDefaults.tuning.latencyWindowMinSamples, size);
   }
 
   /** Samples held (at most `size`). */

@@ -6,6 +6,7 @@ import {
   Subscriber,
   type Subscription,
 } from 'rxjs';
+import { configDefaults } from '../config.js';
 import { isRetryable } from '../errors.js';
 import { type Backoff, type BackoffPolicy, backoff, type JitterMode } from './backoff.js';
 import type { RetryBudget } from './retry-budget.js';
@@ -89,12 +90,13 @@ export interface RetryBackoffConfig {
  */
 export function retryBackoff<T>(config: RetryBackoffConfig | number = {}): MonoTypeOperatorFunction<T> {
   const options: RetryBackoffConfig = typeof config === 'number' ? { maxRetries: config } : config;
-  const maxRetries = options.maxRetries ?? 3;
+  const defaults = configDefaults.retry;
+  const maxRetries = options.maxRetries ?? defaults.maxRetries;
   const policy: BackoffPolicy = {
-    initialBackoffMs: options.initialBackoffMs ?? 100,
-    maxBackoffMs: options.maxBackoffMs ?? 5000,
-    backoffMultiplier: options.backoffMultiplier ?? 2,
-    jitter: options.jitter ?? 'none',
+    initialBackoffMs: options.initialBackoffMs ?? defaults.initialBackoffMs,
+    maxBackoffMs: options.maxBackoffMs ?? defaults.maxBackoffMs,
+    backoffMultiplier: options.backoffMultiplier ?? defaults.backoffMultiplier,
+    jitter: options.jitter ?? defaults.jitter,
   };
   const shouldRetry = options.shouldRetry ?? isRetryable;
   const scheduler = options.scheduler ?? asyncScheduler;

@@ -1,4 +1,4 @@
-import type { BalancerName } from '../config.js';
+import { type BalancerName, configDefaults } from '../config.js';
 
 /**
  * What a balancer knows of the candidates 0..count-1, read one figure at a time (nothing is allocated per
@@ -24,7 +24,7 @@ export interface PickContext {
 }
 
 /** Nodes whose RTT is within this of the fastest count as equally fast (MongoDB's latency window). */
-const latencyWindowMs = 15;
+const latencyWindowMs = configDefaults.tuning.balancerLatencyWindowMs;
 
 /**
  * Pure pickers: each returns the index (0..count-1) of the candidate to use.

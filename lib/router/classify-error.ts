@@ -1,3 +1,4 @@
+import { configDefaults } from '../config.js';
 import { ErrorCode, RemoteError, RouterError } from '../errors.js';
 
 /**
@@ -77,6 +78,8 @@ const table = new Map<string, Row>(
     [ErrorCode.WireTrailingBytes]: broken,
     [ErrorCode.WireIntegerRange]: broken,
     [ErrorCode.WireCompression]: broken,
+    // a ListNodes reply that does not decode (discovery): a failed membership update, never a request outcome
+    [ErrorCode.WireBincode]: { ...final, maybeSent: true },
     [ErrorCode.RequestTimeout]: { retryable: true, maybeSent: true, health: 'timeout', poisonSuspect: false },
     // the node rejected our credentials at connect: nothing sent; the same credentials fail again; no fault of
     // the node's — it is shown unusable (reason auth), and the request may go to a node that accepts them
@@ -110,7 +113,7 @@ export function classifyError(error: unknown): ErrorClass {
   if (row === undefined) {
     const r = table.get(error.code) ?? unknown;
     row = Object.freeze({ code: error.code, ...r, retryable: r.retryable && error.retryable });
-    if (known.size < 1000) known.set(error.code, row);
+    if (known.size < configDefaults.tuning.errorClassCacheSize) known.set(error.code, row);
   }
   return row;
 }

@@ -48,6 +48,11 @@ export class HealthFeedback {
   private readonly latencyMs: (id: NodeId) => number;
   private readonly health: (id: NodeId) => NodeHealth | undefined;
 
+  /** Drops what is kept of a node removed by membership. */
+  forget(id: NodeId): void {
+    this.answeredAt.delete(id);
+  }
+
   constructor(
     policy: HealthPolicy,
     latencyMs: (id: NodeId) => number,

@@ -1,6 +1,6 @@
-import { merge, type Observable } from 'rxjs';
+import { merge, mergeMap, type Observable, Subject, type Subscription } from 'rxjs';
 import type { ResolvedConfig } from '../config.js';
-import type { RouterError } from '../errors.js';
+import { ErrorCode, RouterError } from '../errors.js';
 import { connectNode, type NodeSetup } from '../transport/connect-node.js';
 import { Pool } from '../transport/pool.js';
 import type { PoolConnection } from '../transport/pool-connection.js';
@@ -14,18 +14,28 @@ export interface RouterNode {
   readonly id: NodeId;
   readonly address: NodeAddress;
   readonly pool: Pool;
+  /** Removed from membership: no new sends, its pool is draining. */
+  draining: boolean;
+  /** The delayed first warm-up of a node added later (connects spread over `joinSpreadMs`). */
+  warmTimer?: Subscription;
 }
 
 type Done = (err: RouterError | undefined, reply?: Message) => void;
 
 /**
- * The router's nodes: a pool per node in a `Map` keyed by `NodeId` (never by array position, so nodes can be
- * added and removed while requests flow). Every pool shares the config's scheduler; pool events go to
- * `onPoolEvent` (the router's health feedback and `events$`).
+ * The router's nodes: a pool per node in a `Map` keyed by `NodeId` (never by array position), so nodes are added
+ * and removed while requests flow. Every pool shares the config's scheduler; pool events go to `onPoolEvent` (the
+ * router's health feedback and `events$`). A send to a node that is draining or gone fails at once with a
+ * retryable, not-sent error (it goes elsewhere); nothing throws on a removed id.
  */
 export class Nodes {
   private readonly byId = new Map<NodeId, RouterNode>();
+  private readonly config: Readonly<ResolvedConfig>;
+  private readonly onPoolEvent: (event: PoolEvent) => void;
   private readonly setup: NodeSetup;
+  /** Pools added after construction (their stats$), for `stats$()`. */
+  private readonly addedStats = new Subject<Observable<PoolStats>>();
+  private readonly allStats$: Observable<PoolStats>;
 
   constructor(
     addresses: readonly NodeAddress[],
@@ -33,17 +43,11 @@ export class Nodes {
     onPoolEvent: (event: PoolEvent) => void,
     setup: NodeSetup = nodeSetup(config),
   ) {
+    this.config = config;
+    this.onPoolEvent = onPoolEvent;
     this.setup = setup;
-    for (const address of addresses) {
-      const pool = new Pool(
-        address.id,
-        (signal) => this.open(address, signal),
-        config.pool,
-        config.scheduler,
-        onPoolEvent,
-      );
-      this.byId.set(address.id, { id: address.id, address, pool });
-    }
+    this.allStats$ = this.addedStats.pipe(mergeMap((stats$) => stats$));
+    for (const address of addresses) this.add(address);
   }
 
   get size(): number {
@@ -62,9 +66,62 @@ export class Nodes {
     return this.byId.values();
   }
 
+  /** Adds a node with a fresh pool; `warmAfterMs` > 0 delays its first connects (spread over many routers). */
+  add(address: NodeAddress, warmAfterMs = 0): RouterNode {
+    const { config } = this;
+    const pool = new Pool(
+      address.id,
+      (signal) => this.open(address, signal),
+      config.pool,
+      config.scheduler,
+      this.onPoolEvent,
+    );
+    const node: RouterNode = { id: address.id, address, pool, draining: false };
+    this.byId.set(address.id, node);
+    if (warmAfterMs > 0) node.warmTimer = config.scheduler.schedule(() => pool.warm(), warmAfterMs);
+    this.addedStats.next(pool.stats$);
+    return node;
+  }
+
+  /**
+   * Drains a node removed from membership: no new sends; requests not yet written fail with a retryable,
+   * not-sent error (they go elsewhere, no retry budget spent); written ones finish by their deadline; each
+   * connection closes once idle or at the drain bound (`timeoutMs`). Resolves when nothing of the node is left
+   * (it is then gone from this map). `inFlight`: the node's requests in flight or queued when the drain began.
+   */
+  drain(id: NodeId): { readonly inFlight: number; readonly done: Promise<void> } {
+    const node = this.byId.get(id);
+    if (!node) return { inFlight: 0, done: Promise.resolve() };
+    const inFlight = node.pool.load;
+    node.draining = true;
+    node.warmTimer?.unsubscribe();
+    node.pool.evacuate(
+      new RouterError(
+        ErrorCode.NoEligibleNode,
+        `node ${id} (${node.address.label}) was removed; request not sent`,
+        {
+          retryable: true,
+        },
+      ),
+    );
+    const done = node.pool.close().then(() => {
+      if (this.byId.get(id) === node) this.byId.delete(id);
+    });
+    return { inFlight, done };
+  }
+
   /** Sends on a node's pool; the reply (or a typed error) comes by `deadline` (scheduler time). */
   send(id: NodeId, type: MessageType, payload: Uint8Array, deadline: number, done: Done): () => void {
-    return this.byId.get(id)!.pool.send(type, payload, deadline, done);
+    const node = this.byId.get(id);
+    if (!node || node.draining) {
+      done(
+        new RouterError(ErrorCode.NoEligibleNode, `node ${id} is not a member; request not sent`, {
+          retryable: true,
+        }),
+      );
+      return () => {};
+    }
+    return node.pool.send(type, payload, deadline, done);
   }
 
   /** Fails the node's requests not yet written with `err` (retryable, not sent), so they go elsewhere. */
@@ -77,25 +134,27 @@ export class Nodes {
     this.byId.get(id)?.pool.clear();
   }
 
-  /** Opens every pool's `minConnections`. */
+  /** Opens the `minConnections` of every pool not waiting for its spread delay. */
   warm(): void {
-    for (const node of this.byId.values()) node.pool.warm();
+    for (const node of this.byId.values()) if (!node.warmTimer && !node.draining) node.pool.warm();
   }
 
-  /** Pool counts, in id order. */
+  /** Pool counts, in id order (draining nodes included until they are gone). */
   stats(): PoolStats[] {
     return [...this.byId.values()].sort((a, b) => a.id - b.id).map((n) => n.pool.stats);
   }
 
-  /** Every pool's counts as they change. */
+  /** Every pool's counts as they change, pools added later included. */
   stats$(): Observable<PoolStats> {
-    return merge(...[...this.byId.values()].map((n) => n.pool.stats$));
+    return merge(...[...this.byId.values()].map((n) => n.pool.stats$), this.allStats$);
   }
 
   /** Closes every pool (connections drained, timers stopped). */
   async close(): Promise<void> {
+    for (const node of this.byId.values()) node.warmTimer?.unsubscribe();
     this.setup.credentials?.stop();
     await Promise.all([...this.byId.values()].map((n) => n.pool.close()));
+    this.addedStats.complete();
   }
 
   /** A connection joins its pool only when ready: opened, negotiated and through the handshake. */

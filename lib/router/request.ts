@@ -7,10 +7,11 @@ import type { NodeId } from '../types.js';
 import type { Message, MessageType } from '../wire/message.js';
 import { attemptTimeout } from './attempt-timeout.js';
 import type { BreakIncident } from './break-incidents.js';
-import { decide, poisonAfter } from './decide.js';
+import { decide } from './decide.js';
 import type { HedgeEntry } from './hedge-timer.js';
 import { NoEligibleNodeError } from './no-eligible-node-error.js';
 import { type AttemptOwner, RequestAttempt } from './request-attempt.js';
+import { type RequestFacts, requestEvents } from './request-events.js';
 import type { RequestParts } from './request-parts.js';
 import type { ResolvedRequestOptions } from './resolve-request-options.js';
 import { waitForNode } from './wait-for-node.js';
@@ -35,26 +36,26 @@ const start: Backoff = Object.freeze({ attempt: 0, delayMs: 0 });
  * makes no retry whose wait reaches it). close() drains a request in flight; one waiting for a node or in
  * backoff ends at once with `ERR_ROUTER_CLOSED` (unless nodes are still being contacted for the first time).
  */
-export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
+export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Unsubscribable {
   state: RequestState = 'new';
   readonly id: number;
   readonly deadline: number;
   private readonly parts: RequestParts;
   private readonly subscriber: Subscriber<Message>;
   private readonly payload: Uint8Array;
-  private readonly type: MessageType;
-  private readonly timeoutMs: number;
-  private readonly idempotent: boolean;
-  private readonly started: number;
+  readonly type: MessageType;
+  readonly timeoutMs: number;
+  readonly idempotent: boolean;
+  readonly started: number;
   /** Copies per round when hedged (0: not hedged), and a per-request delay override. */
   private readonly maxCopies: number;
   private readonly hedgeDelayMs: number | undefined;
-  private attempts = 0;
+  attempts = 0;
   private copies = 0;
   private retry: Backoff = start;
   private readonly tried: NodeId[] = [];
   private out: RequestAttempt[] = [];
-  private lastNode: NodeId | undefined;
+  lastNode: NodeId | undefined;
   private lastErrors: Map<NodeId, unknown> | undefined;
   /** Nodes whose connection broke under this request, one after the other (health feedback counts them). */
   hardFailures = 0;
@@ -95,15 +96,7 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
   start(): void {
     const { parts } = this;
     parts.life.enter();
-    if (parts.events.observed)
-      parts.events.next({
-        type: 'requestStarted',
-        at: this.started,
-        requestId: this.id,
-        messageType: this.type,
-        idempotent: this.idempotent,
-        timeoutMs: this.timeoutMs,
-      });
+    if (parts.events.observed) requestEvents.started(parts, this);
     parts.budget?.deposit();
     if (this.maxCopies > 0) parts.hedging.budget.deposit();
     this.round();
@@ -141,17 +134,7 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
     const copy = ++this.copies;
     if (!this.tried.includes(nodeId)) this.tried.push(nodeId);
     this.lastNode = nodeId;
-    if (parts.events.observed) {
-      parts.events.next({
-        type: 'attemptStarted',
-        at: now,
-        requestId: this.id,
-        nodeId,
-        attempt: this.attempts,
-      });
-      if (copy > 1)
-        parts.events.next({ type: 'hedgeSent', at: now, requestId: this.id, nodeId, attempt: copy });
-    }
+    if (parts.events.observed) requestEvents.attempt(parts, this, nodeId, now, copy);
     const { pool } = config;
     const ms = attemptTimeout({
       configuredMs: config.retry.attemptTimeoutMs,
@@ -259,16 +242,7 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
       return;
     }
     this.retry = d.next;
-    if (parts.events.observed)
-      parts.events.next({
-        type: 'retryScheduled',
-        at: config.scheduler.now(),
-        requestId: this.id,
-        nodeId: this.lastNode!,
-        attempt: d.next.attempt,
-        delayMs: d.next.delayMs,
-        code: err.code ?? 'ERR_UNKNOWN',
-      });
+    if (parts.events.observed) requestEvents.retry(parts, this, d.next.attempt, d.next.delayMs, err);
     this.state = 'backoff';
     this.watchClosing();
     this.timer = config.scheduler.schedule(() => {
@@ -344,13 +318,7 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
     const losers = this.out;
     this.out = [];
     if (losers.length > 0 && a.copy > 1 && parts.events.observed)
-      parts.events.next({
-        type: 'hedgeWon',
-        at: parts.config.scheduler.now(),
-        requestId: this.id,
-        nodeId: a.nodeId,
-        attempt: a.copy,
-      });
+      requestEvents.won(parts, this, a.nodeId, a.copy);
     for (const l of losers) {
       if (parts.life.closing) {
         l.settled = true;
@@ -359,17 +327,7 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
     }
     this.state = 'done';
     this.stopWaiting();
-    if (parts.events.observed) {
-      const at = parts.config.scheduler.now();
-      parts.events.next({
-        type: 'requestSucceeded',
-        at,
-        requestId: this.id,
-        nodeId: a.nodeId,
-        durationMs: at - this.started,
-        attempts: this.attempts,
-      });
-    }
+    if (parts.events.observed) requestEvents.succeeded(parts, this, a.nodeId);
     this.subscriber.next(reply);
     this.subscriber.complete();
   }
@@ -383,15 +341,7 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
     if (refused === 'budget') {
       // a refused retry is visible: on the caller's error (a copy) and in events$ (CONTRACT, "Refused retry")
       err = withRetryRefused(cause, 'budget');
-      if (parts.events.observed)
-        parts.events.next({
-          type: 'retryRefused',
-          at: parts.config.scheduler.now(),
-          requestId: this.id,
-          nodeId: this.lastNode!,
-          reason: 'budget',
-          code: cause.code ?? 'ERR_UNKNOWN',
-        });
+      if (parts.events.observed) requestEvents.refused(parts, this, 'budget', cause);
     }
     // gave up after retrying: the caller's error (a copy) lists every node tried and its last error there
     if (
@@ -401,19 +351,7 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, Unsubscribable {
       err.nodes === undefined // ERR_NO_ELIGIBLE_NODE has its own list: every node
     )
       err = withNodeDetail(err, parts.nodeErrors.reportsOf(this.lastErrors), this.attempts, refused);
-    if (parts.events.observed) {
-      const at = parts.config.scheduler.now();
-      parts.events.next({
-        type: 'requestFailed',
-        at,
-        requestId: this.id,
-        ...(this.lastNode === undefined ? {} : { nodeId: this.lastNode }),
-        code: err.code ?? 'ERR_UNKNOWN',
-        durationMs: at - this.started,
-        attempts: this.attempts,
-        ...(this.hardFailures >= poisonAfter ? { poison: true as const } : {}),
-      });
-    }
+    if (parts.events.observed) requestEvents.failed(parts, this, err);
     this.subscriber.error(err);
   }
 

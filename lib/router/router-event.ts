@@ -139,6 +139,43 @@ export type RouterEvent =
     }
   | { readonly type: 'poolStats'; readonly at: number; readonly stats: PoolStats }
   | {
+      /** Membership added a node (`joining`: no requests before its first pong, then a slow start). */
+      readonly type: 'nodeAdded';
+      readonly at: number;
+      readonly nodeId: NodeId;
+      readonly address: string;
+      readonly source: MembershipSource;
+    }
+  | {
+      /**
+       * Membership removed a node: no new requests; its unwritten ones went elsewhere; `inFlight` requests (written
+       * or queued when the removal came) finish by their deadline or at the drain bound.
+       */
+      readonly type: 'nodeDraining';
+      readonly at: number;
+      readonly nodeId: NodeId;
+      readonly address: string;
+      readonly reason: MembershipSource;
+      readonly inFlight: number;
+    }
+  | {
+      /** A drained node is gone: no socket, timer or subscription of it is left. */
+      readonly type: 'nodeRemoved';
+      readonly at: number;
+      readonly nodeId: NodeId;
+      readonly address: string;
+      readonly reason: MembershipSource;
+      /** Its requests in flight or queued when the removal came (see `nodeDraining`). */
+      readonly inFlight: number;
+    }
+  | {
+      /** An update was not applied (empty, errored, malformed, invalid): the node set is unchanged. */
+      readonly type: 'membershipWarning';
+      readonly at: number;
+      readonly source: MembershipSource;
+      readonly message: string;
+    }
+  | {
       /** `nodeId` rejected the router's credentials during connection setup (once per node and credentials). */
       readonly type: 'authFailed';
       readonly at: number;
@@ -155,3 +192,6 @@ export type RouterEvent =
       readonly generation: number;
       readonly expiresAt: number | null;
     };
+
+/** Where a membership change came from: the `hosts` Observable or `discovery` (`ListNodes`). */
+export type MembershipSource = 'hosts' | 'discovery';

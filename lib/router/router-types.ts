@@ -35,7 +35,11 @@ export interface PromiseRequestOptions extends RequestOptions {
 
 /** A router over one cluster; see `createRouter`. */
 export interface Router {
-  /** The parsed hosts; `addresses[i].id === i + 1`. */
+  /**
+   * The current members' addresses (joining, in service and draining), in id order; a new array after each
+   * membership change. Ids are router-assigned (1..n for an initial array of hosts, then increasing, never
+   * reused): never assume `addresses[i].id === i + 1` once membership changed.
+   */
   readonly addresses: readonly NodeAddress[];
   /** Cluster health snapshots; replays the latest to each subscriber. */
   readonly health$: Observable<ClusterHealth>;

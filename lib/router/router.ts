@@ -1,4 +1,4 @@
-import { firstValueFrom, type Observable, type ObservableInput, tap } from 'rxjs';
+import { EMPTY, firstValueFrom, type Observable, type ObservableInput, tap } from 'rxjs';
 import type { RouterConfig } from '../config.js';
 import { ConfigError, ErrorCode } from '../errors.js';
 import { debugRouter } from '../observability/debug-router.js';
@@ -12,10 +12,12 @@ import type { PoolEvent } from '../transport/pool-types.js';
 import type { NodeId } from '../types.js';
 import type { Message } from '../wire/message.js';
 import { ClusterView } from './cluster-view.js';
+import { followMembership } from './follow-membership.js';
 import { HealthFeedback } from './health-feedback.js';
 import { Hedging } from './hedging.js';
 import { Lifecycle } from './lifecycle.js';
 import { LoopLag } from './loop-lag.js';
+import { Membership } from './membership.js';
 import { NoEligibleNodeError } from './no-eligible-node-error.js';
 import { NodeErrors } from './node-errors.js';
 import { nodeSetup } from './node-setup.js';
@@ -68,6 +70,19 @@ export function createRouter(input: RouterConfig): Router {
   // each node's last error, for ERR_NO_ELIGIBLE_NODE's per-node detail
   const nodeErrors = new NodeErrors(nodes, () => cluster.latest);
   const life = new Lifecycle();
+  const membership = new Membership({
+    initial: addresses,
+    decides: config.discovery ? 'discovery' : 'hosts',
+    pools: nodes,
+    scheduler,
+    random: config.random,
+    joinSpreadMs: config.joinSpreadMs,
+    emit,
+    onRemoved: (id) => {
+      feedback.forget(id);
+      nodeErrors.delete(id);
+    },
+  });
   // the drift detector of our own event loop: a stall is the client's time, never a node's (fair-chance rule)
   const lag = new LoopLag(scheduler, 50, 100, (lagMs) =>
     emit(() => ({ type: 'clientStall', at: scheduler.now(), lagMs })),
@@ -82,10 +97,11 @@ export function createRouter(input: RouterConfig): Router {
   );
   const health$ = life.guard(
     clusterHealth({
-      members: addresses.map((a) => ({ id: a.id, address: a.label })),
+      members: membership.members$,
       ping: (nodeId) => {
         // a pool full of requests (leases are not requests: what their holders do is not ours to judge)
-        const pool = nodes.get(nodeId)!.pool;
+        const pool = nodes.get(nodeId)?.pool;
+        if (!pool) return EMPTY; // removed meanwhile
         const standIn = () => feedback.probeStandIn(nodeId, pool.load - pool.leases >= capacity);
         const { timeoutMs } = config.health;
         return probe({ pool, nodeId, timeoutMs, scheduler, emit, standIn }).pipe(
@@ -105,6 +121,7 @@ export function createRouter(input: RouterConfig): Router {
     onChange(h);
   });
   nodes.warm();
+  const stopMembership = followMembership(config, membership, nodes, cluster);
   const statsSub = nodes
     .stats$()
     .subscribe((stats) => emit(() => ({ type: 'poolStats', at: scheduler.now(), stats })));
@@ -134,7 +151,9 @@ export function createRouter(input: RouterConfig): Router {
   };
 
   router = {
-    addresses,
+    get addresses() {
+      return membership.addresses;
+    },
     health$,
     eligible$: eligible(health$),
     events$: events.asObservable(),
@@ -147,7 +166,9 @@ export function createRouter(input: RouterConfig): Router {
       const id = await firstValueFrom(
         waitForNode(() => picker.pick([], []), health$, scheduler, deadline, none),
       );
-      return nodes.get(id)!.pool.lease(Math.max(1, deadline - scheduler.now()));
+      const leased = nodes.get(id)?.pool;
+      if (!leased) throw new NoEligibleNodeError(config.timeoutMs, new Map());
+      return leased.lease(Math.max(1, deadline - scheduler.now()));
     },
     returnConnection: (connection) => {
       const nodeId = (connection as { nodeId?: unknown } | null | undefined)?.nodeId;
@@ -166,8 +187,9 @@ export function createRouter(input: RouterConfig): Router {
     executeWithRetry: <T>(operation: () => ObservableInput<T>) =>
       executeWithRetry(operation, { ...config.retry, budget, scheduler, random: config.random }),
     poolStats: () => nodes.stats(),
-    close: () =>
-      life.close(scheduler, config.timeoutMs, {
+    close: () => {
+      stopMembership();
+      return life.close(scheduler, config.timeoutMs, {
         stopHealth: () => healthSub.unsubscribe(),
         closeNodes: () => nodes.close(),
         complete: () => {
@@ -177,7 +199,8 @@ export function createRouter(input: RouterConfig): Router {
           feedback.complete();
           events.complete();
         },
-      }),
+      });
+    },
   };
   debugRouter(router); // NODE_DEBUG=qdb-router: one line per connection, health, membership, retry decision
   return router;

@@ -18,7 +18,12 @@ export function statusChanges(
   return (h) => {
     for (const id of h.changed) {
       const node = h.nodes.get(id);
-      if (!node) continue;
+      if (!node) {
+        // removed by membership: nothing of it is kept
+        statuses.delete(id);
+        ejections.delete(id);
+        continue;
+      }
       const previous = statuses.get(id) ?? HealthStatus.Joining;
       const untilAt = node.ejectedUntil;
       if ((ejections.get(id) ?? 0) < node.ejections && untilAt !== null && untilAt > h.at) {

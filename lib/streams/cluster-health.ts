@@ -123,7 +123,17 @@ export function clusterHealth(options: ClusterHealthOptions): Observable<Cluster
         emit([next.nodeId]);
     };
 
-    const probe = (id: NodeId) => {
+    const probe = (id: NodeId, afterMs = 0) => {
+      if (afterMs > 0) {
+        probes.set(
+          id,
+          scheduler.schedule(() => {
+            probes.delete(id);
+            if (!subscriber.closed && nodes.has(id)) probe(id);
+          }, afterMs),
+        );
+        return;
+      }
       const sub = heartbeat(() => options.ping(id), {
         intervalMs: policy.intervalMs,
         timeoutMs: policy.timeoutMs,
@@ -150,18 +160,18 @@ export function clusterHealth(options: ClusterHealthOptions): Observable<Cluster
       const now = scheduler.now();
       const changed: NodeId[] = [];
       const seen = new Set<NodeId>();
-      const joined: NodeId[] = [];
+      const joined: HealthMember[] = [];
       for (const m of members) {
-        if (seen.has(m.id)) continue;
+        if (seen.has(m.id) || (!nodes.has(m.id) && m.draining)) continue; // a node unknown here never joins draining
         seen.add(m.id);
         const previous = nodes.get(m.id);
-        const next = previous ?? nodeHealth.initial(m.id, m.address, now);
+        const next = previous ?? nodeHealth.initial(m.id, m.address, now, started ? 'membership' : 'initial');
         const after = m.draining ? nodeHealth.drain(next, now) : next;
         if (previous === after) continue;
         put(previous, after);
         changed.push(m.id);
         if (after.status === HealthStatus.Draining) unprobe(m.id);
-        else joined.push(m.id);
+        else joined.push(m);
       }
       for (const id of [...nodes.keys()]) {
         if (seen.has(id)) continue;
@@ -174,7 +184,7 @@ export function clusterHealth(options: ClusterHealthOptions): Observable<Cluster
       for (const n of nodes.values()) if (n.status !== HealthStatus.Draining) inService++;
       if (!started) return;
       if (changed.length > 0) emit(changed.sort((a, b) => a - b));
-      for (const id of joined) if (!subscriber.closed && nodes.has(id)) probe(id);
+      for (const m of joined) if (!subscriber.closed && nodes.has(m.id)) probe(m.id, m.probeAfterMs);
     };
 
     all.add(members$.subscribe({ next: follow, error: (err) => subscriber.error(err) }));

@@ -9,4 +9,6 @@ export interface HealthMember {
   readonly address: string;
   /** @defaultValue false */
   readonly draining?: boolean;
+  /** The first probe of a member that joins waits this long (connects spread over many routers). @defaultValue 0 */
+  readonly probeAfterMs?: number;
 }

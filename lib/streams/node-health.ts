@@ -8,7 +8,7 @@ const rttAlpha = 0.2;
  * The node health state machine, as pure functions (no time, no I/O: `at` is passed in).
  *
  * ```
- *  joining ── first probe ok / connection opened ──► up
+ *  joining ── first probe ok / connection opened ──► up   (added later, reason membership: its first pong only)
  *     └────── fall probe fails / hard failure ─────► down
  *
  *            probe fail (< fall), request fail         fall probe fails / hard failure
@@ -33,12 +33,18 @@ const rttAlpha = 0.2;
  * Eligible for requests: `up` and `suspect` (one lost ping must not flap a node out).
  */
 export const nodeHealth = {
-  initial(nodeId: NodeId, address: string, at: number): NodeHealth {
+  /** A node at `at`: `joining`, reason `initial` (the initial set) or `membership` (added later). */
+  initial(
+    nodeId: NodeId,
+    address: string,
+    at: number,
+    reason: 'initial' | 'membership' = 'initial',
+  ): NodeHealth {
     return {
       nodeId,
       address,
       status: HealthStatus.Joining,
-      reason: 'initial',
+      reason,
       consecutiveFailures: 0,
       consecutiveSuccesses: 0,
       passiveFailures: 0,
@@ -92,8 +98,13 @@ export const nodeHealth = {
       if (state.status === HealthStatus.Unusable) return state;
       return move(state, { consecutiveSuccesses: 0, lastCheckAt: at }, HealthStatus.Unusable, 'auth', at);
     }
+    // A node added by membership (reason `membership`) gets no request before its first pong — an open
+    // connection is not enough (it may accept TCP and not answer the protocol): MongoDB's paused pool, Envoy's
+    // ignore_new_hosts_until_first_hc. A node of the initial set is trusted on its first connection too, and an
+    // unusable node on a connection that got through its handshake (its credentials were accepted).
     if (signal.kind === 'connected') {
-      if (state.status !== HealthStatus.Joining && state.status !== HealthStatus.Unusable) return state;
+      const initial = state.status === HealthStatus.Joining && state.reason === 'initial';
+      if (!initial && state.status !== HealthStatus.Unusable) return state;
       return move(state, { lastCheckAt: at }, HealthStatus.Up, 'connect', at);
     }
     // Rejected credentials are no health signal: probes and requests cannot connect, and say nothing of the node.

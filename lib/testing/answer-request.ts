@@ -14,18 +14,25 @@ export interface AnswerContext {
   /** Counts a Data request and says whether it gets an injected failure (decided in arrival order). */
   takeData(): boolean;
   countPing(): void;
+  /** The bincode reply to a bincode admin request (see `AdminResponder`), else undefined. */
+  bincodeAdmin(request: Message): Uint8Array | undefined;
 }
 
 /**
  * The correct reply of a node to one request: Ping → Pong, Data → Data (the handler's payload; the request is
  * counted as executed) or the injected Error, Heartbeat → Heartbeat (payload echoed), FeatureNegotiation → the
- * node's features (bincode, see `featureNegotiation`), Admin → a JSON result, any other type → Ack. Every reply
- * carries the request's sequence.
+ * node's features (bincode, see `featureNegotiation`), Admin → a JSON result, a bincode admin request (`ListNodes`,
+ * see `AdminResponder`) → its bincode `Response` in a message of the request's type, any other type → Ack. Every
+ * reply carries the request's sequence.
  */
 export async function answerRequest(ctx: AnswerContext, request: Message): Promise<Message> {
   let type: MessageType = request.type;
   let payload: Uint8Array = new Uint8Array(0);
-  switch (request.type) {
+  const admin = ctx.bincodeAdmin(request);
+  switch (admin ? -1 : request.type) {
+    case -1: // a bincode admin request: the reply keeps the request's type (Data or Admin), as the reference reads it
+      payload = admin!;
+      break;
     case MessageType.Ping:
       ctx.countPing();
       type = MessageType.Pong;

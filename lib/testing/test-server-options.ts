@@ -1,4 +1,5 @@
 import type tls from 'node:tls';
+import type { ClusterNodeInfo } from '../wire/admin-types.js';
 import type { Message } from '../wire/message.js';
 import type { AuthOptions } from './auth-gate.js';
 import type { ExecutionCounterOptions } from './execution-counter.js';
@@ -35,6 +36,12 @@ export interface TestServerOptions extends ServerFrameLimitOptions {
   readonly executionCounter?: ExecutionCounterOptions;
   /** A fault active from the start (see `setFault`). */
   readonly fault?: Fault;
+  /**
+   * The cluster's current members, answered to the reference client's `ListNodes` admin request (bincode, in a
+   * Data or Admin message; see `AdminResponder`). A `TestCluster` sets it. @defaultValue this server alone, and
+   * only to Admin messages
+   */
+  readonly listNodes?: () => readonly ClusterNodeInfo[];
   /**
    * Require a handshake on every connection before anything but FeatureNegotiation: an Admin message with UTF-8
    * JSON `{"token": "…"}` (or `{"username", "password"}` for `verify`), answered by Ack (`{"expiresAt": …}` with

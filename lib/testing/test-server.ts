@@ -2,6 +2,7 @@ import type net from 'node:net';
 import type { WebSocketServer } from 'ws';
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import { type Message, MessageType } from '../wire/message.js';
+import { AdminResponder } from './admin-responder.js';
 import { type AnswerContext, answerRequest } from './answer-request.js';
 import { applyFault } from './apply-fault.js';
 import { AuthGate, type AuthStats } from './auth-gate.js';
@@ -59,6 +60,8 @@ export class TestServer {
   /** Features answered to FeatureNegotiation. */
   readonly features: readonly Feature[];
   private readonly context: AnswerContext;
+  /** Answers `ListNodes` (bincode admin requests); `bincodeAdmin.listNodesCount` counts them. */
+  readonly bincodeAdmin: AdminResponder;
   /** With `auth`: handshakes accepted and rejected, requests refused before one, requests on expired sessions. */
   readonly authStats: AuthStats = { accepted: 0, rejected: 0, unauthenticated: 0, expired: 0 };
 
@@ -75,6 +78,7 @@ export class TestServer {
       this.faults.changed(this.connections.values(), fault, previous, this.paused),
     );
     if (options.fault) this.faults.set(options.fault);
+    this.bincodeAdmin = new AdminResponder(options.listNodes, () => this);
     this.context = {
       nodeId: this.nodeId,
       features: this.features,
@@ -83,6 +87,7 @@ export class TestServer {
       handler: options.handler ?? ((request) => request.payload),
       takeData: () => this.failuresLeft > 0 && this.failuresLeft-- > 0,
       countPing: () => void this.pings++,
+      bincodeAdmin: (request) => this.bincodeAdmin.answer(request),
     };
   }
 

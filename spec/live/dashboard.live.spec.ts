@@ -81,6 +81,8 @@ describe('qdb-router demo', () => {
     expect(await bad.exited).toBe(2);
     expect(bad.output).toContain('bad --rate lots');
     expect(bad.output).toContain('qdb-router demo [--ports');
+    expect(bad.output).toMatch(/--host NAME {6}listen on NAME instead of 127\.0\.0\.1/);
+    expect(bad.output).not.toContain('${');
   });
 });
 

@@ -110,6 +110,16 @@ describe('DashboardMetrics', () => {
     });
   });
 
+  it('keeps time in state and ejection countdowns right for a snapshot that is minutes old (health$ is quiet)', () => {
+    const m = new DashboardMetrics(router, 0);
+    m.observe(health(10_000, [node(1, { since: 4000, ejectedUntil: 40_000 }), node(2), node(3)]), 100_000);
+    expect(m.healthJson(100_000)!.nodes[0]!.why).toMatch(/ejected by failed requests for 30 s more$/);
+    const later = m.healthJson(120_000)!.nodes[0]!;
+    expect(later.sinceWall).toBe(94_000);
+    expect(later.why).toMatch(/ejected by failed requests for 10 s more$/);
+    expect(m.healthJson(200_000)!.nodes[0]!.why).not.toMatch(/ejected/);
+  });
+
   it('reports a node becoming slow once, and once when it stops being slow', () => {
     const m = new DashboardMetrics(router, 0);
     const changes: SlowChange[] = [];

@@ -26,7 +26,10 @@ export function followMembership(
         eligible: () => cluster.eligible,
         inService: (id) => membership.inService(id),
         addressOf: (id) => membership.get(id)?.address,
-        send: (id, type, payload, deadline, done) => nodes.send(id, type, payload, deadline, done),
+        send: (id, type, payload, deadline, done) => {
+          const handle = nodes.send(id, type, payload, deadline, done);
+          return () => handle.cancel();
+        },
         apply: (wanted, version) => membership.update('discovery', wanted, version),
         warn: (message) => membership.warn('discovery', message),
       })

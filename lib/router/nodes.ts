@@ -1,10 +1,12 @@
 import { merge, mergeMap, type Observable, Subject, type Subscription } from 'rxjs';
 import type { ResolvedConfig } from '../config.js';
 import { ErrorCode, RouterError } from '../errors.js';
+import type { Cancellable } from '../transport/cancellable.js';
 import { connectNode, type NodeSetup } from '../transport/connect-node.js';
 import { Pool } from '../transport/pool.js';
 import type { PoolConnection } from '../transport/pool-connection.js';
 import type { PoolEvent, PoolStats } from '../transport/pool-types.js';
+import type { ReplySink } from '../transport/reply-sink.js';
 import type { NodeAddress, NodeId } from '../types.js';
 import type { Message, MessageType } from '../wire/message.js';
 import { nodeSetup } from './node-setup.js';
@@ -111,17 +113,23 @@ export class Nodes {
   }
 
   /** Sends on a node's pool; the reply (or a typed error) comes by `deadline` (scheduler time). */
-  send(id: NodeId, type: MessageType, payload: Uint8Array, deadline: number, done: Done): () => void {
+  send(
+    id: NodeId,
+    type: MessageType,
+    payload: Uint8Array,
+    deadline: number,
+    done: Done | ReplySink,
+  ): Cancellable {
     const node = this.byId.get(id);
     if (!node || node.draining) {
-      done(
-        new RouterError(ErrorCode.NoEligibleNode, `node ${id} is not a member; request not sent`, {
-          retryable: true,
-        }),
-      );
-      return () => {};
+      const err = new RouterError(ErrorCode.NoEligibleNode, `node ${id} is not a member; request not sent`, {
+        retryable: true,
+      });
+      if (typeof done === 'function') done(err);
+      else done.settle(err);
+      return notSent;
     }
-    return node.pool.send(type, payload, deadline, done);
+    return node.pool.submit(type, payload, deadline, done);
   }
 
   /** Fails the node's requests not yet written with `err` (retryable, not sent), so they go elsewhere. */
@@ -162,3 +170,6 @@ export class Nodes {
     return connectNode(address, this.setup, signal);
   }
 }
+
+/** The handle of a send refused at once. */
+const notSent: Cancellable = { cancel() {} };

@@ -1,5 +1,7 @@
 import type { Subscription } from 'rxjs';
 import type { RouterError } from '../errors.js';
+import type { Cancellable } from '../transport/cancellable.js';
+import type { ReplySink } from '../transport/reply-sink.js';
 import type { NodeId } from '../types.js';
 import type { Message } from '../wire/message.js';
 
@@ -13,7 +15,7 @@ export interface AttemptOwner {
  * the attempt timeout), settled once by the pool's callback. A copy that lost a hedge race is `detached`: it
  * stays on its node until its own attempt timeout (close() cancels it) so its node is judged by what it does.
  */
-export class RequestAttempt {
+export class RequestAttempt implements ReplySink {
   readonly owner: AttemptOwner;
   readonly nodeId: NodeId;
   /** Scheduler time it was sent. */
@@ -22,8 +24,8 @@ export class RequestAttempt {
   readonly timeoutMs: number;
   /** 1 for the first copy of a round, 2 for the first hedge … */
   readonly copy: number;
-  /** Cancels it on its pool (set once sent). */
-  cancel: () => void = noop;
+  /** Its pool request (set once sent): the cancel handle. */
+  handle: Cancellable = unsent;
   /** Its outcome came (or it was cancelled). */
   settled = false;
   /** Lost a hedge race: its outcome goes to health feedback only; this watches close(). */
@@ -37,10 +39,15 @@ export class RequestAttempt {
     this.copy = copy;
   }
 
-  /** The pool's callback (called once, by the attempt's deadline). */
-  readonly done = (err: RouterError | undefined, reply?: Message): void => {
+  /** Cancels it on its pool. */
+  cancel(): void {
+    this.handle.cancel();
+  }
+
+  /** The pool's outcome (called once, by the attempt's deadline): the attempt is its own reply sink. */
+  settle(err: RouterError | undefined, reply?: Message): void {
     this.owner.attemptDone(this, err, reply);
-  };
+  }
 }
 
-const noop = () => {};
+const unsent: Cancellable = { cancel() {} };

@@ -148,15 +148,15 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
     const attempt = new RequestAttempt(this, nodeId, now, ms, copy);
     this.out.push(attempt);
     this.state = 'sending';
-    const cancel = parts.nodes.send(
+    const handle = parts.nodes.send(
       nodeId,
       this.type,
       this.payload,
       Math.min(this.deadline, now + ms),
-      attempt.done,
+      attempt,
     );
     if (attempt.settled) return; // answered (or failed) synchronously
-    attempt.cancel = cancel;
+    attempt.handle = handle;
     if (copy < this.maxCopies) {
       const delay = Math.max(0, this.hedgeDelayMs ?? parts.hedging.delayMs());
       if (Number.isFinite(delay)) parts.hedging.timer.add(this, now + delay);

@@ -34,7 +34,7 @@ export class PoolRequest implements Waiter<PoolConnection>, ReplySink, Cancellab
     readonly type: MessageType,
     readonly payload: Uint8Array,
     readonly deadline: number,
-    readonly done: Done,
+    readonly done: Done | ReplySink,
   ) {}
 
   take(conn: PoolConnection): void {
@@ -44,15 +44,22 @@ export class PoolRequest implements Waiter<PoolConnection>, ReplySink, Cancellab
 
   fail(err: RouterError): void {
     this.ticket = undefined;
-    if (!this.cancelled) this.done(err);
+    if (!this.cancelled) this.tell(err);
   }
 
   /** The connection's outcome. */
   settle(err: RouterError | undefined, reply?: Message): void {
     const conn = this.conn!;
     this.sent = undefined;
-    this.done(err, reply);
+    this.tell(err, reply);
     this.host.settled(this, conn, err === undefined);
+  }
+
+  /** Tells the caller (its callback, or its sink's `settle`). */
+  tell(err: RouterError | undefined, reply?: Message): void {
+    const done = this.done;
+    if (typeof done === 'function') done(err, reply);
+    else done.settle(err, reply);
   }
 
   cancel(): void {

@@ -10,6 +10,7 @@ import { PoolRequest, type PoolRequestHost } from './pool-request.js';
 import { poolStats } from './pool-stats.js';
 import { PoolSweeper } from './pool-sweeper.js';
 import type { PoolEvent, PoolOptions, PoolStats } from './pool-types.js';
+import type { ReplySink } from './reply-sink.js';
 import { sendAsObservable } from './send-as-observable.js';
 import { WaitQueue } from './wait-queue.js';
 
@@ -161,11 +162,14 @@ export class Pool {
     return () => request.cancel();
   }
 
-  /** {@link send} returning the request itself as its cancel handle (no closure). */
-  submit(type: MessageType, payload: Uint8Array, deadline: number, done: Done): Cancellable {
+  /**
+   * {@link send} with the outcome going to `done` (a callback, or an object's `settle`) and the request itself
+   * returned as its cancel handle (no closure per request).
+   */
+  submit(type: MessageType, payload: Uint8Array, deadline: number, done: Done | ReplySink): Cancellable {
     const request = new PoolRequest(this.host, type, payload, deadline, done);
     if (this.closedState) {
-      done(new RouterError(ErrorCode.PoolClosed, `pool of node ${this.nodeId} is closed`));
+      request.tell(new RouterError(ErrorCode.PoolClosed, `pool of node ${this.nodeId} is closed`));
       return request;
     }
     const weight = ((payload as { byteLength?: number } | null)?.byteLength ?? 0) + frameOverhead;

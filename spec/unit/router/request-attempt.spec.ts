@@ -10,7 +10,7 @@ describe('RequestAttempt', () => {
     };
     const a = new RequestAttempt(owner, 3, 10, 500, 1);
     a.cancel();
-    a.done(new RouterError(ErrorCode.RequestTimeout, 't', { retryable: true }));
+    a.settle(new RouterError(ErrorCode.RequestTimeout, 't', { retryable: true }));
     expect(seen).toEqual([[3, ErrorCode.RequestTimeout]]);
     expect([a.at, a.timeoutMs, a.copy, a.settled, a.detached]).toEqual([10, 500, 1, false, undefined]);
   });

@@ -141,3 +141,84 @@ describe('Connection property: the write path in virtual time', () => {
     );
   });
 });
+
+/** Steps of the slot-table property: many sequences go by while some requests stay pending for long. */
+type SlotCommand =
+  | { kind: 'send'; long: boolean }
+  | { kind: 'reply'; pick: number }
+  | { kind: 'cancel'; pick: number }
+  | { kind: 'advance'; ms: number };
+
+const slotCommand: fc.Arbitrary<SlotCommand> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('send' as const), long: fc.boolean() }) },
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('reply' as const), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 30 }) }),
+  },
+);
+
+describe('Connection property: the pending slot table', () => {
+  it('over hundreds of sequences with long-lived requests in their slots: sequences in flight are distinct, every reply reaches its own request, a late reply to a request gone (even one whose slot a newer request holds) is dropped and counted, inFlight is exact', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(slotCommand, { minLength: 50, maxLength: 400 }), async (commands) => {
+        const h = setup({ maxInFlight: 10_000 });
+        interface Req {
+          id: number;
+          settled: Array<{ err?: RouterError; reply?: Message }>;
+          cancel: () => void;
+          gone: boolean;
+        }
+        const reqs: Req[] = [];
+        const answered = new Set<number>();
+        let lateReplies = 0;
+        for (const c of commands) {
+          if (c.kind === 'send') {
+            const id = reqs.length;
+            const payload = new Uint8Array(4);
+            new DataView(payload.buffer).setUint32(0, id, true);
+            const r: Req = { id, settled: [], cancel: () => {}, gone: false };
+            reqs.push(r);
+            const deadline = h.scheduler.now() + (c.long ? 100_000 : 20);
+            r.cancel = h.conn.send(2, payload, deadline, (err, reply) => r.settled.push({ err, reply }));
+          } else if (c.kind === 'cancel' && reqs.length > 0) {
+            const r = reqs[c.pick % reqs.length]!;
+            if (r.settled.length === 0 && !r.gone) {
+              r.gone = true;
+              r.cancel();
+            }
+          } else if (c.kind === 'reply') {
+            // answer any request the node got and has not answered, including ones the client gave up on
+            const open = h.received.filter((m) => !answered.has(Number(m.sequence)));
+            if (open.length > 0) {
+              const m = open[c.pick % open.length]!;
+              answered.add(Number(m.sequence));
+              const r = reqs[idOf(m)]!;
+              if (r.gone || r.settled.length > 0) lateReplies++;
+              h.reply(m);
+            }
+          } else if (c.kind === 'advance') await h.step(h.scheduler.now() + c.ms);
+          await h.step(h.scheduler.now());
+          // the requests the client still waits for use distinct sequences
+          const waiting = reqs.filter((r) => !r.gone && r.settled.length === 0).length;
+          expect(h.conn.inFlight).toBe(waiting);
+          for (const r of reqs)
+            if (r.settled.length === 1 && r.settled[0]!.err?.code === ErrorCode.RequestTimeout) r.gone = true;
+        }
+        const seqs = h.received.map((m) => Number(m.sequence));
+        expect(new Set(seqs).size).toBe(seqs.length); // sequences only grow (a taken slot is skipped, never shared)
+        expect(h.conn.droppedReplies).toBe(lateReplies);
+        for (const r of reqs) {
+          expect(r.settled.length).toBeLessThanOrEqual(1);
+          const s = r.settled[0];
+          if (s?.reply) expect(idOf(s.reply)).toBe(r.id);
+          if (s?.err) expect(s.err.code).toBe(ErrorCode.RequestTimeout);
+        }
+        expect(h.conn.isOpen).toBe(true);
+        h.conn.destroy();
+      }),
+      { numRuns: 60 },
+    );
+  });
+});

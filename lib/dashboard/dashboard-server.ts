@@ -181,8 +181,8 @@ export async function startDashboard(router: Router, options: DashboardOptions =
   const { port } = server.address() as AddressInfo;
   const names = [...(options.allowedHosts ?? []), ...(loopback.has(bindHost) ? [] : [bindHost])];
   allowed = hostAllowList(port, names);
-  const urlHost =
-    loopback.has(bindHost) || bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost;
+  // the address it listens on (localhost may be ::1 only); a wildcard bind is reached on 127.0.0.1
+  const urlHost = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost;
   return {
     url: `http://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}:${port}/`,
     metrics,

@@ -1,14 +1,23 @@
+import type { Pool } from '../transport/pool.js';
 import { type ClusterHealth, HealthStatus, type NodeId } from '../types.js';
 import type { Nodes } from './nodes.js';
+import type { NodeFigures } from './select-node.js';
 
 /**
  * The router's view of its cluster for routing: the latest `health$` snapshot and, per node, the figures a pick
- * reads (O(1) each): the load of its pool, its smoothed reply time (its pool's, else its probes'), and when it
- * came back from down.
+ * reads: the load of its pool, its smoothed reply time (its pool's, else its probes'), and when it came back from
+ * down. As {@link NodeFigures} they are read by position in the eligible list, through a flat array of the eligible
+ * nodes' pools rebuilt only when the eligible set changes (no lookup by id on a pick); `loadOf`, `rttOf` read
+ * one node by id.
  */
-export class ClusterView {
+export class ClusterView implements NodeFigures {
   private readonly nodes: Nodes;
   private health: ClusterHealth | undefined;
+  private eligibleIds: readonly NodeId[] = [];
+  private eligiblePools: (Pool | undefined)[] = [];
+  /** Per eligible position: the probes' smoothed RTT and the recovery time, -1 when none. */
+  private probed: number[] = [];
+  private recovered: number[] = [];
 
   constructor(nodes: Nodes) {
     this.nodes = nodes;
@@ -24,26 +33,58 @@ export class ClusterView {
     return this.health?.eligible ?? [];
   }
 
-  /** Takes a new snapshot. */
+  /**
+   * Takes a new snapshot. The flat per-position figures are rebuilt when the eligible set changed (O(n), on a
+   * change of membership or health, never per request), else updated for the nodes the snapshot says changed.
+   */
   update(health: ClusterHealth): void {
     this.health = health;
+    if (health.eligible !== this.eligibleIds) {
+      const ids = health.eligible;
+      this.eligibleIds = ids;
+      this.eligiblePools = ids.map((id) => this.nodes.get(id)?.pool);
+      this.probed = ids.map((id) => orNone(health.nodes.get(id)?.rttMs));
+      this.recovered = ids.map((id) => orNone(health.nodes.get(id)?.recoveredAt));
+      return;
+    }
+    for (const id of health.changed) {
+      const pos = positionOf(this.eligibleIds, id);
+      if (pos < 0) continue;
+      const node = health.nodes.get(id);
+      this.probed[pos] = orNone(node?.rttMs);
+      this.recovered[pos] = orNone(node?.recoveredAt);
+    }
   }
 
-  load(id: NodeId): number {
+  /** The load of the eligible node at `position` (NodeFigures). */
+  load(position: number): number {
+    return this.eligiblePools[position]?.load ?? 0;
+  }
+
+  /** The reply time of the eligible node at `position` (NodeFigures). */
+  rttMs(position: number): number {
+    const ms = this.eligiblePools[position]?.latencyMs ?? -1;
+    return ms >= 0 ? ms : (this.probed[position] ?? -1);
+  }
+
+  /** When the eligible node at `position` came back from down, or -1 (NodeFigures). */
+  recoveredAt(position: number): number {
+    return this.recovered[position] ?? -1;
+  }
+
+  /** Requests in flight plus waiting at node `id`'s pool. */
+  loadOf(id: NodeId): number {
     return this.nodes.get(id)?.pool.load ?? 0;
   }
 
-  /** The node's smoothed reply time: its pool's, else its probes', else -1. */
-  rttMs(id: NodeId): number {
+  /** Node `id`'s smoothed reply time: its pool's, else its probes', else -1. */
+  rttOf(id: NodeId): number {
     const ms = this.nodes.get(id)?.pool.latencyMs ?? -1;
-    if (ms >= 0) return ms;
-    const probed = this.health?.nodes.get(id)?.rttMs;
-    return typeof probed === 'number' && probed >= 0 ? probed : -1;
+    return ms >= 0 ? ms : this.probedRtt(id);
   }
 
-  recoveredAt(id: NodeId): number {
-    const at = this.health?.nodes.get(id)?.recoveredAt;
-    return typeof at === 'number' && at >= 0 ? at : -1;
+  private probedRtt(id: NodeId): number {
+    return orNone(this.health?.nodes.get(id)?.rttMs);
   }
 
   /**
@@ -72,4 +113,23 @@ export class ClusterView {
     for (const node of health.nodes.values()) if (node.status === HealthStatus.Joining) return true;
     return false;
   }
+}
+
+/** A figure, or -1 for none (null, undefined, negative). */
+function orNone(value: number | null | undefined): number {
+  return typeof value === 'number' && value >= 0 ? value : -1;
+}
+
+/** The position of `id` in `ids` (ascending), or -1. */
+function positionOf(ids: readonly NodeId[], id: NodeId): number {
+  let lo = 0;
+  let hi = ids.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = ids[mid]!;
+    if (v === id) return mid;
+    if (v < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }

@@ -1,5 +1,5 @@
 import type { NodeReport } from '../errors.js';
-import { nodeLine } from './node-line.js';
+import { nodeLines } from './node-lines.js';
 
 /** Nodes named on the first line, at most (the lines below list every node). */
 const firstLineNodes = 3;
@@ -76,5 +76,5 @@ export function describeNoNode(reports: readonly NodeReport[], waitedMs: number)
   const named = reports.slice(0, firstLineNodes).map(short);
   if (reports.length > firstLineNodes) named.push(`${reports.length - firstLineNodes} more`);
   const first = `${head}${named.length ? `: ${named.join(', ')}` : ''} — ${hint}`;
-  return [first, ...reports.map(nodeLine)].join('\n');
+  return [first, ...nodeLines(reports)].join('\n');
 }

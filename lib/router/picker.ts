@@ -6,9 +6,10 @@ import { selectNode } from './select-node.js';
 
 /** The pick context, reused from pick to pick (nothing is allocated for it per request). */
 interface MutablePickContext {
-  random: () => number;
-  now: number;
-  slowStartMs: number;
+  readonly random: () => number;
+  /** Read only when a candidate is warming up after a recovery (a getter: no clock read per pick otherwise). */
+  readonly now: number;
+  readonly slowStartMs: number;
   cursor: number;
 }
 
@@ -21,14 +22,19 @@ export class Picker {
   private readonly cluster: ClusterView;
   private readonly balancer: Balancer;
   private readonly ctx: MutablePickContext;
-  private readonly now: () => number;
 
   constructor(config: Readonly<ResolvedConfig>, cluster: ClusterView) {
     this.cluster = cluster;
     this.balancer = balancers[config.balancer];
     const { scheduler } = config;
-    this.now = () => scheduler.now();
-    this.ctx = { random: config.random, now: 0, slowStartMs: config.slowStartMs, cursor: 0 };
+    this.ctx = {
+      random: config.random,
+      get now() {
+        return scheduler.now();
+      },
+      slowStartMs: config.slowStartMs,
+      cursor: 0,
+    };
   }
 
   /**
@@ -37,7 +43,6 @@ export class Picker {
    */
   pick(tried: readonly NodeId[], busy: readonly NodeId[], freshOnly = false): NodeId | undefined {
     const ctx = this.ctx;
-    ctx.now = this.now();
     const id = selectNode(
       this.cluster.eligible,
       tried,

@@ -1,5 +1,5 @@
 import { EmptyError, type Observable } from 'rxjs';
-import { ConfigError } from '../errors.js';
+import { ConfigError, ErrorCode, RouterError } from '../errors.js';
 import type { Message } from '../wire/message.js';
 import { AbortedError } from './aborted-error.js';
 
@@ -15,19 +15,28 @@ type Request$ = (payload: unknown, options?: unknown) => Observable<Message>;
 export function requestPromise(request$: Request$, payload: unknown, options?: unknown): Promise<Message> {
   let signal: AbortSignal | undefined;
   let rest = options;
-  if (typeof options === 'object' && options !== null && !Array.isArray(options) && 'signal' in options) {
-    const { signal: given, ...others } = options as { signal?: unknown };
-    if (given !== undefined && !isAbortSignal(given))
-      return Promise.reject(new ConfigError('options.signal', given, 'an AbortSignal or undefined'));
-    signal = given;
-    rest = others;
+  try {
+    if (typeof options === 'object' && options !== null && !Array.isArray(options) && 'signal' in options) {
+      const { signal: given, ...others } = options as { signal?: unknown };
+      if (given !== undefined && !isAbortSignal(given))
+        return Promise.reject(new ConfigError('options.signal', given, 'an AbortSignal or undefined'));
+      signal = given;
+      rest = others;
+    }
+    if (signal?.aborted) return Promise.reject(new AbortedError(reasonOf(signal)));
+  } catch (err) {
+    // a hostile value (a revoked Proxy, a throwing getter) fails this request typed, as request$ does
+    return Promise.reject(
+      new RouterError(ErrorCode.Config, `the request options could not be read: ${(err as Error)?.message}`, {
+        cause: err,
+      }),
+    );
   }
-  if (signal?.aborted) return Promise.reject(new AbortedError(signal.reason));
   return new Promise<Message>((resolve, reject) => {
     let reply: Message | undefined;
     const onAbort = () => {
       subscription.unsubscribe();
-      reject(new AbortedError(signal!.reason));
+      reject(new AbortedError(reasonOf(signal!)));
     };
     const subscription = request$(payload, rest).subscribe({
       next: (m) => {
@@ -49,6 +58,7 @@ export function requestPromise(request$: Request$, payload: unknown, options?: u
 
 function isAbortSignal(value: unknown): value is AbortSignal {
   const s = value as Partial<AbortSignal> | null;
+  // duck-typed: a signal from another realm (a vm context, a polyfill) works too
   return (
     typeof s === 'object' &&
     s !== null &&
@@ -56,4 +66,13 @@ function isAbortSignal(value: unknown): value is AbortSignal {
     typeof s.addEventListener === 'function' &&
     typeof s.removeEventListener === 'function'
   );
+}
+
+/** `signal.reason`, or undefined when reading it throws (a hostile signal must not throw from a listener). */
+function reasonOf(signal: AbortSignal): unknown {
+  try {
+    return signal.reason;
+  } catch {
+    return undefined;
+  }
 }

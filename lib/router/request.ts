@@ -139,11 +139,11 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
     const ms = attemptTimeout({
       configuredMs: config.retry.attemptTimeoutMs,
       healthTimeoutMs: config.health.timeoutMs,
-      latencyMs: parts.cluster.rttMs(nodeId),
+      latencyMs: parts.cluster.rttOf(nodeId),
       requestTimeoutMs: this.timeoutMs,
       canRetry: this.idempotent && config.retry.maxRetries > 0,
       remainingMs: this.deadline - now,
-      queued: parts.cluster.load(nodeId) >= pool.maxConnections * pool.maxInFlightPerConnection,
+      queued: parts.cluster.loadOf(nodeId) >= pool.maxConnections * pool.maxInFlightPerConnection,
     });
     const attempt = new RequestAttempt(this, nodeId, now, ms, copy);
     this.out.push(attempt);

@@ -90,7 +90,7 @@ export function createRouter(input: RouterConfig): Router {
   lag.start();
   const feedback = new HealthFeedback(
     config.health,
-    (id) => cluster.rttMs(id),
+    (id) => cluster.rttOf(id),
     (id) => cluster.latest?.nodes.get(id),
     () => scheduler.now(),
     (from, to) => lag.stalledMs(from, to),

@@ -1,12 +1,11 @@
 import type { NodeId } from '../types.js';
 import type { Balancer, CandidateView, PickContext } from './balancers.js';
 
-/** A node's figures by id, as the balancer reads them (O(1) each: kept up to date as they change). */
-export interface NodeFigures {
-  load(id: NodeId): number;
-  rttMs(id: NodeId): number;
-  recoveredAt(id: NodeId): number;
-}
+/**
+ * The eligible nodes' figures by position in the eligible list, as the balancer reads them (O(1) each, no lookup
+ * by id: `ClusterView` keeps them in a flat array updated when the eligible set changes).
+ */
+export type NodeFigures = CandidateView;
 
 /**
  * Chooses the node for an attempt (pure): among the eligible nodes not yet tried by this request — or, when every
@@ -40,7 +39,9 @@ export function selectNode(
   }
   const count = n - skip.length;
   if (count === 1) return eligible[at(skip, 0)];
-  return eligible[at(skip, balancer(count, new EligibleView(eligible, skip, figures), ctx))];
+  // nothing skipped (a first attempt): the figures are the candidates, no view is built
+  const view = skip.length === 0 ? figures : new SkippingView(skip, figures);
+  return eligible[at(skip, balancer(count, view, ctx))];
 }
 
 const none: readonly number[] = [];
@@ -76,26 +77,24 @@ function at(skip: readonly number[], k: number): number {
 }
 
 /** The candidates (eligible minus skipped positions) as the balancer reads them. */
-class EligibleView implements CandidateView {
-  private readonly eligible: readonly NodeId[];
+class SkippingView implements CandidateView {
   private readonly skip: readonly number[];
   private readonly figures: NodeFigures;
 
-  constructor(eligible: readonly NodeId[], skip: readonly number[], figures: NodeFigures) {
-    this.eligible = eligible;
+  constructor(skip: readonly number[], figures: NodeFigures) {
     this.skip = skip;
     this.figures = figures;
   }
 
   load(k: number): number {
-    return this.figures.load(this.eligible[at(this.skip, k)]!);
+    return this.figures.load(at(this.skip, k));
   }
 
   rttMs(k: number): number {
-    return this.figures.rttMs(this.eligible[at(this.skip, k)]!);
+    return this.figures.rttMs(at(this.skip, k));
   }
 
   recoveredAt(k: number): number {
-    return this.figures.recoveredAt(this.eligible[at(this.skip, k)]!);
+    return this.figures.recoveredAt(at(this.skip, k));
   }
 }

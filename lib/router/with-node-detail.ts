@@ -1,5 +1,5 @@
 import { type NodeReport, RouterError } from '../errors.js';
-import { nodeLine } from './node-line.js';
+import { nodeLines } from './node-lines.js';
 
 const gaveUp: Record<string, string> = {
   count: 'no retries left',
@@ -27,7 +27,7 @@ export function withNodeDetail<E>(error: E, nodes: readonly NodeReport[], attemp
   ) as RouterError;
   const message =
     `${error.message}\n  gave up after ${attempts} attempts (${gaveUp[why] ?? why}); the nodes tried:\n` +
-    nodes.map(nodeLine).join('\n');
+    nodeLines(nodes).join('\n');
   Object.defineProperty(copy, 'message', {
     value: message,
     enumerable: false,

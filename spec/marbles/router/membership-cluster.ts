@@ -27,6 +27,8 @@ export interface ServerScript {
 
 /** A frame the router handed to a connection: when, to which router node, of which type. */
 export interface Sent {
+  /** Order among every record and `mark()` of the farm. */
+  readonly seq: number;
   readonly at: number;
   readonly nodeId: NodeId;
   readonly label: string;
@@ -45,6 +47,7 @@ export function serverFarm(scheduler: VirtualTimeScheduler) {
   const labelOf = new Map<NodeId, string>();
   const executions = new Map<string, number>();
   const sent: Sent[] = [];
+  let seq = 0;
   const script = (id: NodeId) => servers.get(labelOf.get(id)!) ?? { latencyMs: 1, down: true };
   const pending = new Map<NodeId, Message[]>();
   const memory = memoryConnector({
@@ -75,6 +78,7 @@ export function serverFarm(scheduler: VirtualTimeScheduler) {
     const conn = await memory.connect(address, signal);
     const record = (type: MessageType, payload: Uint8Array) =>
       sent.push({
+        seq: ++seq,
         at: scheduler.now(),
         nodeId: address.id,
         label: address.label,
@@ -98,6 +102,8 @@ export function serverFarm(scheduler: VirtualTimeScheduler) {
     sent,
     connect,
     opened: memory.opened,
+    /** A point in the order of `sent` (e.g. when a removal was applied). */
+    mark: () => ++seq,
     /** How often any server executed a Data request with this payload. */
     executions: (payload: string) => executions.get(payload) ?? 0,
     /** Kills a server: refuses connects and drops its open connections. */

@@ -70,6 +70,16 @@ describe('describeNoNode', () => {
     expect(rest[3]).toBe('  node 4 127.0.0.1:7003: down (probe), last error ERR_REQUEST_TIMEOUT: no pong');
   });
 
+  it('30 nodes: 20 node lines, then how many more (err.nodes has every one)', () => {
+    const lines = describeNoNode(
+      Array.from({ length: 30 }, (_, i) => refused(i + 1)),
+      10,
+    ).split('\n');
+    expect(lines).toHaveLength(1 + 20 + 1);
+    expect(lines[20]).toContain('node 20 ');
+    expect(lines[21]).toBe('  … and 10 more nodes (err.nodes lists every one)');
+  });
+
   it('no node at all: says to check hosts', () => {
     expect(describeNoNode([], 10)).toBe(
       'no node to send to within 10 ms — the router has no nodes: check `hosts`',
@@ -93,7 +103,7 @@ describe('describeNoNode', () => {
     message: fc.constantFrom(null, 'boom', 'refused'),
   });
 
-  test.prop([fc.array(report, { maxLength: 8 }), fc.double({ min: 0, max: 1e7, noNaN: true })])(
+  test.prop([fc.array(report, { maxLength: 20 }), fc.double({ min: 0, max: 1e7, noNaN: true })])(
     'one line per node with its id, address and code; the first line always ends with what to do',
     (reports, waited) => {
       const [first, ...rest] = describeNoNode(reports, waited).split('\n');

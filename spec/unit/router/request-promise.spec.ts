@@ -86,4 +86,22 @@ describe('requestPromise (router.request with a signal)', () => {
     void requestPromise(request$, 'x', { signal: undefined, idempotent: false });
     expect(seen.options).toEqual({ idempotent: false });
   });
+
+  it('hostile options (a revoked Proxy, a throwing signal getter): a typed ERR_CONFIG rejection, never a throw', async () => {
+    const { seen, request$ } = pending();
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const throwing = Object.defineProperty({}, 'signal', {
+      enumerable: true,
+      get() {
+        throw new Error('no signal for you');
+      },
+    });
+    for (const options of [proxy, throwing]) {
+      const p = requestPromise(request$, 'x', options);
+      await expect(p).rejects.toMatchObject({ code: ErrorCode.Config });
+    }
+    await expect(requestPromise(request$, 'x', throwing)).rejects.toThrow(/no signal for you/);
+    expect(seen.subscribed).toBe(0);
+  });
 });

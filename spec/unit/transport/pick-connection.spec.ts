@@ -52,4 +52,17 @@ describe('pickConnection', () => {
     // a connection with something buffered takes a frame that still fits
     expect(pickConnection(map, 100, limits, 50, () => {})?.id).toBe(4);
   });
+
+  it('a connection past its credentials expiresAt takes nothing and is retired; a rotating one still serves', () => {
+    const expiring = { ...conn(1, 0), expiresAt: 100 } as PoolConnection;
+    const rotating = conn(2, 1);
+    const map = new Map([
+      [expiring, meta(0, 50)],
+      [rotating, { ...meta(0, 10), rotating: true }],
+    ]);
+    expect(pickConnection(map, 99, limits, 10, () => {})?.id).toBe(1);
+    const expired: number[] = [];
+    expect(pickConnection(map, 100, limits, 10, (c) => expired.push(c.id))?.id).toBe(2);
+    expect(expired).toEqual([1]);
+  });
 });

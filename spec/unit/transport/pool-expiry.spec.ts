@@ -37,4 +37,15 @@ describe('poolExpiry', () => {
     expect(poolExpiry.next([item('a', 50)], limits)).toBe(1000); // not closable: only the lifetime
     expect(poolExpiry.next([item('a', 50, 0, 0, true)], limits)).toBe(Number.POSITIVE_INFINITY);
   });
+
+  it('credentials: rotated from refreshAt (once), retired at expiresAt whatever their load', () => {
+    const c = { ...item('c', 990, 3, 0), refreshAt: 300, expiresAt: 400 };
+    expect(poolExpiry.next([c], limits)).toBe(300);
+    expect(poolExpiry.due([c], 299, limits)).toEqual([]);
+    expect(poolExpiry.due([c], 300, limits)).toEqual([['c', 'rotate']]);
+    const rotating = { ...c, rotating: true };
+    expect(poolExpiry.next([rotating], limits)).toBe(400);
+    expect(poolExpiry.due([rotating], 399, limits)).toEqual([]); // already being replaced: not again
+    expect(poolExpiry.due([rotating], 400, limits)).toEqual([['c', 'lifetime']]);
+  });
 });

@@ -16,21 +16,39 @@ describe('qdb-router bench --quick --json (the benchmark tool works; its numbers
     expect(wrote).toBe(true);
     const last = bench.output.trim().split('\n').at(-1)!;
     const result = JSON.parse(last) as {
-      throughput: Array<{ client: string; failed: number; requests: number }>;
+      throughput: Array<{ client: string; failed: number; requests: number; heapBytesPerRequest: number }>;
       ratios: Record<string, number>;
+      queue: { expire100kOver10k: number; cancel100kOver10k: number; expiredTyped: boolean };
       failover: { failed: number; requests: number };
       memory: { bytesPerIdleConnection: number };
     };
-    expect(result.throughput).toHaveLength(18);
-    expect(new Set(result.throughput.map((r) => r.client)).size).toBe(3);
+    expect(result.throughput).toHaveLength(24);
+    expect([...new Set(result.throughput.map((r) => r.client))]).toEqual([
+      'raw socket',
+      'pool, 1 request/connection',
+      'qdb-router',
+      'qdb-router (hedging on)',
+    ]);
     for (const r of result.throughput) {
       expect(r.failed).toBe(0);
       expect(r.requests).toBeGreaterThan(0);
+      expect(r.heapBytesPerRequest).toBeGreaterThan(0);
     }
-    for (const key of ['routerOverRaw_32B_256', 'routerOverPool_32B_64', 'pickCost1000Over3']) {
+    expect(result.queue.expire100kOver10k).toBeGreaterThan(0);
+    expect(result.queue.cancel100kOver10k).toBeGreaterThan(0);
+    expect(result.queue.expiredTyped).toBe(true);
+    for (const key of [
+      'routerOverRaw_32B_256',
+      'routerOverPool_32B_64',
+      'pickCost1000Over3',
+      'pickOnly1000Over3',
+      'routerCpuOverRaw_32B_256',
+      'routerHeapOverRaw_32B_256',
+      'hedgingOnOverOffCpu_32B_256',
+    ]) {
       expect(result.ratios[key]).toBeGreaterThan(0);
     }
     expect(result.failover.requests).toBeGreaterThan(0);
     expect(result.memory.bytesPerIdleConnection).toBeGreaterThan(0);
-  }, 120_000);
+  }, 300_000);
 });

@@ -48,7 +48,7 @@ export { AbortedError } from './router/aborted-error.js';
 export type { NoEligibleNodeDetail } from './router/no-eligible-node-error.js';
 export { NoEligibleNodeError } from './router/no-eligible-node-error.js';
 export { createRouter } from './router/router.js';
-export type { RouterEvent } from './router/router-event.js';
+export type { MembershipSource, RouterEvent } from './router/router-event.js';
 export type { PromiseRequestOptions, RequestOptions, Router } from './router/router-types.js';
 export { validateConfig } from './router/validate-config.js';
 export type { HealthPolicy } from './streams/health-policy.js';
@@ -66,7 +66,15 @@ export type {
 export type { PoolConnection } from './transport/pool-connection.js';
 export type { PoolOptions, PoolStats } from './transport/pool-types.js';
 export { tokenHandshake } from './transport/token-handshake.js';
-export type { ClusterHealth, HealthReason, NodeAddress, NodeHealth, NodeId, Protocol } from './types.js';
+export type {
+  ClusterHealth,
+  HealthNodes,
+  HealthReason,
+  NodeAddress,
+  NodeHealth,
+  NodeId,
+  Protocol,
+} from './types.js';
 export { HealthStatus } from './types.js';
 export type { EncodeOptions } from './wire/encode.js';
 export { encodeFrame } from './wire/encode.js';

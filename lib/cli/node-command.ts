@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { AuthOptions } from '../testing/auth-gate.js';
 import { TestServer } from '../testing/test-server.js';
+import type { ClusterNodeInfo } from '../wire/admin-types.js';
 import { parseFault } from './parse-fault.js';
 import { UsageError } from './usage-error.js';
 
@@ -9,6 +10,8 @@ export const nodeUsage = `qdb-router node --port PORT [--node-id N] [--host HOST
   --auth-token TOKEN    require a handshake with this token first (TestServer auth; docs/testing.md); or set
                         QDB_ROUTER_AUTH_TOKEN, which keeps the token out of the process list
   --auth-ttl-ms MS      an authenticated session ends after MS (requests then get ERR_AUTH_EXPIRED)
+  --peers H:P,H:P,…     the cluster's members, answered to ListNodes (node ids 1..n in this order; the
+                        reference client's admin request; what \`watch --discover\` reads). Default: this node
   --fault KIND          start with a fault: gray, wrong-type, bad-error-json, garbage, bad-checksum,
                         wrong-sequence, duplicate-reply, huge-length, slowloris, never-read,
                         close-on-accept, reset-mid-reply (docs/testing.md, "Fault catalogue")
@@ -36,6 +39,7 @@ export async function nodeCommand(args: string[]): Promise<number> {
       'fault-duration-ms': { type: 'string' },
       'auth-token': { type: 'string' },
       'auth-ttl-ms': { type: 'string' },
+      peers: { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -43,12 +47,13 @@ export async function nodeCommand(args: string[]): Promise<number> {
     throw new UsageError(`--port needs 0-65535, got ${values.port}`);
   const nodeId = values['node-id'] === undefined ? 1 : Number(values['node-id']);
   if (!Number.isInteger(nodeId) || nodeId < 1) throw new UsageError(`--node-id needs a whole number >= 1`);
-  const { port: _p, 'node-id': _n, host, 'auth-token': _t, 'auth-ttl-ms': _a, ...faultArgs } = values;
+  const { port: _p, 'node-id': _n, host, 'auth-token': _t, 'auth-ttl-ms': _a, peers, ...faultArgs } = values;
+  const listNodes = peers === undefined ? undefined : peerList(peers);
   const fault = parseFault(faultArgs);
   const auth = authOption(values['auth-token'] ?? process.env.QDB_ROUTER_AUTH_TOKEN, values['auth-ttl-ms']);
   let server: TestServer;
   try {
-    server = await TestServer.start({ port, nodeId, host, fault, auth });
+    server = await TestServer.start({ port, nodeId, host, fault, auth, listNodes });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     console.error(code === 'EADDRINUSE' ? `error: port ${port} is already in use` : `error: ${String(err)}`);
@@ -82,4 +87,22 @@ function authOption(token: string | undefined, ttl: string | undefined): AuthOpt
   if (ttlMs !== undefined && !(Number.isInteger(ttlMs) && ttlMs > 0))
     throw new UsageError(`--auth-ttl-ms needs a whole number of ms > 0, got ${ttl}`);
   return { token, ttlMs };
+}
+
+/** `--peers 127.0.0.1:7000,127.0.0.1:7001` as a ListNodes answer (node ids 1..n in order). */
+function peerList(value: string): () => ClusterNodeInfo[] {
+  const nodes = value.split(',').map((entry, i): ClusterNodeInfo => {
+    const at = entry.lastIndexOf(':');
+    const port = Number(entry.slice(at + 1));
+    if (at <= 0 || !Number.isInteger(port) || port < 1 || port > 65535)
+      throw new UsageError(`--peers needs HOST:PORT,HOST:PORT,…, got ${JSON.stringify(entry)}`);
+    return {
+      nodeId: i + 1,
+      hostname: entry.slice(0, at),
+      port,
+      status: 'Healthy',
+      role: i === 0 ? 'Primary' : 'Replica',
+    };
+  });
+  return () => nodes;
 }

@@ -10,9 +10,11 @@ import { statusTable } from './status-table.js';
 import { startTraffic } from './traffic.js';
 import { UsageError } from './usage-error.js';
 
-export const watchUsage = `qdb-router watch HOST:PORT … [--port N] [--host NAME] [--allow-control] [--rate R] [--token T]
+export const watchUsage = `qdb-router watch HOST:PORT … [--discover] [--port N] [--host NAME] [--allow-control] [--rate R] [--token T]
   Connects a router to a cluster and shows it live: a table redrawn in place in the terminal, and a web dashboard
   on 127.0.0.1 (the URL is printed) with /events (SSE) and /metrics (Prometheus).
+  --discover follows the cluster's own member list (ListNodes, every 5 s): the HOST:PORTs are only seeds; nodes
+  added to the cluster appear as joining, removed ones as draining, then leave.
   --rate R sends R requests per second through the router (default 0: health only). Ctrl-C stops.
   --token T authenticates every connection (the token handshake); or set QDB_ROUTER_AUTH_TOKEN, which keeps it
   out of the process list and shell history. The token is never printed.
@@ -23,7 +25,12 @@ export async function watchCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { ...dashboardCli.options, rate: { type: 'string', default: '0' }, token: { type: 'string' } },
+    options: {
+      ...dashboardCli.options,
+      rate: { type: 'string', default: '0' },
+      token: { type: 'string' },
+      discover: { type: 'boolean', default: false },
+    },
   });
   if (positionals.length === 0) throw new UsageError('watch needs at least one HOST:PORT');
   const { port, options, warnings } = dashboardCli.resolve(values);
@@ -41,6 +48,7 @@ export async function watchCommand(args: string[]): Promise<number> {
     hosts: positionals,
     health: { intervalMs: 500, timeoutMs: 500 },
     credentials: cliCredentials(values.token),
+    ...(values.discover ? { discovery: { source: 'admin' as const, intervalMs: 5000 } } : {}),
   };
   try {
     router = createRouter(config);

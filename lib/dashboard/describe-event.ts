@@ -92,16 +92,20 @@ export function describeEvent(e: FeedEvent): { key: string; text: string; kind: 
       return {
         key: `${key}|${e.at}`,
         kind: 'status',
-        text: `${node}: draining — removed from the cluster, ${e.inFlight ?? 0} requests still in flight`,
+        text: `${node}${e.address ? ` (${e.address})` : ''}: draining — removed by ${e.reason ?? 'membership'}, finishing ${e.inFlight ?? 0} requests in flight, no new picks`,
       };
     case 'nodeRemoved':
       return {
         key: `${key}|${e.at}`,
         kind: 'status',
-        text: `${node} removed${e.reason ? ` (${e.reason})` : ''}`,
+        text: `${node}${e.address ? ` (${e.address})` : ''} removed (${e.reason ?? 'membership'})${typeof e.inFlight === 'number' && e.inFlight > 0 ? `; ${e.inFlight} requests were still in flight` : ''}`,
       };
     case 'membershipWarning':
-      return { key, kind: 'failure', text: `membership: ${String(e.message)}` };
+      return {
+        key,
+        kind: 'failure',
+        text: `membership${e.source ? ` (${e.source})` : ''}: ${String(e.message)}`,
+      };
     case 'authFailed':
       return {
         key,
@@ -109,7 +113,11 @@ export function describeEvent(e: FeedEvent): { key: string; text: string; kind: 
         text: `${node}: credentials rejected (${code}); not used until they change`,
       };
     case 'credentialsRefreshed':
-      return { key, kind: 'info', text: `credentials refreshed${node ? ` for ${node}` : ''}` };
+      return {
+        key,
+        kind: 'info',
+        text: `credentials refreshed${node ? ` for ${node}` : ''}${typeof e.generation === 'number' ? ` (generation ${e.generation})` : ''}`,
+      };
     case 'clientStall':
       return {
         key,

@@ -79,7 +79,7 @@ export class ProcessCluster {
     }
     const started: NodeState[] = [];
     try {
-      for (const [i, port] of ports.entries()) started.push(await spawnNode(i + 1, port, options));
+      for (const [i, port] of ports.entries()) started.push(await spawnNode(i + 1, port, options, ports));
     } catch (err) {
       await Promise.all(started.map((s) => stopState(s)));
       throw err;
@@ -183,7 +183,12 @@ export class ProcessCluster {
         s.child.kill('SIGKILL');
         await s.exited;
       }
-      const next = await spawnNode(nodeId, s.port, this.options);
+      const next = await spawnNode(
+        nodeId,
+        s.port,
+        this.options,
+        this.states.map((x) => x.port),
+      );
       if (this.stopped) await stopState(next);
       else this.states[nodeId - 1] = next;
     })().finally(() => this.restarts.delete(nodeId));
@@ -205,8 +210,15 @@ export class ProcessCluster {
   }
 }
 
-function spawnNode(nodeId: number, port: number, options: ProcessClusterOptions): Promise<NodeState> {
-  const args = [cliEntry(), 'node', '--port', String(port), '--node-id', String(nodeId)];
+function spawnNode(
+  nodeId: number,
+  port: number,
+  options: ProcessClusterOptions,
+  peers: readonly number[],
+): Promise<NodeState> {
+  // every node answers ListNodes with the whole cluster (qdb-router watch --discover)
+  const members = peers.map((p) => `127.0.0.1:${p}`).join(',');
+  const args = [cliEntry(), 'node', '--port', String(port), '--node-id', String(nodeId), '--peers', members];
   const { auth } = options;
   if (auth?.ttlMs !== undefined) args.push('--auth-ttl-ms', String(auth.ttlMs));
   const child = spawn(process.execPath, args, {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { configDefaults } from '../../../lib/config.js';
@@ -118,6 +119,85 @@ describe('connectNode: nothing is served before the connection is ready', () => 
     const sent = frames(conn.client.written);
     expect(sent.map((m) => m.type)).toEqual([MessageType.Admin, ...Array(5).fill(MessageType.Data)]);
     expect(memory.authStats).toMatchObject({ accepted: 1, rejected: 0, unauthenticated: 0 });
+  });
+
+  it('property: whatever the reply latency and when requests come, no Data reaches the node before the Ack reached the client', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(fc.integer({ min: 0, max: 120 }), { minLength: 1, maxLength: 12 }),
+        fc.boolean(),
+        async (latencyMs, sendTimes, negotiate) => {
+          const scheduler = new VirtualTimeScheduler();
+          const arrivals: Array<{ type: MessageType; at: number }> = [];
+          const memory = memoryConnector({
+            scheduler,
+            latencyMs: () => latencyMs,
+            auth: { token: 't' },
+            respond: (m) => {
+              arrivals.push({ type: m.type, at: scheduler.now() });
+              return {
+                type: m.type,
+                payload: m.type === MessageType.FeatureNegotiation ? featureList.encode([0]) : m.payload,
+              };
+            },
+          });
+          const store = new CredentialsStore({
+            provider: () => ({ token: 't' }),
+            scheduler,
+            wallNow: () => scheduler.now(),
+            timing: configDefaults.credentials,
+          });
+          const setupOf: NodeSetup = {
+            scheduler,
+            timeoutMs: 1000,
+            open: (a, signal) => memory.connect(a, signal),
+            compressAboveBytes: negotiate ? 64 : Number.POSITIVE_INFINITY,
+            handshake: (channel, ctx) => {
+              const sent = scheduler.now();
+              return tokenHandshake(channel, ctx).then((r) => {
+                ackAt = scheduler.now();
+                expect(ackAt).toBeGreaterThanOrEqual(sent + latencyMs);
+                return r;
+              });
+            },
+            credentials: store,
+          };
+          let ackAt = Number.POSITIVE_INFINITY;
+          const pool = new Pool(
+            1,
+            (signal) => connectNode(address, setupOf, signal),
+            { minConnections: 0 },
+            scheduler,
+          );
+          const errors: string[] = [];
+          for (const t of [...sendTimes].sort((a, b) => a - b)) {
+            for (let now = scheduler.now(); now <= t; now++) {
+              await settle();
+              advanceTo(scheduler, now);
+            }
+            pool.send(MessageType.Data, new Uint8Array([1]), t + 2000, (err) => err && errors.push(err.code));
+          }
+          for (let now = scheduler.now(); now <= 400; now++) {
+            await settle();
+            advanceTo(scheduler, now);
+          }
+          await settle();
+          expect(errors).toEqual([]);
+          const data = arrivals.filter((a) => a.type === MessageType.Data);
+          expect(data).toHaveLength(sendTimes.length);
+          for (const d of data) expect(d.at).toBeGreaterThanOrEqual(ackAt);
+          expect(memory.authStats.unauthenticated).toBe(0);
+          const closed = pool.close();
+          for (let i = 0; i < 5; i++) {
+            advanceTo(scheduler, scheduler.now() + 10);
+            await settle();
+          }
+          await closed;
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 
   it('FeatureNegotiation first, then the handshake; compression only where the node lists it', async () => {

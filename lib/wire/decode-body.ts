@@ -8,11 +8,21 @@ import type { Message, MessageType } from './message.js';
 /**
  * Decodes one frame body (`flag | message`, without the length prefix) from `bytes[start, end)`.
  * Throws a {@link RouterError} with a wire code for anything malformed; never anything else.
+ *
+ * The payload is a copy of its bytes — a reply never pins the (much larger) socket chunk it arrived in — unless
+ * `owned`: `bytes` then holds this frame alone (the decoder assembled it, or LZ4 produced it) and the payload is a
+ * view of it, which keeps only the frame's own bytes alive and saves the copy.
  */
-export function decodeBody(bytes: Uint8Array, start: number, end: number, maxMessageBytes: number): Message {
+export function decodeBody(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  maxMessageBytes: number,
+  owned = false,
+): Message {
   if (end - start < Layout.flagBytes) throw truncated('empty frame body');
   const flag = bytes[start]!;
-  if (flag === Layout.flagPlain) return decodeMessage(bytes, start + 1, end);
+  if (flag === Layout.flagPlain) return decodeMessage(bytes, start + 1, end, owned);
   if (flag !== Layout.flagLz4)
     throw new RouterError(ErrorCode.WireUnknownFlag, `frame flag ${flag} is unknown`);
   const blockStart = start + Layout.flagBytes + Layout.lz4SizeBytes;
@@ -25,10 +35,10 @@ export function decodeBody(bytes: Uint8Array, start: number, end: number, maxMes
     );
   }
   const raw = lz4Decompress(bytes.subarray(blockStart, end), rawSize);
-  return decodeMessage(raw, 0, raw.length);
+  return decodeMessage(raw, 0, raw.length, true);
 }
 
-function decodeMessage(bytes: Uint8Array, start: number, end: number): Message {
+function decodeMessage(bytes: Uint8Array, start: number, end: number, owned: boolean): Message {
   const length = end - start;
   if (length < minMessageBytes)
     throw truncated(`message of ${length} bytes, at least ${minMessageBytes} needed`);
@@ -47,7 +57,8 @@ function decodeMessage(bytes: Uint8Array, start: number, end: number): Message {
     );
   }
   const payloadStart = start + Layout.headerBytes;
-  const payload = bytes.slice(payloadStart, payloadStart + payloadLength);
+  const payloadEnd = payloadStart + payloadLength;
+  const payload = owned ? bytes.subarray(payloadStart, payloadEnd) : bytes.slice(payloadStart, payloadEnd);
   const expected = ints.readU32(bytes, payloadStart + payloadLength);
   const actual = crc32(payload, crc32(bytes.subarray(start, start + Layout.checksummedHeaderBytes)));
   if (actual !== expected) {

@@ -89,7 +89,7 @@ export class FrameDecoder {
       if (this.bodyFill === body.length) {
         this.body = undefined;
         this.bodyFill = 0;
-        out.push(decodeBody(body, 0, body.length, this.maxMessageBytes));
+        out.push(decodeBody(body, 0, body.length, this.maxMessageBytes, true)); // body is this frame's own buffer
       }
     }
     return out;

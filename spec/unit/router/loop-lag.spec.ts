@@ -1,33 +1,7 @@
-import { type SchedulerAction, type SchedulerLike, type Subscription, VirtualTimeScheduler } from 'rxjs';
+import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { LoopLag } from '../../../lib/router/loop-lag.js';
-import { advanceTo } from '../../../lib/testing/advance-to.js';
-
-/**
- * Virtual time that can model a stall of the event loop: `stall(ms)` moves the clock on without running anything,
- * then runs every action that came due meanwhile — late, with `now()` already at the stall's end (as Node does).
- */
-class StallClock implements SchedulerLike {
-  readonly virtual = new VirtualTimeScheduler();
-  private stalledUntil = Number.NEGATIVE_INFINITY;
-
-  now(): number {
-    return Math.max(this.virtual.now(), this.stalledUntil);
-  }
-
-  schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, delay?: number, state?: T): Subscription {
-    return this.virtual.schedule(work, delay, state);
-  }
-
-  run(to: number): void {
-    advanceTo(this.virtual, to);
-  }
-
-  stall(ms: number): void {
-    this.stalledUntil = this.now() + ms;
-    advanceTo(this.virtual, this.stalledUntil);
-  }
-}
+import { StallClock } from '../../support/stall-clock.js';
 
 describe('LoopLag: a drift detector for the client event loop', () => {
   it('a free-running loop records no stall', () => {

@@ -178,3 +178,25 @@ describe('FrameDecoder', () => {
     );
   });
 });
+
+describe('FrameDecoder: reply payloads never pin the socket chunk', () => {
+  it('a frame inside a larger chunk: the payload is a copy of its own bytes; a frame split across chunks: a view of that frame alone', () => {
+    const payload = new Uint8Array(4096).fill(7);
+    const frame = encodeFrame({ sender: 1, recipient: 0, sequence: 9, timestamp: 0, type: 2, payload });
+    const chunk = new Uint8Array(frame.length * 8);
+    for (let k = 0; k < 8; k++) chunk.set(frame, k * frame.length);
+    const whole = new FrameDecoder().push(chunk);
+    expect(whole).toHaveLength(8);
+    for (const m of whole) {
+      expect(m.payload).toEqual(payload);
+      expect(m.payload.buffer.byteLength).toBe(4096); // its own bytes, not the 35 KB chunk
+    }
+    const d = new FrameDecoder();
+    expect(d.push(frame.subarray(0, 1000))).toEqual([]);
+    const [split] = d.push(frame.subarray(1000));
+    expect(split!.payload).toEqual(payload);
+    expect(split!.payload.buffer.byteLength).toBeLessThanOrEqual(frame.length); // the frame's own buffer
+    chunk.fill(0); // the caller reusing its chunks changes nothing already decoded
+    expect(whole[0]!.payload[0]).toBe(7);
+  });
+});

@@ -47,6 +47,8 @@ export type { RequestParts } from './router/request-parts.js';
 export type { ResolvedRequestOptions } from './router/resolve-request-options.js';
 export { resolveRequestOptions } from './router/resolve-request-options.js';
 export { routeRequest } from './router/route-request.js';
+export type { RouterHealthParts } from './router/router-health.js';
+export { routerHealth } from './router/router-health.js';
 export type { NodeFigures } from './router/select-node.js';
 export { selectNode } from './router/select-node.js';
 export { statusChanges } from './router/status-changes.js';

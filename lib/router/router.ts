@@ -1,4 +1,4 @@
-import { EMPTY, firstValueFrom, type Observable, type ObservableInput, tap } from 'rxjs';
+import { firstValueFrom, type Observable, type ObservableInput } from 'rxjs';
 import type { RouterConfig } from '../config.js';
 import { ConfigError, ErrorCode } from '../errors.js';
 import { debugRouter } from '../observability/debug-router.js';
@@ -6,7 +6,6 @@ import { tracePublisher } from '../observability/trace-publisher.js';
 import { TraceSubject } from '../observability/trace-subject.js';
 import { executeWithRetry } from '../operators/execute-with-retry.js';
 import { RetryBudget } from '../operators/retry-budget.js';
-import { clusterHealth } from '../streams/cluster-health.js';
 import { eligible } from '../streams/eligible.js';
 import type { PoolEvent } from '../transport/pool-types.js';
 import type { NodeId } from '../types.js';
@@ -23,11 +22,11 @@ import { NodeErrors } from './node-errors.js';
 import { nodeSetup } from './node-setup.js';
 import { Nodes } from './nodes.js';
 import { Picker } from './picker.js';
-import { probe } from './probe.js';
 import type { RequestParts } from './request-parts.js';
 import { requestPromise } from './request-promise.js';
 import { routeRequest } from './route-request.js';
 import type { RouterEvent } from './router-event.js';
+import { routerHealth } from './router-health.js';
 import type { Router } from './router-types.js';
 import { setupHooks } from './setup-hooks.js';
 import { statusChanges } from './status-changes.js';
@@ -50,7 +49,7 @@ import { waitForNode } from './wait-for-node.js';
  */
 export function createRouter(input: RouterConfig): Router {
   const { config, addresses } = validateConfig(input);
-  const { scheduler, pool } = config;
+  const { scheduler } = config;
   // events$, and node:diagnostics_channel when a channel has a subscriber at that moment (TraceSubject); an
   // event published while createRouter runs carries `router: undefined`
   let router: Router | undefined;
@@ -95,26 +94,15 @@ export function createRouter(input: RouterConfig): Router {
     () => scheduler.now(),
     (from, to) => lag.stalledMs(from, to),
   );
-  const health$ = life.guard(
-    clusterHealth({
-      members: membership.members$,
-      ping: (nodeId) => {
-        // a pool full of requests (leases are not requests: what their holders do is not ours to judge)
-        const pool = nodes.get(nodeId)?.pool;
-        if (!pool) return EMPTY; // removed meanwhile
-        const standIn = () => feedback.probeStandIn(nodeId, pool.load - pool.leases >= capacity);
-        const { timeoutMs } = config.health;
-        return probe({ pool, nodeId, timeoutMs, scheduler, emit, standIn }).pipe(
-          tap({ error: (err) => nodeErrors.record(nodeId, err, scheduler.now()) }),
-        );
-      },
-      signals$: feedback.signals$,
-      hardFailure: (err) => feedback.hardProbeFailure(err),
-      policy: config.health,
-      scheduler,
-    }),
-  );
-  const capacity = pool.maxConnections * pool.maxInFlightPerConnection;
+  const health$ = routerHealth({
+    config,
+    members$: membership.members$,
+    nodes,
+    feedback,
+    nodeErrors,
+    life,
+    emit,
+  });
   const onChange = statusChanges(nodes, emit);
   const healthSub = health$.subscribe((h) => {
     cluster.update(h);
@@ -125,11 +113,13 @@ export function createRouter(input: RouterConfig): Router {
   const statsSub = nodes
     .stats$()
     .subscribe((stats) => emit(() => ({ type: 'poolStats', at: scheduler.now(), stats })));
-  const { budget: budgetOptions } = config.retry;
   const budget =
-    budgetOptions === false ? undefined : new RetryBudget({ ...budgetOptions, now: () => scheduler.now() });
+    config.retry.budget === false
+      ? undefined
+      : new RetryBudget({ ...config.retry.budget, now: () => scheduler.now() });
   const hedging = new Hedging(config.hedge, scheduler, cluster);
   const picker = new Picker(config, cluster);
+  const ids = { last: 0 };
   const parts: RequestParts = {
     config,
     nodes,
@@ -141,7 +131,7 @@ export function createRouter(input: RouterConfig): Router {
     events,
     budget,
     hedging,
-    ids: { last: 0 },
+    ids,
     nodeErrors,
   };
   const request$ = (payload: unknown, options?: unknown): Observable<Message> =>

@@ -29,7 +29,9 @@ const lateMs = 10;
  * Pings at once, then every `intervalMs` (fixed rate), never two pings at the same time: a ping that takes
  * longer than the interval delays the next one. Each ping is bounded by `timeoutMs`; its first value is the
  * pong (a late pong after the timeout is ignored: the ping is unsubscribed). While probes fail the interval
- * backs off (× 2 per failure, up to `maxIntervalMs`), so a dead node is not hammered.
+ * backs off (× 2 per failure, up to `maxIntervalMs`), so a dead node is not hammered. A timeout that fires
+ * 10 ms or more late (a stall of the client's own event loop) judges one turn later, so a pong already waiting is
+ * read first, and a ping whose time the stall half ate gets its whole `timeoutMs` again (the fair-chance rule).
  *
  * interval 100, timeout 50, ping answers after 10 ms, then hangs:
  * ```

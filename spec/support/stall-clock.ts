@@ -16,7 +16,8 @@ export class StallClock implements SchedulerLike {
   }
 
   schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, delay?: number, state?: T): Subscription {
-    return this.virtual.schedule(work, delay, state);
+    // relative to now(): an action scheduled while the clock runs late (after a stall) is due from the stall's end
+    return this.virtual.schedule(work, this.now() - this.virtual.now() + (delay ?? 0), state);
   }
 
   /** Runs virtual time freely up to `to`. */

@@ -24,6 +24,11 @@ export interface RequestParts {
   readonly cluster: ClusterView;
   /** `health$`: a request with no eligible node waits on it (by its deadline). */
   readonly health$: Observable<ClusterHealth>;
+  /**
+   * Emits whenever the eligible set may have changed (after each `health$` snapshot is applied): a request with
+   * no eligible node waits on it, by its deadline. A `FanOut`, not `health$` itself: O(1) to leave.
+   */
+  readonly changes$: Observable<unknown>;
   /** Chooses the node of each attempt. */
   readonly picker: Picker;
   /** Turns each attempt's outcome into health signals. */

@@ -265,7 +265,7 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
       );
     this.timer = waitForNode(
       () => parts.picker.pick(this.tried, none),
-      parts.health$,
+      parts.changes$,
       scheduler,
       this.deadline,
       noNode,

@@ -7,6 +7,7 @@ import { RetryBudget } from '../operators/retry-budget.js';
 import type { PoolEvent } from '../transport/pool-types.js';
 import type { NodeAddress } from '../types.js';
 import { ClusterView } from './cluster-view.js';
+import { FanOut } from './fan-out.js';
 import { followMembership } from './follow-membership.js';
 import { HealthFeedback } from './health-feedback.js';
 import { Hedging } from './hedging.js';
@@ -99,9 +100,11 @@ export function routerCore(
     emit,
   });
   const onChange = statusChanges(nodes, emit);
+  const changes = new FanOut();
   const health = health$.subscribe((h) => {
     cluster.update(h);
     onChange(h);
+    changes.notify(); // requests waiting for a node look again
   });
   nodes.warm();
   const stopMembership = followMembership(config, membership, nodes, cluster);
@@ -119,6 +122,7 @@ export function routerCore(
     nodes,
     cluster,
     health$,
+    changes$: changes.changes$,
     picker,
     feedback,
     life,

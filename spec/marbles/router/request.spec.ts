@@ -85,6 +85,7 @@ function setup(scripts: Node[], config: Partial<RouterConfig> = {}) {
     nodes,
     cluster,
     health$,
+    changes$: health$,
     picker: new Picker(resolved, cluster),
     feedback,
     life,

@@ -41,6 +41,12 @@ export const ErrorCode = {
    * rejected again; nothing was sent). The node is shown `unusable` with reason `auth`, not down.
    */
   AuthFailed: 'ERR_AUTH_FAILED',
+  /**
+   * The credentials provider failed, returned something that is not `Credentials`, or credentials already past
+   * their `expiresAt` (retryable: a later call may succeed; no node's fault, so no health signal — nodes are not
+   * marked down for an outage of the token service). The message names the cause.
+   */
+  CredentialsUnavailable: 'ERR_CREDENTIALS',
   /** `request(payload, { signal })` was aborted by its signal (not retryable; `cause` is `signal.reason`). */
   Aborted: 'ERR_ABORTED',
 } as const;

@@ -84,6 +84,8 @@ const table = new Map<string, Row>(
     // the node rejected our credentials at connect: nothing sent; the same credentials fail again; no fault of
     // the node's — it is shown unusable (reason auth), and the request may go to a node that accepts them
     [ErrorCode.AuthFailed]: { ...final, health: 'auth' },
+    // the credentials provider failed (or its credentials had already expired): nothing sent, not the node's fault
+    [ErrorCode.CredentialsUnavailable]: local,
   } satisfies Record<string, Row>),
 );
 const unknown: Row = { retryable: true, maybeSent: true, health: 'none', poisonSuspect: false };

@@ -163,11 +163,18 @@ export class CredentialsStore {
     try {
       credentials = await provider!();
       checkCredentials(credentials);
+      if (
+        credentials.expiresAt !== undefined &&
+        this.toSchedulerTime(credentials.expiresAt) < scheduler.now()
+      )
+        throw new TypeError(
+          `it returned credentials that expired already (expiresAt ${new Date(credentials.expiresAt).toISOString()}: ms since the epoch, by this machine's clock)`,
+        );
     } catch (err) {
       const previous = this.grant;
       if (previous && scheduler.now() < previous.expiresAt) return previous; // still valid: keep serving
       throw new RouterError(
-        ErrorCode.ConnectFailed,
+        ErrorCode.CredentialsUnavailable,
         `the credentials provider failed: ${err instanceof Error ? err.message : String(err)}`,
         { retryable: true, cause: err },
       );

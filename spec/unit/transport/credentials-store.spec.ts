@@ -88,7 +88,7 @@ describe('CredentialsStore', () => {
     );
   });
 
-  it('a provider that fails keeps the credentials still valid; with none valid, a retryable ERR_CONNECT_FAILED', async () => {
+  it('a provider that fails keeps the credentials still valid; with none valid, a retryable ERR_CREDENTIALS', async () => {
     const { store, step, wall } = setup((n) => {
       if (n > 1) throw new Error('vault down');
       return { token: 't1', expiresAt: wall() + 1000 };
@@ -98,9 +98,16 @@ describe('CredentialsStore', () => {
     expect((await store.get()).credentials?.token).toBe('t1');
     await step(1000);
     const err = await store.get().catch((e: RouterError) => e);
-    expect((err as RouterError).code).toBe(ErrorCode.ConnectFailed);
+    expect((err as RouterError).code).toBe(ErrorCode.CredentialsUnavailable);
     expect((err as RouterError).retryable).toBe(true);
     expect((err as RouterError).message).toContain('vault down');
+  });
+
+  it('credentials already past their expiresAt are refused with ERR_CREDENTIALS naming the time, not used in a rotation loop', async () => {
+    const { store, wall } = setup(() => ({ token: 't', expiresAt: wall() - 1000 }));
+    const err = await store.get().catch((e: RouterError) => e);
+    expect((err as RouterError).code).toBe(ErrorCode.CredentialsUnavailable);
+    expect((err as RouterError).message).toMatch(/expired already \(expiresAt \d{4}-\d\d-\d\dT/);
   });
 
   it('a node that rejected: refused without asking until the backoff passed; the same credentials stay refused, new ones unblock', async () => {

@@ -8,6 +8,8 @@ interface Stall {
 
 /** Stalls remembered at most (older ones are dropped first). */
 const maxStalls = 256;
+/** A tick this late (below the stall threshold) still counts its lateness as the client's own time. */
+const minLagMs = 20;
 
 /**
  * A drift detector for the client's own event loop: a scheduler timer every `periodMs`; when a tick runs
@@ -79,6 +81,10 @@ export class LoopLag {
       const from = this.due - this.periodMs;
       this.record(from, now);
       this.onStall(now - from, from, now);
+    } else if (late >= minLagMs) {
+      // a saturated loop (a burst of thousands of replies and subscriptions): no single stall, but every tick
+      // late — that lateness is the client's time too (replies wait unread meanwhile); recorded, not reported
+      this.record(this.due, now);
     }
     this.arm();
   }

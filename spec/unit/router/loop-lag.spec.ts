@@ -31,6 +31,23 @@ describe('LoopLag: a drift detector for the client event loop', () => {
     lag.stop();
   });
 
+  it('a saturated loop (ticks 20–99 ms late, no single stall) records the lateness as client time without reporting a stall', () => {
+    const clock = new StallClock();
+    const stalls: number[] = [];
+    const lag = new LoopLag(clock, 50, 100, (ms) => stalls.push(ms));
+    lag.start();
+    clock.run(1000);
+    clock.stall(60); // 1000 → 1060: the tick due at 1050 runs 10 ms late (ignored)
+    clock.run(1100);
+    clock.stall(90); // the next tick runs ~40–90 ms late: recorded, not reported
+    clock.run(2000);
+    expect(stalls).toEqual([]);
+    expect(lag.stalledMs(1000, 1300)).toBeGreaterThanOrEqual(40);
+    expect(lag.stalledMs(1000, 1300)).toBeLessThanOrEqual(90);
+    expect(lag.stalledMs(0, 1000)).toBe(0);
+    lag.stop();
+  });
+
   it('stop() leaves no timer behind', () => {
     const clock = new StallClock();
     const lag = new LoopLag(clock, 50, 100);

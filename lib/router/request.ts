@@ -53,8 +53,10 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
   attempts = 0;
   private copies = 0;
   private retry: Backoff = start;
-  private readonly tried: NodeId[] = [];
-  private out: RequestAttempt[] = [];
+  /** Nodes tried, in order; the shared empty array until the first send (then one of its own, sized 1). */
+  private tried: NodeId[] = noNodes;
+  /** Copies out now; the shared empty array when none (never pushed to: see `send`). */
+  private out: RequestAttempt[] = noAttempts;
   lastNode: NodeId | undefined;
   private lastErrors: Map<NodeId, unknown> | undefined;
   /** Nodes whose connection broke under this request, one after the other (health feedback counts them). */
@@ -112,7 +114,7 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
       a.settled = true;
       a.cancel();
     }
-    this.out = [];
+    this.out = noAttempts;
     this.parts.feedback.ended(this);
     this.parts.life.leave();
   }
@@ -132,7 +134,8 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
     const now = config.scheduler.now();
     this.attempts++;
     const copy = ++this.copies;
-    if (!this.tried.includes(nodeId)) this.tried.push(nodeId);
+    if (this.tried.length === 0) this.tried = [nodeId];
+    else if (!this.tried.includes(nodeId)) this.tried.push(nodeId);
     this.lastNode = nodeId;
     if (parts.events.observed) requestEvents.attempt(parts, this, nodeId, now, copy);
     const { pool } = config;
@@ -146,7 +149,8 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
       queued: parts.cluster.loadOf(nodeId) >= pool.maxConnections * pool.maxInFlightPerConnection,
     });
     const attempt = new RequestAttempt(this, nodeId, now, ms, copy);
-    this.out.push(attempt);
+    if (this.out.length === 0) this.out = [attempt];
+    else this.out.push(attempt);
     this.state = 'sending';
     const handle = parts.nodes.send(
       nodeId,
@@ -192,7 +196,8 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
     }
     if (a.settled) return;
     a.settled = true;
-    this.out.splice(this.out.indexOf(a), 1);
+    if (this.out.length === 1) this.out = noAttempts;
+    else this.out.splice(this.out.indexOf(a), 1);
     // A connection that broke while another copy of this request was still out is not held against the request
     // (one event — a restart, a network blip — can break two nodes at once): only breaks in sequence make it a
     // poison suspect. The node is judged either way.
@@ -316,7 +321,7 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
     const { parts } = this;
     this.lastNode = a.nodeId;
     const losers = this.out;
-    this.out = [];
+    this.out = noAttempts;
     if (losers.length > 0 && a.copy > 1 && parts.events.observed)
       requestEvents.won(parts, this, a.nodeId, a.copy);
     for (const l of losers) {
@@ -360,7 +365,7 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
       o.settled = true;
       o.cancel();
     }
-    this.out = [];
+    this.out = noAttempts;
   }
 
   /** Nodes with a copy of this request out. */
@@ -370,3 +375,6 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
 }
 
 const none: readonly NodeId[] = [];
+/** Shared empty arrays: replaced, never pushed to. */
+const noNodes: NodeId[] = [];
+const noAttempts: RequestAttempt[] = [];

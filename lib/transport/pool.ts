@@ -61,7 +61,8 @@ export class Pool {
   private pumping = false;
   private pumpAgain = false;
   /** What this pool's requests call back: dispatch and settle are private to the pool. */
-  private readonly expired = (conn: PoolConnection, meta: ConnectionMeta) => this.retire(conn, meta, 'lifetime');
+  private readonly expired = (conn: PoolConnection, meta: ConnectionMeta) =>
+    this.retire(conn, meta, 'lifetime');
   private readonly host: PoolRequestHost = {
     dispatch: (request, conn) => this.dispatch(request, conn),
     settled: (request, conn, replied) => this.settled(request, conn, replied),

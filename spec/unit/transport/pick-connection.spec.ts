@@ -14,7 +14,8 @@ const conn = (id: number, inFlight: number, bufferedBytes = 0, isOpen = true) =>
   }) as PoolConnection;
 type Meta = Omit<ConnectionMeta, 'conn'>;
 /** The pool's list of entries, each naming its connection. */
-const list = (map: Map<PoolConnection, Meta>): ConnectionMeta[] => [...map].map(([c, m]) => ({ ...m, conn: c }));
+const list = (map: Map<PoolConnection, Meta>): ConnectionMeta[] =>
+  [...map].map(([c, m]) => ({ ...m, conn: c }));
 const meta = (createdAt: number, lastUsedAt: number, retiring = false): Meta => ({
   createdAt,
   lastUsedAt,

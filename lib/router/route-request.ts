@@ -1,6 +1,7 @@
 import { Observable, type Subscriber, type TeardownLogic } from 'rxjs';
 import { ErrorCode, RouterError } from '../errors.js';
 import type { Message } from '../wire/message.js';
+import { attachTeardown } from './attach-teardown.js';
 import { RouterRequest } from './request.js';
 import { requestBytes } from './request-bytes.js';
 import type { RequestParts } from './request-parts.js';
@@ -9,8 +10,8 @@ import { configError } from './validate-config.js';
 
 /**
  * `router.request$()`: a cold Observable; each subscription validates the payload and options (a typed error,
- * nothing sent), then runs one {@link RouterRequest} — the request's state machine — and returns it as the
- * teardown (unsubscribing cancels it). Nothing else is allocated around it: the Observable holds the call's
+ * nothing sent), then runs one {@link RouterRequest} — the request's state machine — whose `unsubscribe` becomes
+ * the subscription's teardown (unsubscribing cancels it; see `attachTeardown`). Nothing else is allocated around it: the Observable holds the call's
  * arguments and shares one subscribe function.
  *
  * ```
@@ -57,7 +58,7 @@ function subscribeRequest(this: Observable<Message>, subscriber: Subscriber<Mess
   }
   const request = new RouterRequest(parts, subscriber, bytes, resolved);
   request.start();
-  return request;
+  return attachTeardown(subscriber, request);
 }
 
 const defaults = new Map<number, ResolvedRequestOptions>();

@@ -62,7 +62,10 @@ export class RouterRequest implements AttemptOwner, RequestFacts, Unsubscribable
   private readonly hedge: RequestHedge | undefined;
   attempts = 0;
   private copies = 0;
-  /** Nodes tried, in order; the shared empty array until the first send (then one of its own, sized 1). */
+  /**
+   * Nodes tried, in order — made only when a second pick needs it (see `triedNodes`): until then the one node
+   * tried is `lastNode`, and a request answered at its first attempt never makes the array.
+   */
   private tried: NodeId[] = noNodes;
   /** Copies out now; the shared empty array when none (never pushed to: see `send`). */
   private out: RequestAttempt[] = noAttempts;
@@ -136,7 +139,7 @@ export class RouterRequest implements AttemptOwner, RequestFacts, Unsubscribable
   /** A round of attempts: the first copy now, on a node picked now, or a wait for one. */
   private round(): void {
     this.copies = 0;
-    const node = this.parts.picker.pick(this.tried, none);
+    const node = this.parts.picker.pick(this.triedNodes(), none);
     if (node !== undefined) this.send(node);
     else if (this.parts.cluster.allRejected()) this.fail(this.authError());
     else this.waitForNode();
@@ -145,11 +148,14 @@ export class RouterRequest implements AttemptOwner, RequestFacts, Unsubscribable
   private send(nodeId: NodeId): void {
     const { parts } = this;
     const { config } = parts;
-    const now = config.scheduler.now();
+    // the first attempt leaves in the tick the request was made: its clock reading serves
+    const now = this.state === 'new' ? this.started : config.scheduler.now();
+    if (this.attempts > 0) {
+      const tried = this.triedNodes();
+      if (!tried.includes(nodeId)) tried.push(nodeId);
+    }
     this.attempts++;
     const copy = ++this.copies;
-    if (this.tried.length === 0) this.tried = [nodeId];
-    else if (!this.tried.includes(nodeId)) this.tried.push(nodeId);
     this.lastNode = nodeId;
     if (parts.events.observed) requestEvents.attempt(parts, this, nodeId, now, copy);
     const { pool } = config;
@@ -185,7 +191,7 @@ export class RouterRequest implements AttemptOwner, RequestFacts, Unsubscribable
   hedgeDue(): void {
     if (this.state !== 'sending') return;
     const { parts } = this;
-    const node = parts.picker.pick(this.tried, this.busy(), true);
+    const node = parts.picker.pick(this.triedNodes(), this.busy(), true);
     const d = decide({
       kind: 'hedge',
       copies: this.copies,
@@ -285,7 +291,7 @@ export class RouterRequest implements AttemptOwner, RequestFacts, Unsubscribable
         parts.nodeErrors.detail(),
       );
     slow.timer = waitForNode(
-      () => parts.picker.pick(this.tried, none),
+      () => parts.picker.pick(this.triedNodes(), none),
       parts.changes$,
       scheduler,
       this.deadline,
@@ -384,6 +390,12 @@ export class RouterRequest implements AttemptOwner, RequestFacts, Unsubscribable
       o.cancel();
     }
     this.out = noAttempts;
+  }
+
+  /** The nodes tried so far (the array is made here, from `lastNode`, once a second pick needs it). */
+  private triedNodes(): NodeId[] {
+    if (this.tried.length === 0 && this.attempts > 0) this.tried = [this.lastNode!];
+    return this.tried;
   }
 
   private slowState(): SlowState {

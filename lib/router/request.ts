@@ -8,10 +8,10 @@ import type { Message, MessageType } from '../wire/message.js';
 import { attemptTimeout } from './attempt-timeout.js';
 import type { BreakIncident } from './break-incidents.js';
 import { decide } from './decide.js';
-import type { HedgeEntry } from './hedge-timer.js';
 import { NoEligibleNodeError } from './no-eligible-node-error.js';
 import { type AttemptOwner, RequestAttempt } from './request-attempt.js';
 import { type RequestFacts, requestEvents } from './request-events.js';
+import { RequestHedge } from './request-hedge.js';
 import type { RequestParts } from './request-parts.js';
 import type { ResolvedRequestOptions } from './resolve-request-options.js';
 import { waitForNode } from './wait-for-node.js';
@@ -21,6 +21,17 @@ import { withNodeDetail } from './with-node-detail.js';
 export type RequestState = 'new' | 'waiting' | 'sending' | 'backoff' | 'done';
 
 const start: Backoff = Object.freeze({ attempt: 0, delayMs: 0 });
+
+/** A request's state once it failed or waited (a request answered at once never makes one). */
+interface SlowState {
+  retry: Backoff;
+  /** Each node's last error for this request, in the order the nodes last failed. */
+  lastErrors: Map<NodeId, unknown> | undefined;
+  /** The backoff timer, or the wait for a node. */
+  timer: Subscription | undefined;
+  /** Watches close() while waiting. */
+  watch: Subscription | undefined;
+}
 
 /**
  * One request: a small state machine, one object, plain code inside a cold Observable (see `routeRequest`).
@@ -36,38 +47,36 @@ const start: Backoff = Object.freeze({ attempt: 0, delayMs: 0 });
  * makes no retry whose wait reaches it). close() drains a request in flight; one waiting for a node or in
  * backoff ends at once with `ERR_ROUTER_CLOSED` (unless nodes are still being contacted for the first time).
  */
-export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Unsubscribable {
+export class RouterRequest implements AttemptOwner, RequestFacts, Unsubscribable {
   state: RequestState = 'new';
   readonly id: number;
   readonly deadline: number;
   private readonly parts: RequestParts;
   private readonly subscriber: Subscriber<Message>;
   private readonly payload: Uint8Array;
-  readonly type: MessageType;
-  readonly timeoutMs: number;
-  readonly idempotent: boolean;
+  private readonly options: ResolvedRequestOptions;
   readonly started: number;
-  /** Copies per round when hedged (0: not hedged), and a per-request delay override. */
+  /** Copies per round when hedged (0: not hedged). */
   private readonly maxCopies: number;
-  private readonly hedgeDelayMs: number | undefined;
+  /** Its place in the shared hedge timer; only a request that may be hedged has one. */
+  private readonly hedge: RequestHedge | undefined;
   attempts = 0;
   private copies = 0;
-  private retry: Backoff = start;
-  private readonly tried: NodeId[] = [];
-  private out: RequestAttempt[] = [];
+  /**
+   * Nodes tried, in order — made only when a second pick needs it (see `triedNodes`): until then the one node
+   * tried is `lastNode`, and a request answered at its first attempt never makes the array.
+   */
+  private tried: NodeId[] = noNodes;
+  /** Copies out now; the shared empty array when none (never pushed to: see `send`). */
+  private out: RequestAttempt[] = noAttempts;
   lastNode: NodeId | undefined;
-  private lastErrors: Map<NodeId, unknown> | undefined;
   /** Nodes whose connection broke under this request, one after the other (health feedback counts them). */
   hardFailures = 0;
   /** Broken connections it was on, not yet counted against their nodes (health feedback's poison rule). */
   breaks: BreakIncident[] | undefined = undefined;
-  private timer: Subscription | undefined;
-  private watch: Subscription | undefined;
+  /** What only a request that failed or waited needs: made on its first failure or wait. */
+  private slow: SlowState | undefined = undefined;
   private ended = false;
-  hedgeAt = 0;
-  hedgePrev: HedgeEntry | undefined;
-  hedgeNext: HedgeEntry | undefined;
-  hedgeQueued = false;
 
   constructor(
     parts: RequestParts,
@@ -78,18 +87,28 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
     this.parts = parts;
     this.subscriber = subscriber;
     this.payload = payload;
-    this.type = options.type as MessageType;
-    this.timeoutMs = options.timeoutMs;
-    this.idempotent = options.idempotent;
+    this.options = options;
     const hedging = parts.hedging;
     const own = options.hedge || undefined;
     const copies = own?.maxAttempts ?? hedging.maxAttempts;
     const on = options.hedge === undefined ? hedging.enabled : options.hedge !== false;
     this.maxCopies = options.idempotent && on && copies > 1 ? copies : 0;
-    this.hedgeDelayMs = own?.delayMs;
+    this.hedge = this.maxCopies > 0 ? new RequestHedge(this, own?.delayMs) : undefined;
     this.started = parts.config.scheduler.now();
     this.deadline = this.started + options.timeoutMs;
     this.id = ++parts.ids.last;
+  }
+
+  get type(): MessageType {
+    return this.options.type as MessageType;
+  }
+
+  get timeoutMs(): number {
+    return this.options.timeoutMs;
+  }
+
+  get idempotent(): boolean {
+    return this.options.idempotent;
   }
 
   /** Counts the request in and sends its first attempt (or waits for a node). */
@@ -112,7 +131,7 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
       a.settled = true;
       a.cancel();
     }
-    this.out = [];
+    this.out = noAttempts;
     this.parts.feedback.ended(this);
     this.parts.life.leave();
   }
@@ -120,7 +139,7 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
   /** A round of attempts: the first copy now, on a node picked now, or a wait for one. */
   private round(): void {
     this.copies = 0;
-    const node = this.parts.picker.pick(this.tried, none);
+    const node = this.parts.picker.pick(this.triedNodes(), none);
     if (node !== undefined) this.send(node);
     else if (this.parts.cluster.allRejected()) this.fail(this.authError());
     else this.waitForNode();
@@ -129,10 +148,14 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
   private send(nodeId: NodeId): void {
     const { parts } = this;
     const { config } = parts;
-    const now = config.scheduler.now();
+    // the first attempt leaves in the tick the request was made: its clock reading serves
+    const now = this.state === 'new' ? this.started : config.scheduler.now();
+    if (this.attempts > 0) {
+      const tried = this.triedNodes();
+      if (!tried.includes(nodeId)) tried.push(nodeId);
+    }
     this.attempts++;
     const copy = ++this.copies;
-    if (!this.tried.includes(nodeId)) this.tried.push(nodeId);
     this.lastNode = nodeId;
     if (parts.events.observed) requestEvents.attempt(parts, this, nodeId, now, copy);
     const { pool } = config;
@@ -146,7 +169,8 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
       queued: parts.cluster.loadOf(nodeId) >= pool.maxConnections * pool.maxInFlightPerConnection,
     });
     const attempt = new RequestAttempt(this, nodeId, now, ms, copy);
-    this.out.push(attempt);
+    if (this.out.length === 0) this.out = [attempt];
+    else this.out.push(attempt);
     this.state = 'sending';
     const handle = parts.nodes.send(
       nodeId,
@@ -158,8 +182,8 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
     if (attempt.settled) return; // answered (or failed) synchronously
     attempt.handle = handle;
     if (copy < this.maxCopies) {
-      const delay = Math.max(0, this.hedgeDelayMs ?? parts.hedging.delayMs());
-      if (Number.isFinite(delay)) parts.hedging.timer.add(this, now + delay);
+      const delay = Math.max(0, this.hedge!.delayMs ?? parts.hedging.delayMs());
+      if (Number.isFinite(delay)) parts.hedging.timer.add(this.hedge!, now + delay);
     }
   }
 
@@ -167,7 +191,7 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
   hedgeDue(): void {
     if (this.state !== 'sending') return;
     const { parts } = this;
-    const node = parts.picker.pick(this.tried, this.busy(), true);
+    const node = parts.picker.pick(this.triedNodes(), this.busy(), true);
     const d = decide({
       kind: 'hedge',
       copies: this.copies,
@@ -192,7 +216,8 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
     }
     if (a.settled) return;
     a.settled = true;
-    this.out.splice(this.out.indexOf(a), 1);
+    if (this.out.length === 1) this.out = noAttempts;
+    else this.out.splice(this.out.indexOf(a), 1);
     // A connection that broke while another copy of this request was still out is not held against the request
     // (one event — a restart, a network blip — can break two nodes at once): only breaks in sequence make it a
     // poison suspect. The node is judged either way.
@@ -201,9 +226,9 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
       this.win(a, reply!);
       return;
     }
-    this.lastErrors ??= new Map();
-    this.lastErrors.delete(a.nodeId);
-    this.lastErrors.set(a.nodeId, err);
+    const lastErrors = (this.slowState().lastErrors ??= new Map());
+    lastErrors.delete(a.nodeId);
+    lastErrors.set(a.nodeId, err);
     parts.nodeErrors.record(a.nodeId, err, parts.config.scheduler.now());
     if (this.out.length > 0) {
       // other copies may still answer: wait for them — unless no retry could follow this error anyway
@@ -223,11 +248,12 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
   private failed(err: RouterError): void {
     const { parts } = this;
     const { config } = parts;
-    parts.hedging.timer.remove(this);
+    if (this.hedge) parts.hedging.timer.remove(this.hedge);
+    const slow = this.slowState();
     const d = decide({
       kind: 'retry',
       error: err,
-      state: this.retry,
+      state: slow.retry,
       policy: config.retry,
       random: config.random,
       now: config.scheduler.now(),
@@ -241,12 +267,12 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
       this.fail(err, d.reason);
       return;
     }
-    this.retry = d.next;
+    slow.retry = d.next;
     if (parts.events.observed) requestEvents.retry(parts, this, d.next.attempt, d.next.delayMs, err);
     this.state = 'backoff';
     this.watchClosing();
-    this.timer = config.scheduler.schedule(() => {
-      this.timer = undefined;
+    slow.timer = config.scheduler.schedule(() => {
+      slow.timer = undefined;
       this.stopWaiting();
       this.round();
     }, d.next.delayMs);
@@ -257,14 +283,15 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
     const { scheduler } = parts.config;
     this.state = 'waiting';
     this.watchClosing();
+    const slow = this.slowState();
     const noNode = () =>
       new NoEligibleNodeError(
         scheduler.now() - this.started,
-        this.lastErrors ?? new Map<NodeId, unknown>(),
+        slow.lastErrors ?? new Map<NodeId, unknown>(),
         parts.nodeErrors.detail(),
       );
-    this.timer = waitForNode(
-      () => parts.picker.pick(this.tried, none),
+    slow.timer = waitForNode(
+      () => parts.picker.pick(this.triedNodes(), none),
       parts.changes$,
       scheduler,
       this.deadline,
@@ -285,7 +312,7 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
 
   /** Every node rejected the credentials: the last rejection this request saw, else one naming the nodes. */
   private authError(): RouterError {
-    for (const err of this.lastErrors?.values() ?? [])
+    for (const err of this.slow?.lastErrors?.values() ?? [])
       if ((err as RouterError).code === ErrorCode.AuthFailed) return err as RouterError;
     const ids = [...(this.parts.cluster.latest?.nodes.keys() ?? [])].join(', ');
     return new RouterError(
@@ -296,7 +323,7 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
 
   /** close() ends a request waiting for a node or a backoff — unless nodes still await their first contact. */
   private watchClosing(): void {
-    this.watch ??= this.parts.life.closing$.subscribe(() => {
+    this.slowState().watch ??= this.parts.life.closing$.subscribe(() => {
       if (this.parts.cluster.firstContactPending()) return;
       this.stopWaiting();
       this.fail(this.parts.life.closedError());
@@ -304,11 +331,13 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
   }
 
   private stopWaiting(): void {
-    this.parts.hedging.timer.remove(this);
-    this.timer?.unsubscribe();
-    this.timer = undefined;
-    this.watch?.unsubscribe();
-    this.watch = undefined;
+    if (this.hedge) this.parts.hedging.timer.remove(this.hedge);
+    const slow = this.slow;
+    if (slow === undefined) return;
+    slow.timer?.unsubscribe();
+    slow.timer = undefined;
+    slow.watch?.unsubscribe();
+    slow.watch = undefined;
   }
 
   /** Copies still out when another wins stay on their node (detached) until their timeout; close() cancels them. */
@@ -316,7 +345,7 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
     const { parts } = this;
     this.lastNode = a.nodeId;
     const losers = this.out;
-    this.out = [];
+    this.out = noAttempts;
     if (losers.length > 0 && a.copy > 1 && parts.events.observed)
       requestEvents.won(parts, this, a.nodeId, a.copy);
     for (const l of losers) {
@@ -347,10 +376,10 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
     if (
       (refused === 'count' || refused === 'deadline' || refused === 'budget') &&
       this.attempts > 1 &&
-      this.lastErrors &&
+      this.slow?.lastErrors &&
       err.nodes === undefined // ERR_NO_ELIGIBLE_NODE has its own list: every node
     )
-      err = withNodeDetail(err, parts.nodeErrors.reportsOf(this.lastErrors), this.attempts, refused);
+      err = withNodeDetail(err, parts.nodeErrors.reportsOf(this.slow.lastErrors), this.attempts, refused);
     if (parts.events.observed) requestEvents.failed(parts, this, err);
     this.subscriber.error(err);
   }
@@ -360,7 +389,17 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
       o.settled = true;
       o.cancel();
     }
-    this.out = [];
+    this.out = noAttempts;
+  }
+
+  /** The nodes tried so far (the array is made here, from `lastNode`, once a second pick needs it). */
+  private triedNodes(): NodeId[] {
+    if (this.tried.length === 0 && this.attempts > 0) this.tried = [this.lastNode!];
+    return this.tried;
+  }
+
+  private slowState(): SlowState {
+    return (this.slow ??= { retry: start, lastErrors: undefined, timer: undefined, watch: undefined });
   }
 
   /** Nodes with a copy of this request out. */
@@ -370,3 +409,6 @@ export class RouterRequest implements AttemptOwner, HedgeEntry, RequestFacts, Un
 }
 
 const none: readonly NodeId[] = [];
+/** Shared empty arrays: replaced, never pushed to. */
+const noNodes: NodeId[] = [];
+const noAttempts: RequestAttempt[] = [];

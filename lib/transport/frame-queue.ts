@@ -7,8 +7,10 @@ import type { ByteStream } from './byte-stream.js';
 export class FrameQueue<T extends { frame: Uint8Array | undefined }> {
   /** Bytes of the frames waiting. */
   bytes = 0;
-  private items: T[] = [];
+  /** Items head..tail-1 wait; slots outside that are cleared, and the array keeps its size between batches. */
+  private items: (T | undefined)[] = [];
   private head = 0;
+  private tail = 0;
 
   /** True when no frame waits. */
   get isEmpty(): boolean {
@@ -16,7 +18,9 @@ export class FrameQueue<T extends { frame: Uint8Array | undefined }> {
   }
 
   push(item: T): void {
-    this.items.push(item);
+    if (this.tail < this.items.length) this.items[this.tail] = item;
+    else this.items.push(item);
+    this.tail++;
     this.bytes += item.frame!.length;
   }
 
@@ -34,12 +38,13 @@ export class FrameQueue<T extends { frame: Uint8Array | undefined }> {
    * the stream then holds that frame and the rest wait for 'drain'. Returns true when the stream asked to wait.
    */
   writeTo(stream: ByteStream): boolean {
-    if (this.head >= this.items.length) return false;
+    if (this.head >= this.tail) return false;
     let blocked = false;
     stream.cork();
     const items = this.items;
-    while (this.head < items.length) {
-      const item = items[this.head++]!;
+    while (this.head < this.tail) {
+      const item = items[this.head]!;
+      items[this.head++] = undefined;
       const frame = item.frame;
       if (frame === undefined) continue; // cancelled or timed out before it was written
       item.frame = undefined;
@@ -50,21 +55,24 @@ export class FrameQueue<T extends { frame: Uint8Array | undefined }> {
       }
     }
     stream.uncork();
-    if (this.head === items.length) this.clear();
+    if (this.head === this.tail) this.clear();
     return blocked;
   }
 
   /** Removes and returns every item still waiting. */
   takeUnwritten(): T[] {
-    const out = this.items.slice(this.head).filter((item) => item.frame !== undefined);
+    const out = (this.items.slice(this.head, this.tail) as T[]).filter((item) => item.frame !== undefined);
     for (const item of out) this.drop(item);
     return out;
   }
 
   /** Forgets everything (the items' frames are left as they are). */
   clear(): void {
-    this.items = [];
+    // a queue that once held many frames gives its array back; a small one keeps it for the next batch
+    if (this.items.length > 1024) this.items = [];
+    else this.items.fill(undefined, this.head, this.tail);
     this.head = 0;
+    this.tail = 0;
     this.bytes = 0;
   }
 }

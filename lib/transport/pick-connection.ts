@@ -2,6 +2,7 @@ import type { PoolConnection } from './pool-connection.js';
 
 /** What a pool keeps of each of its connections. */
 export interface ConnectionMeta {
+  readonly conn: PoolConnection;
   createdAt: number;
   lastUsedAt: number;
   /** Closing for idleness or age (or the node went down): takes no new request. */
@@ -30,7 +31,7 @@ export interface PickLimits {
  * passed to `expired` (the pool retires it) and skipped. Undefined when none can take the request.
  */
 export function pickConnection(
-  connections: ReadonlyMap<PoolConnection, ConnectionMeta>,
+  connections: readonly ConnectionMeta[],
   now: number,
   limits: PickLimits,
   weight: number,
@@ -39,7 +40,9 @@ export function pickConnection(
   let best: PoolConnection | undefined;
   let bestLoad = 0;
   let bestUsedAt = 0;
-  for (const [conn, meta] of connections) {
+  for (let i = 0; i < connections.length; i++) {
+    const meta = connections[i]!;
+    const conn = meta.conn;
     if (!conn.isOpen || meta.retiring) continue;
     if (now - meta.createdAt >= limits.maxLifetimeMs || now >= (conn.expiresAt ?? Number.POSITIVE_INFINITY)) {
       expired(conn, meta);

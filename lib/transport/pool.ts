@@ -6,6 +6,7 @@ import { type Message, MessageType } from '../wire/message.js';
 import type { Cancellable } from './cancellable.js';
 import { type ConnectionMeta, type PickLimits, pickConnection } from './pick-connection.js';
 import type { PoolConnection } from './pool-connection.js';
+import { PoolConnections } from './pool-connections.js';
 import { PoolRequest, type PoolRequestHost } from './pool-request.js';
 import { poolStats } from './pool-stats.js';
 import { PoolSweeper } from './pool-sweeper.js';
@@ -48,7 +49,7 @@ export class Pool {
   private readonly onWritable = () => {
     if (this.waiters.length > 0) this.pump();
   };
-  private readonly connections = new Map<PoolConnection, ConnectionMeta>();
+  private readonly connections = new PoolConnections();
   private readonly waiters: WaitQueue<PoolConnection>;
   private connecting = 0;
   private generationNumber = 0;
@@ -60,6 +61,8 @@ export class Pool {
   private pumping = false;
   private pumpAgain = false;
   /** What this pool's requests call back: dispatch and settle are private to the pool. */
+  private readonly expired = (conn: PoolConnection, meta: ConnectionMeta) =>
+    this.retire(conn, meta, 'lifetime');
   private readonly host: PoolRequestHost = {
     dispatch: (request, conn) => this.dispatch(request, conn),
     settled: (request, conn, replied) => this.settled(request, conn, replied),
@@ -112,7 +115,7 @@ export class Pool {
 
   /** Counts now. */
   get stats(): PoolStats {
-    return poolStats(this.nodeId, this.connections.keys(), this.connecting, this.waiters.length);
+    return poolStats(this.nodeId, this.connections.conns(), this.connecting, this.waiters.length);
   }
 
   /** Emits the counts when connections open or close and when the wait queue grows or empties. */
@@ -127,16 +130,12 @@ export class Pool {
 
   /** Requests in flight plus requests waiting: what balancers compare. */
   get load(): number {
-    let total = this.waiters.length;
-    for (const conn of this.connections.keys()) total += load(conn);
-    return total;
+    return this.waiters.length + this.connections.load();
   }
 
   /** Connections leased out (`getConnection`) and not returned yet, counted once per lease. */
   get leases(): number {
-    let total = 0;
-    for (const conn of this.connections.keys()) total += conn.leases;
-    return total;
+    return this.connections.leases();
   }
 
   /**
@@ -200,7 +199,7 @@ export class Pool {
   probe$(timeoutMs: number): Observable<Message> {
     return sendAsObservable((done) => {
       const deadline = this.scheduler.now() + timeoutMs;
-      const conn = this.probeConnection();
+      const conn = this.connections.forProbe();
       return conn
         ? conn.send(MessageType.Ping, noPayload, deadline, done)
         : this.send(MessageType.Ping, noPayload, deadline, done);
@@ -253,7 +252,7 @@ export class Pool {
   evacuate(err: RouterError): void {
     this.waiters.failAll(err);
     // a leased connection is its holder's: what it queued there is not ours to move
-    for (const conn of [...this.connections.keys()]) if (conn.leases === 0) conn.evacuate(err);
+    for (const { conn } of this.connections.all) if (conn.leases === 0) conn.evacuate(err);
   }
 
   /**
@@ -265,7 +264,8 @@ export class Pool {
    */
   clear(): void {
     this.generationNumber++;
-    for (const [conn, meta] of [...this.connections]) {
+    for (const meta of this.connections.all) {
+      const conn = meta.conn;
       meta.retiring = true;
       if (conn.leases > 0) meta.doomed = 'stale';
       else if (conn.inFlight === 0) void conn.close('stale');
@@ -281,7 +281,7 @@ export class Pool {
     this.connects.clear();
     const err = new RouterError(ErrorCode.PoolClosed, `pool of node ${this.nodeId} is closed`);
     this.waiters.failAll(err);
-    await Promise.all([...this.connections.keys()].map((conn) => conn.close('closed')));
+    await Promise.all(this.connections.all.map(({ conn }) => conn.close('closed')));
     this.statsSubject.complete();
   }
 
@@ -309,19 +309,18 @@ export class Pool {
   }
 
   private settled(request: PoolRequest, conn: PoolConnection, replied: boolean): void {
+    const now = this.scheduler.now();
     if (replied) {
       // from the moment a connection took the request: connect time and queueing in the pool excluded
-      const rtt = this.scheduler.now() - request.sentAt;
+      const rtt = now - request.sentAt;
       this.latency = this.latency < 0 ? rtt : this.latency + 0.2 * (rtt - this.latency);
     }
-    this.touch(conn);
+    this.touch(conn, now);
   }
 
   /** The least-loaded open connection that can take `weight` more bytes, if any (expired ones retire). */
   private pick(weight: number): PoolConnection | undefined {
-    return pickConnection(this.connections, this.scheduler.now(), this.pickLimits, weight, (conn, meta) =>
-      this.retire(conn, meta, 'lifetime'),
-    );
+    return pickConnection(this.connections.all, this.scheduler.now(), this.pickLimits, weight, this.expired);
   }
 
   /**
@@ -377,7 +376,7 @@ export class Pool {
         const now = this.scheduler.now();
         // a connect begun before the last clear() completes stale (CMAP): reported, then closed, never handed out
         const stale = generation !== this.generationNumber;
-        this.connections.set(conn, { createdAt: now, lastUsedAt: now, retiring: stale, generation });
+        this.connections.add({ conn, createdAt: now, lastUsedAt: now, retiring: stale, generation });
         this.onEvent({ type: 'connectionCreated', nodeId: this.nodeId, connectionId: conn.id });
         this.replaced();
         void conn.closed.then((reason) => {
@@ -413,13 +412,10 @@ export class Pool {
   }
 
   private usable(): number {
-    let n = 0;
-    for (const [conn, meta] of this.connections) if (conn.isOpen && !meta.retiring && !meta.rotating) n++;
-    return n;
+    return this.connections.usable();
   }
 
-  private touch(conn: PoolConnection): void {
-    const now = this.scheduler.now();
+  private touch(conn: PoolConnection, now = this.scheduler.now()): void {
     const meta = this.connections.get(conn);
     if (meta) meta.lastUsedAt = now;
     if (this.waiters.length > 0) this.pump();
@@ -434,12 +430,11 @@ export class Pool {
   }
 
   private expiryInputs() {
-    return [...this.connections].map(([conn, meta]) => ({
-      conn,
+    return this.connections.all.map((meta) => ({
       ...meta,
-      load: load(conn),
-      refreshAt: conn.refreshAt,
-      expiresAt: conn.expiresAt,
+      load: load(meta.conn),
+      refreshAt: meta.conn.refreshAt,
+      expiresAt: meta.conn.expiresAt,
     }));
   }
 
@@ -462,7 +457,8 @@ export class Pool {
   private replaced(): void {
     let more = false;
     let done = false;
-    for (const [conn, meta] of this.connections) {
+    for (const meta of this.connections.all) {
+      const conn = meta.conn;
       if (!meta.rotating || meta.retiring) continue;
       if (done) more = true;
       else {
@@ -484,19 +480,6 @@ export class Pool {
     // a leased connection is closed when its holder returns it (release), never under the holder
     if (conn.leases > 0) meta.doomed ??= reason;
     else void conn.close(reason);
-  }
-
-  /** An open connection for a probe: without leases first, then the least loaded. */
-  private probeConnection(): PoolConnection | undefined {
-    let best: PoolConnection | undefined;
-    for (const [conn, meta] of this.connections) {
-      if (!conn.isOpen || meta.retiring) continue;
-      if (!best) best = conn;
-      else if ((conn.leases === 0) !== (best.leases === 0)) {
-        if (conn.leases === 0) best = conn;
-      } else if (conn.inFlight < best.inFlight) best = conn;
-    }
-    return best;
   }
 
   private publish(): void {

@@ -19,10 +19,11 @@ export type RequestHealth = BreakingRequest;
  *   failures counted); a node's own non-retryable error reply is an answer, so it counts as good too;
  * - a timeout counts against the node only when the attempt gave it a fair chance: at least
  *   {@link HealthFeedback.fairTimeoutMs} (`max(health.timeoutMs / 2, 4 × its smoothed reply time)`) on its
- *   connection (`RequestTimeoutError.onConnectionMs`: time spent queueing in the pool for a connection is not
- *   the node's), minus the time the client's own event loop was stalled within it (`LoopLag`: a GC pause or long
- *   synchronous work leaves replies unread and fires timers late — never evidence); a caller's short deadline
- *   is the caller's business;
+ *   connection up to the moment it is judged (`RequestTimeoutError.onConnectionMs`: time spent queueing in the
+ *   pool for a connection is not the node's), minus the time the client's own event loop was stalled or
+ *   saturated within that window (`LoopLag`, including a lateness not yet reported: a GC pause, long synchronous
+ *   work or a burst leaves replies unread and fires timers late — never evidence); a caller's short deadline is
+ *   the caller's business;
  * - a retryable error reply counts as one passive failure;
  * - a connection that breaks (lost, reset, corrupt) counts as ONE passive failure per incident, however many
  *   requests were on it — and only once the requests on it are known not to be poison: a request whose
@@ -82,15 +83,29 @@ export class HealthFeedback {
   /**
    * The heartbeat's rule for a node whose pool is full: a ping would queue behind requests, and its timeout would
    * measure our own queue, not the node. When the node answered a request within the last `health.timeoutMs`,
-   * that answer stands in for the ping: the probe succeeds after the node's smoothed reply time (returned; 0 when
-   * unknown). Otherwise (pool not full, or no answer that recent) undefined: the ping is sent — a full pool whose
-   * node answered nothing for a whole probe timeout is a node not answering.
+   * that answer stands in for the ping: the probe succeeds after the node's smoothed reply time, at most half the
+   * probe timeout (returned; 0 when unknown). Otherwise (pool not full, or no answer that recent) undefined: the ping is sent — a full pool whose
+   * node answered nothing for a whole probe timeout is a node not answering. "Within" counts only the time the
+   * client's own loop ran: after a stall, the answers that came meanwhile are still unread.
    */
   probeStandIn(id: NodeId, poolFull: boolean): number | undefined {
-    if (!poolFull) return undefined;
-    const at = this.answeredAt.get(id);
-    if (at === undefined || this.now() - at > this.policy.timeoutMs) return undefined;
-    return Math.max(0, this.latencyMs(id));
+    if (!poolFull || !this.answeredRecently(id, this.now())) return undefined;
+    // a stand-in answers within the probe's time: a reply time inflated by our own queue is no verdict
+    return Math.min(this.policy.timeoutMs / 2, Math.max(0, this.latencyMs(id)));
+  }
+
+  /**
+   * The fair-chance rule for pings: whether a ping to `id` sent at `sentAt`, unanswered at its timeout (`now`), is
+   * the client's lateness rather than the node's silence — then the heartbeat gives it `health.timeoutMs` more:
+   * - our own event loop was stalled or saturated for more than half of the ping's time (`LoopLag`): the pong
+   *   may be waiting unread in the socket;
+   * - or the node answered one of our requests within the last `health.timeoutMs` (of the loop's free time):
+   *   it is alive and working through our queue, and the pong waits behind the requests we sent it (a burst of
+   *   thousands fills every connection). A node answering nothing fails its ping once our loop runs freely.
+   */
+  pingExcused(id: NodeId, sentAt: number, now: number): boolean {
+    if (now - sentAt - this.stalledMs(sentAt, now) < this.policy.timeoutMs / 2) return true;
+    return this.answeredRecently(id, now);
   }
 
   /**
@@ -118,10 +133,9 @@ export class HealthFeedback {
         // what the node itself had: time on its connection (queueing in the pool for a connection excluded)
         // and of that, only the time our own event loop ran: a stall (GC, long synchronous work) held replies
         // unread in the socket and timers late — the client's time, never the node's
-        const had = Math.min(
-          err instanceof RequestTimeoutError ? err.onConnectionMs : attemptTimeoutMs,
-          attemptTimeoutMs,
-        );
+        // — over the whole time it was on the connection, up to now: a timer that fired late (a stall, or a loop
+        // still working through a burst) gave the node that much more time, and our loop that much more lateness
+        const had = err instanceof RequestTimeoutError ? err.onConnectionMs : attemptTimeoutMs;
         const now = this.now();
         if (had - this.stalledMs(now - had, now) >= this.fairTimeoutMs(id)) this.fail(id);
         return;
@@ -167,6 +181,15 @@ export class HealthFeedback {
   /** No more signals (the router closed). */
   complete(): void {
     this.subject.complete();
+  }
+
+  /**
+   * Whether `id` answered a request within the last `health.timeoutMs`, counting only the time the client's own
+   * loop ran: while our loop was stalled we read no answer, the node's or any.
+   */
+  private answeredRecently(id: NodeId, now: number): boolean {
+    const at = this.answeredAt.get(id);
+    return at !== undefined && now - at - this.stalledMs(at, now) <= this.policy.timeoutMs;
   }
 
   private answered(id: NodeId): void {

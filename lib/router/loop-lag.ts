@@ -19,7 +19,10 @@ const minLagMs = 20;
  * waited in the socket unread, which is never evidence against the node (the fair-chance rule, docs/api.md).
  *
  * Node runs expired timers in due order, so after a stall this tick (due within one period of the stall's start)
- * runs before any deadline timer that expired during the stall, and the stall is known when they are judged.
+ * usually runs before any deadline timer that expired during the stall, and the stall is known when they are
+ * judged. Not always: a timer due before the tick runs first, and the loop may stay busy after the stall (the
+ * replies and writes of a burst to work through) while timers judge. So {@link stalledMs} also counts the lateness
+ * of a tick that is overdue now — the loop is late at this very moment, measured before the tick can say so.
  * Runs on the injected scheduler (a virtual one in specs); `stop()` ends it.
  */
 export class LoopLag {
@@ -45,9 +48,12 @@ export class LoopLag {
     this.timer = undefined;
   }
 
-  /** How long, within [from, to], the event loop was stalled (0 when it ran freely). */
+  /**
+   * How long, within [from, to], the event loop was stalled or saturated (0 when it ran freely) — including the
+   * lateness of the tick that is overdue now (the loop is busy at this moment; the tick will record it).
+   */
   stalledMs(from: number, to: number): number {
-    let total = 0;
+    let total = this.overdue(from, to);
     for (let i = this.stalls.length - 1; i >= 0; i--) {
       const s = this.stalls[i]!;
       if (s.to <= from) break; // stalls are recorded in time order
@@ -66,6 +72,19 @@ export class LoopLag {
     }
     if (this.stalls.length >= maxStalls) this.stalls.shift();
     this.stalls.push({ from, to });
+  }
+
+  /** The part of [from, to] the loop is late right now: the tick was due and has not run yet. */
+  private overdue(from: number, to: number): number {
+    if (!this.timer) return 0;
+    const now = this.scheduler.now();
+    const late = now - this.due;
+    if (late < minLagMs) return 0;
+    // the same span the tick will record when it runs
+    const start = late >= this.thresholdMs ? this.due - this.periodMs : this.due;
+    const last = this.stalls.at(-1);
+    const since = last ? Math.max(start, last.to) : start;
+    return Math.max(0, Math.min(now, to) - Math.max(since, from));
   }
 
   private arm(): void {

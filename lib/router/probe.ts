@@ -1,8 +1,21 @@
-import { defer, map, type Observable, type SchedulerLike, tap, timer } from 'rxjs';
-import { ErrorCode, type RouterError } from '../errors.js';
+import {
+  catchError,
+  defer,
+  map,
+  NEVER,
+  type Observable,
+  type SchedulerLike,
+  tap,
+  throwError,
+  timer,
+} from 'rxjs';
+import { ErrorCode, RequestTimeoutError, type RouterError } from '../errors.js';
 import type { Pool } from '../transport/pool.js';
 import type { NodeId } from '../types.js';
 import type { RouterEvent } from './router-event.js';
+
+/** The connection's deadline for a ping, in probe timeouts: a backstop behind the heartbeat's own timer. */
+const backstop = 4;
 
 /** What {@link probe} needs. */
 export interface ProbeOptions {
@@ -33,9 +46,16 @@ export function probe(options: ProbeOptions): Observable<unknown> {
     const standIn = options.standIn();
     const ping$: Observable<unknown> =
       standIn === undefined
-        ? // the heartbeat's own timer judges the ping (and allows for a stall of our event loop); the
-          // connection's deadline is only a backstop
-          pool.probe$(2 * timeoutMs)
+        ? // the heartbeat's own timer judges the ping (it allows for a stall or a saturated loop, and may give
+          // the ping more time); the connection's deadline only frees the slot — its timer, run late after a
+          // stall, is no verdict on the node
+          pool
+            .probe$(backstop * timeoutMs)
+            .pipe(
+              catchError((err: unknown) =>
+                err instanceof RequestTimeoutError ? NEVER : throwError(() => err),
+              ),
+            )
         : timer(standIn, scheduler).pipe(map(() => true));
     return ping$.pipe(
       tap({

@@ -23,7 +23,8 @@ export interface RouterHealthParts {
 
 /**
  * The router's `health$`: `clusterHealth` over the members, probing each node on its own pool (`probe`; a pool
- * full of requests lets the node's recent answers stand in for the ping: `HealthFeedback.probeStandIn`), fed by
+ * full of requests lets the node's recent answers stand in for the ping: `HealthFeedback.probeStandIn`; a ping
+ * timeout that is the client's lateness gives the ping more time: `HealthFeedback.pingExcused`), fed by
  * health feedback's signals and its error table's rule for hard probe failures; ended for good by `close()`.
  */
 export function routerHealth(p: RouterHealthParts): Observable<ClusterHealth> {
@@ -45,6 +46,7 @@ export function routerHealth(p: RouterHealthParts): Observable<ClusterHealth> {
       },
       signals$: feedback.signals$,
       hardFailure: (err) => feedback.hardProbeFailure(err),
+      pingExcused: (nodeId, sentAt, now) => feedback.pingExcused(nodeId, sentAt, now),
       policy: config.health,
       scheduler,
     }),

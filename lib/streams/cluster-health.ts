@@ -37,6 +37,11 @@ export interface ClusterHealthOptions {
   /** @defaultValue defaultHealthPolicy */
   readonly policy?: Partial<HealthPolicy>;
   readonly scheduler: SchedulerLike;
+  /**
+   * Whether a ping to `nodeId` sent at `sentAt`, unanswered at its timeout `now`, is the client's lateness rather
+   * than the node's silence: it then gets `timeoutMs` more (see `heartbeat`). @defaultValue never
+   */
+  readonly pingExcused?: (nodeId: NodeId, sentAt: number, now: number) => boolean;
 }
 
 /**
@@ -139,6 +144,7 @@ export function clusterHealth(options: ClusterHealthOptions): Observable<Cluster
         timeoutMs: policy.timeoutMs,
         maxIntervalMs: policy.maxIntervalMs,
         scheduler,
+        excused: options.pingExcused && ((sentAt, now) => options.pingExcused?.(id, sentAt, now) === true),
       })
         .pipe(
           map((sample): HealthSignal => {

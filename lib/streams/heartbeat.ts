@@ -20,6 +20,13 @@ export interface HeartbeatOptions {
   /** After k consecutive failed probes the next waits intervalMs × 2^(k-1), at most this. @defaultValue intervalMs */
   readonly maxIntervalMs?: number;
   readonly scheduler: SchedulerLike;
+  /**
+   * Asked when a ping sent at `sentAt` is still unanswered at its timeout (`now`): true when its silence is the
+   * client's own lateness, not the node's (the router: our event loop was stalled for most of the ping's time, or
+   * the node is answering our requests meanwhile and the pong waits behind them) — the ping then gets `timeoutMs`
+   * more instead of failing. @defaultValue never
+   */
+  readonly excused?: (sentAt: number, now: number) => boolean;
 }
 
 /** A timeout timer this late (ms) fired after a stall of the client's event loop. */
@@ -32,6 +39,8 @@ const lateMs = 10;
  * backs off (× 2 per failure, up to `maxIntervalMs`), so a dead node is not hammered. A timeout that fires
  * 10 ms or more late (a stall of the client's own event loop) judges one turn later, so a pong already waiting is
  * read first, and a ping whose time the stall half ate gets its whole `timeoutMs` again (the fair-chance rule).
+ * A ping whose silence `excused` puts down to the client gets `timeoutMs` more, as often as it is excused; a
+ * silent node fails once it is not (the router's rule: once our loop runs freely and the node answers nothing).
  *
  * interval 100, timeout 50, ping answers after 10 ms, then hangs:
  * ```
@@ -44,7 +53,7 @@ export function heartbeat(
   ping: () => Observable<unknown>,
   options: HeartbeatOptions,
 ): Observable<ProbeSample> {
-  const { intervalMs, timeoutMs, scheduler } = options;
+  const { intervalMs, timeoutMs, scheduler, excused } = options;
   const maxIntervalMs = options.maxIntervalMs ?? intervalMs;
   return new Observable<ProbeSample>((subscriber) => {
     let failures = 0;
@@ -73,6 +82,11 @@ export function heartbeat(
           // timers before reading sockets: judge after one turn, so a pong already waiting is read first — and
           // when the stall ate half the ping's time or more, give the ping its whole time again.
           timer = scheduler.schedule(() => onTimeout(true), late >= timeoutMs / 2 ? timeoutMs : 0);
+          return;
+        }
+        if (excused?.(at, scheduler.now())) {
+          // the client's lateness (a stalled or saturated loop, a pong behind our own requests): more time
+          timer = scheduler.schedule(() => onTimeout(true), timeoutMs);
           return;
         }
         const error = new RouterError(ErrorCode.RequestTimeout, `ping unanswered after ${timeoutMs} ms`, {

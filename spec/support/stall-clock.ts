@@ -25,6 +25,14 @@ export class StallClock implements SchedulerLike {
     advanceTo(this.virtual, to);
   }
 
+  /**
+   * Called from inside an action: the loop stays busy with it for `ms` more (a burst of replies and writes to
+   * work through) — `now()` moves on at once, and what comes due meanwhile runs late, after it, in due order.
+   */
+  work(ms: number): void {
+    this.stalledUntil = this.now() + ms;
+  }
+
   /** The event loop runs nothing for `ms`; then what came due runs, late. */
   stall(ms: number): void {
     this.stalledUntil = this.now() + ms;

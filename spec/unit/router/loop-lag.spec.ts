@@ -48,6 +48,25 @@ describe('LoopLag: a drift detector for the client event loop', () => {
     lag.stop();
   });
 
+  it('a loop still busy after a stall counts as stalled before the detector’s next tick can report it', () => {
+    const clock = new StallClock();
+    const lag = new LoopLag(clock, 50, 100);
+    lag.start();
+    clock.run(1000);
+    clock.stall(1500); // 1000 → 2500: the tick records it
+    const seen: number[] = [];
+    // right after the stall a timer judges, the loop then stays busy 600 ms (a burst's replies), and a timer
+    // due before the detector's next tick (2550) judges at 3101: the loop is late at that very moment
+    clock.schedule(() => clock.work(600), 1);
+    clock.schedule(() => seen.push(lag.stalledMs(1000, clock.now())), 2);
+    clock.run(2600);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeGreaterThanOrEqual(2050); // 1500 of the stall + the ~600 ms still running
+    expect(lag.stalledMs(2501, 3101)).toBeGreaterThanOrEqual(550); // the tick recorded it as well, once
+    expect(lag.stalledMs(0, 3101)).toBeLessThanOrEqual(2150);
+    lag.stop();
+  });
+
   it('stop() leaves no timer behind', () => {
     const clock = new StallClock();
     const lag = new LoopLag(clock, 50, 100);

@@ -37,4 +37,56 @@ describe('heartbeat after a client stall', () => {
     expect(samples).toMatchObject([{ ok: false, at: 0, reason: 'timeout' }]);
     sub.unsubscribe();
   });
+
+  it('a ping whose silence is excused (the client’s lateness) gets its time again, as long as it is excused; then it fails', () => {
+    const clock = new StallClock();
+    const pong = new Subject<true>();
+    const samples: ProbeSample[] = [];
+    let excuse = true; // e.g. the node keeps answering our requests: the pong waits behind them
+    const asked: number[] = [];
+    const sub = heartbeat(() => pong, {
+      intervalMs: 10_000,
+      timeoutMs: 500,
+      scheduler: clock,
+      excused: (sentAt, now) => {
+        asked.push(now - sentAt);
+        return excuse;
+      },
+    }).subscribe((s) => samples.push(s));
+    clock.run(1400);
+    expect(asked).toEqual([500, 1000]); // on time, no stall: the old rule would have failed it at 500
+    expect(samples).toEqual([]);
+    pong.next(true); // the pong, behind our own requests
+    expect(samples).toEqual([{ ok: true, at: 0, rttMs: 1400 }]);
+    sub.unsubscribe();
+
+    const silent = new StallClock();
+    const failed: ProbeSample[] = [];
+    const sub2 = heartbeat(() => new Subject<true>(), {
+      intervalMs: 10_000,
+      timeoutMs: 500,
+      scheduler: silent,
+      excused: () => excuse,
+    }).subscribe((s) => failed.push(s));
+    silent.run(700);
+    excuse = false; // our loop runs freely and the node answers nothing
+    silent.run(999);
+    expect(failed).toEqual([]);
+    silent.run(1000);
+    expect(failed).toMatchObject([{ ok: false, at: 0, reason: 'timeout' }]);
+    sub2.unsubscribe();
+  });
+
+  it('without `excused` a ping fails at its timeout, as before', () => {
+    const clock = new StallClock();
+    const samples: ProbeSample[] = [];
+    const sub = heartbeat(() => new Subject<true>(), {
+      intervalMs: 10_000,
+      timeoutMs: 500,
+      scheduler: clock,
+    }).subscribe((s) => samples.push(s));
+    clock.run(500);
+    expect(samples).toMatchObject([{ ok: false, at: 0, reason: 'timeout' }]);
+    sub.unsubscribe();
+  });
 });

@@ -87,8 +87,9 @@ export class Pool {
         new RouterError(
           ErrorCode.AcquireTimeout,
           `no connection to ${label} could take the request by its deadline (not sent): ` +
-            `${this.connections.size} open of ${this.max}, ${this.connections.load()} requests in flight ` +
-            `(at most ${this.perConnection} per connection), ${this.connecting} connecting, ` +
+            `${this.connections.size} open of ${options.maxConnections ?? defaults.maxConnections}, ` +
+            `${this.connections.load()} requests in flight (at most ${this.perConnection} per connection), ` +
+            `${this.life.connecting} connecting, ` +
             `${this.waiters.length} waiting`,
           { retryable: true },
         ),

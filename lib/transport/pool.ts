@@ -7,9 +7,10 @@ import type { Cancellable } from './cancellable.js';
 import { type ConnectionMeta, type PickLimits, pickConnection } from './pick-connection.js';
 import type { PoolConnection } from './pool-connection.js';
 import { PoolConnections } from './pool-connections.js';
+import { PoolLeases } from './pool-leases.js';
+import { PoolLifecycle } from './pool-lifecycle.js';
 import { PoolRequest, type PoolRequestHost } from './pool-request.js';
 import { poolStats } from './pool-stats.js';
-import { PoolSweeper } from './pool-sweeper.js';
 import type { PoolEvent, PoolOptions, PoolStats } from './pool-types.js';
 import type { ReplySink } from './reply-sink.js';
 import { sendAsObservable } from './send-as-observable.js';
@@ -31,38 +32,31 @@ const frameOverhead = 4 + 1 + 44 + 4;
  *
  * Time comes from `scheduler` (virtual in unit tests). Lost connections are not reopened eagerly: the next
  * request or heartbeat opens one, so a dead node is not hammered.
+ *
+ * Its parts: the request path here (submit → pick → dispatch; settled → touch → pump); the connections' life
+ * from connect to close in `PoolLifecycle` (pool-lifecycle.ts); leases in `PoolLeases` (pool-leases.ts).
  */
 export class Pool {
   readonly nodeId: NodeId;
-  private readonly open: (signal: AbortSignal) => Promise<PoolConnection>;
   private readonly scheduler: SchedulerLike;
-  private readonly onEvent: (event: PoolEvent) => void;
-  private readonly min: number;
-  private readonly max: number;
   private readonly perConnection: number;
-  private readonly idleTimeoutMs: number;
-  private readonly maxLifetimeMs: number;
-  private readonly maxConnecting: number;
   private readonly acquireTimeoutMs: number;
-  private readonly maxBuffered: number;
-  private readonly connects = new Set<AbortController>();
-  private readonly onWritable = () => {
-    if (this.waiters.length > 0) this.pump();
-  };
   private readonly connections = new PoolConnections();
   private readonly waiters: WaitQueue<PoolConnection>;
-  private connecting = 0;
-  private generationNumber = 0;
-  private readonly sweeper: PoolSweeper;
+  /** The connections from open to close: connect, warm, rotate, retire, expire, generation (pool-lifecycle.ts). */
+  private readonly life: PoolLifecycle;
+  /** Leases and their return (pool-leases.ts). */
+  private readonly leasing: PoolLeases;
   private latency = -1;
   private closedState = false;
   private readonly statsSubject: BehaviorSubject<PoolStats>;
   private readonly pickLimits: PickLimits;
   private pumping = false;
   private pumpAgain = false;
-  /** What this pool's requests call back: dispatch and settle are private to the pool. */
+  /** A connection the pick found past its lifetime. */
   private readonly expired = (conn: PoolConnection, meta: ConnectionMeta) =>
-    this.retire(conn, meta, 'lifetime');
+    this.life.retire(conn, meta, 'lifetime');
+  /** What this pool's requests call back: dispatch and settle are private to the pool. */
   private readonly host: PoolRequestHost = {
     dispatch: (request, conn) => this.dispatch(request, conn),
     settled: (request, conn, replied) => this.settled(request, conn, replied),
@@ -74,48 +68,63 @@ export class Pool {
     options: PoolOptions = {},
     scheduler: SchedulerLike = asyncScheduler,
     onEvent: (event: PoolEvent) => void = () => {},
+    /** How errors name the node (the router passes its address). */
+    label = `node ${nodeId}`,
   ) {
     this.nodeId = nodeId;
-    this.open = open;
     this.scheduler = scheduler;
-    this.onEvent = onEvent;
-    this.min = options.minConnections ?? defaults.minConnections;
-    this.max = options.maxConnections ?? defaults.maxConnections;
     this.perConnection = options.maxInFlightPerConnection ?? defaults.maxInFlightPerConnection;
-    this.idleTimeoutMs = options.idleTimeoutMs ?? defaults.idleTimeoutMs;
-    this.maxLifetimeMs = options.maxLifetimeMs ?? defaults.maxLifetimeMs;
-    this.maxConnecting = options.maxConnecting ?? defaults.maxConnecting;
     this.acquireTimeoutMs = options.acquireTimeoutMs ?? configDefaults.timeoutMs;
-    this.maxBuffered = options.maxBufferedBytesPerConnection ?? defaults.maxBufferedBytesPerConnection;
     this.pickLimits = {
-      maxLifetimeMs: this.maxLifetimeMs,
+      maxLifetimeMs: options.maxLifetimeMs ?? defaults.maxLifetimeMs,
       maxInFlight: this.perConnection,
-      maxBufferedBytes: this.maxBuffered,
+      maxBufferedBytes: options.maxBufferedBytesPerConnection ?? defaults.maxBufferedBytesPerConnection,
     };
-    this.sweeper = new PoolSweeper(
-      scheduler,
-      { minConnections: this.min, idleTimeoutMs: this.idleTimeoutMs, maxLifetimeMs: this.maxLifetimeMs },
-      () => this.expiryInputs(),
-      (conn, reason) =>
-        reason === 'rotate'
-          ? this.rotate(this.connections.get(conn)!)
-          : this.retire(conn, this.connections.get(conn)!, reason),
-      () => this.warm(),
-    );
     this.waiters = new WaitQueue(
       scheduler,
       () => this.publish(),
       () =>
-        new RouterError(ErrorCode.AcquireTimeout, `no connection to node ${this.nodeId} by the deadline`, {
-          retryable: true,
-        }),
+        new RouterError(
+          ErrorCode.AcquireTimeout,
+          `no connection to ${label} could take the request by its deadline (not sent): ` +
+            `${this.connections.size} open of ${options.maxConnections ?? defaults.maxConnections}, ` +
+            `${this.connections.load()} requests in flight (at most ${this.perConnection} per connection), ` +
+            `${this.life.connecting} connecting, ` +
+            `${this.waiters.length} waiting`,
+          { retryable: true },
+        ),
     );
+    this.life = new PoolLifecycle({
+      nodeId,
+      open,
+      scheduler,
+      onEvent,
+      connections: this.connections,
+      waiters: this.waiters,
+      options,
+      onWritable: () => {
+        if (this.waiters.length > 0) this.pump();
+      },
+      publish: () => this.publish(),
+      pump: () => this.pump(),
+    });
+    this.leasing = new PoolLeases({
+      nodeId,
+      scheduler,
+      connections: this.connections,
+      life: this.life,
+      waiters: this.waiters,
+      closed: () => this.closedState,
+      pick: (weight) => this.pick(weight),
+      pump: () => this.pump(),
+      touch: (conn) => this.touch(conn),
+    });
     this.statsSubject = new BehaviorSubject(this.stats);
   }
 
   /** Counts now. */
   get stats(): PoolStats {
-    return poolStats(this.nodeId, this.connections.conns(), this.connecting, this.waiters.length);
+    return poolStats(this.nodeId, this.connections.conns(), this.life.connecting, this.waiters.length);
   }
 
   /** Emits the counts when connections open or close and when the wait queue grows or empties. */
@@ -143,13 +152,7 @@ export class Pool {
    * succeed). Failures are reported as events, not thrown.
    */
   warm(): void {
-    while (
-      !this.closedState &&
-      this.usable() + this.connecting < this.min &&
-      this.connecting < this.maxConnecting
-    ) {
-      this.connect();
-    }
+    this.life.warm();
   }
 
   /**
@@ -208,16 +211,7 @@ export class Pool {
 
   /** Leases a connection (the reference client's `getConnection`); give it back with {@link release}. */
   lease(timeoutMs = this.acquireTimeoutMs): Promise<PoolConnection> {
-    return new Promise((resolve, reject) => {
-      this.acquire(
-        (conn) => {
-          conn.leases++;
-          resolve(conn);
-        },
-        reject,
-        this.scheduler.now() + timeoutMs,
-      );
-    });
+    return this.leasing.lease(timeoutMs);
   }
 
   /**
@@ -226,13 +220,7 @@ export class Pool {
    * its last lease is back (its requests in flight drain first).
    */
   release(conn: PoolConnection): void {
-    if (conn.leases > 0) conn.leases--;
-    const meta = this.connections.get(conn);
-    // CMAP check-in: a connection from before the last clear() is closed, reason 'stale'
-    const stale = meta !== undefined && meta.generation !== this.generationNumber;
-    if ((stale || meta?.retiring) && conn.leases === 0)
-      void conn.close(stale ? 'stale' : (meta?.doomed ?? 'lifetime'));
-    this.touch(conn);
+    this.leasing.release(conn);
   }
 
   /**
@@ -241,7 +229,7 @@ export class Pool {
    * reason `'stale'` when idle, when checked in ({@link release}) or as soon as its connect completes.
    */
   get generation(): number {
-    return this.generationNumber;
+    return this.life.generation;
   }
 
   /**
@@ -263,43 +251,17 @@ export class Pool {
    * ({@link release}); until then the holder's requests on it succeed or fail on their own (typed).
    */
   clear(): void {
-    this.generationNumber++;
-    for (const meta of this.connections.all) {
-      const conn = meta.conn;
-      meta.retiring = true;
-      if (conn.leases > 0) meta.doomed = 'stale';
-      else if (conn.inFlight === 0) void conn.close('stale');
-      else conn.destroy();
-    }
+    this.life.clear();
   }
 
   /** Aborts connects in progress, fails waiters, drains and closes every connection, stops every timer. */
   async close(): Promise<void> {
     this.closedState = true;
-    this.sweeper.stop();
-    for (const abort of [...this.connects]) abort.abort();
-    this.connects.clear();
+    this.life.close();
     const err = new RouterError(ErrorCode.PoolClosed, `pool of node ${this.nodeId} is closed`);
     this.waiters.failAll(err);
     await Promise.all(this.connections.all.map(({ conn }) => conn.close('closed')));
     this.statsSubject.complete();
-  }
-
-  private acquire(
-    take: (conn: PoolConnection) => void,
-    fail: (err: RouterError) => void,
-    deadline: number,
-  ): void {
-    if (this.closedState) {
-      fail(new RouterError(ErrorCode.PoolClosed, `pool of node ${this.nodeId} is closed`));
-      return;
-    }
-    const ready = this.waiters.length === 0 ? this.pick(0) : undefined;
-    if (ready) take(ready);
-    else {
-      this.waiters.add({ take, fail }, deadline, 0);
-      this.pump();
-    }
   }
 
   private dispatch(request: PoolRequest, conn: PoolConnection): void {
@@ -346,147 +308,18 @@ export class Pool {
     } finally {
       this.pumping = false;
     }
-    if (
-      this.waiters.length > this.connecting * this.perConnection &&
-      this.usable() + this.connecting < this.max &&
-      this.connecting < this.maxConnecting &&
-      !this.closedState
-    ) {
-      this.connect();
-    }
-  }
-
-  private connect(): void {
-    const generation = this.generationNumber;
-    this.connecting++;
-    const abort = new AbortController();
-    this.connects.add(abort);
-    let opened: Promise<PoolConnection>;
-    try {
-      opened = this.open(abort.signal);
-    } catch (err) {
-      opened = Promise.reject(err);
-    }
-    opened.then(
-      (conn) => {
-        this.connecting--;
-        this.connects.delete(abort);
-        if (this.closedState) return void conn.close('closed');
-        conn.onWritable = this.onWritable;
-        const now = this.scheduler.now();
-        // a connect begun before the last clear() completes stale (CMAP): reported, then closed, never handed out
-        const stale = generation !== this.generationNumber;
-        this.connections.add({ conn, createdAt: now, lastUsedAt: now, retiring: stale, generation });
-        this.onEvent({ type: 'connectionCreated', nodeId: this.nodeId, connectionId: conn.id });
-        this.replaced();
-        void conn.closed.then((reason) => {
-          this.connections.delete(conn);
-          const leased = conn.leases > 0 ? { leased: true as const } : {};
-          this.onEvent({
-            type: 'connectionClosed',
-            nodeId: this.nodeId,
-            connectionId: conn.id,
-            reason,
-            ...leased,
-          });
-          this.publish();
-          this.pump();
-        });
-        if (stale) void conn.close('stale');
-        this.publish();
-        this.pump();
-        this.warm();
-        this.sweeper.schedule();
-      },
-      (err: RouterError) => {
-        this.connecting--;
-        this.connects.delete(abort);
-        if (this.closedState) return;
-        this.onEvent({ type: 'connectFailed', nodeId: this.nodeId, error: err });
-        // Nothing open: fail the queue now (the router retries elsewhere) rather than reconnect in a loop.
-        if (this.usable() === 0) this.waiters.failAll(err);
-        this.publish();
-        this.pump();
-      },
-    );
-  }
-
-  private usable(): number {
-    return this.connections.usable();
+    this.life.grow(this.waiters.length, this.perConnection);
   }
 
   private touch(conn: PoolConnection, now = this.scheduler.now()): void {
     const meta = this.connections.get(conn);
     if (meta) meta.lastUsedAt = now;
     if (this.waiters.length > 0) this.pump();
-    // A connection gone idle needs a sweep by now + idleTimeoutMs, unless none may close or one is due sooner.
-    else if (
-      load(conn) === 0 &&
-      this.connections.size > this.min &&
-      !this.sweeper.dueBy(now + this.idleTimeoutMs)
-    ) {
-      this.sweeper.schedule();
-    }
-  }
-
-  private expiryInputs() {
-    return this.connections.all.map((meta) => ({
-      ...meta,
-      load: load(meta.conn),
-      refreshAt: meta.conn.refreshAt,
-      expiresAt: meta.conn.expiresAt,
-    }));
-  }
-
-  /**
-   * Credentials due for refresh: the connection keeps serving while a replacement opens (with the latest
-   * credentials); it is retired — drained, never failed — once the replacement is ready (`replaced`), or at its
-   * `expiresAt` if none came by then.
-   */
-  private rotate(meta: ConnectionMeta): void {
-    meta.rotating = true;
-    if (
-      !this.closedState &&
-      this.usable() + this.connecting < Math.max(this.min, 1) &&
-      this.connecting < this.maxConnecting
-    )
-      this.connect();
-  }
-
-  /** A new connection is ready: the oldest connection being rotated is retired, and the next one replaced. */
-  private replaced(): void {
-    let more = false;
-    let done = false;
-    for (const meta of this.connections.all) {
-      const conn = meta.conn;
-      if (!meta.rotating || meta.retiring) continue;
-      if (done) more = true;
-      else {
-        this.retire(conn, meta, 'lifetime');
-        done = true;
-      }
-    }
-    if (
-      more &&
-      !this.closedState &&
-      this.connecting < this.maxConnecting &&
-      this.usable() + this.connecting < this.max
-    )
-      this.connect();
-  }
-
-  private retire(conn: PoolConnection, meta: ConnectionMeta, reason: 'idle' | 'lifetime'): void {
-    meta.retiring = true;
-    // a leased connection is closed when its holder returns it (release), never under the holder
-    if (conn.leases > 0) meta.doomed ??= reason;
-    else void conn.close(reason);
+    // a connection gone idle needs a sweep by now + idleTimeoutMs (unless none may close or one is due sooner)
+    else if (conn.inFlight + conn.leases === 0) this.life.idle(now);
   }
 
   private publish(): void {
     if (!this.statsSubject.closed) this.statsSubject.next(this.stats);
   }
-}
-
-function load(conn: PoolConnection): number {
-  return conn.inFlight + conn.leases;
 }

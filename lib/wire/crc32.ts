@@ -1,20 +1,26 @@
 import { tableCrc32 } from './table-crc32.js';
 
-/**
- * CRC-32 (IEEE 802.3, reflected, poly 0xEDB88320), as `crc32(bytes, previous)` so it can run over several
- * pieces. Uses the platform's native `zlib.crc32` where there is one (Node ≥ 20.15, found through
- * `process.getBuiltinModule` so this file stays importable in a browser), a 256-entry table elsewhere.
- */
-export const crc32: (data: Uint8Array, previous?: number) => number = pickCrc32();
+/** From this many bytes on, the native `zlib.crc32` is faster than the table (measured on Node 20, x86-64). */
+const nativeFromBytes = 192;
 
-function pickCrc32(): (data: Uint8Array, previous?: number) => number {
+/**
+ * CRC-32 (IEEE 802.3, reflected, poly 0xEDB88320) of `data[start..end)`, as `crc32(bytes, previous)` so it can run
+ * over several pieces. Small inputs go through the slicing-by-8 table (no call into native code, no view made);
+ * larger ones through the platform's native `zlib.crc32` where there is one (Node ≥ 20.15, found through
+ * `process.getBuiltinModule` so this file stays importable in a browser).
+ */
+export const crc32: (data: Uint8Array, previous?: number, start?: number, end?: number) => number =
+  pickCrc32();
+
+function pickCrc32(): (data: Uint8Array, previous?: number, start?: number, end?: number) => number {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const zlib = proc?.getBuiltinModule?.('node:zlib') as
     | { crc32?: (data: Uint8Array, value?: number) => number }
     | undefined;
   const native = zlib?.crc32;
-  // Node's crc32 returns 0 for some empty views (e.g. TextEncoder's ''), so an empty input returns `previous`.
-  if (typeof native === 'function')
-    return (data, previous = 0) => (data.length === 0 ? previous : native(data, previous));
-  return tableCrc32;
+  if (typeof native !== 'function') return tableCrc32;
+  return (data, previous = 0, start = 0, end = data.length) =>
+    end - start < nativeFromBytes
+      ? tableCrc32(data, previous, start, end)
+      : native(start === 0 && end === data.length ? data : data.subarray(start, end), previous);
 }

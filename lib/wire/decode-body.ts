@@ -60,7 +60,8 @@ function decodeMessage(bytes: Uint8Array, start: number, end: number, owned: boo
   const payloadEnd = payloadStart + payloadLength;
   const payload = owned ? bytes.subarray(payloadStart, payloadEnd) : bytes.slice(payloadStart, payloadEnd);
   const expected = ints.readU32(bytes, payloadStart + payloadLength);
-  const actual = crc32(payload, crc32(bytes.subarray(start, start + Layout.checksummedHeaderBytes)));
+  const header = crc32(bytes, 0, start, start + Layout.checksummedHeaderBytes);
+  const actual = crc32(bytes, header, payloadStart, payloadEnd);
   if (actual !== expected) {
     throw new RouterError(
       ErrorCode.WireChecksum,

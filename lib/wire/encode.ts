@@ -44,9 +44,10 @@ export function encodeFrame(message: Message, options: EncodeOptions = {}): Uint
   ints.writeI64(frame, start + 24, message.timestamp, 'timestamp');
   ints.writeU32(frame, start + Layout.typeOffset, type);
   ints.writeU64(frame, start + Layout.payloadLengthOffset, payload.length, 'payloadLength');
-  frame.set(payload, start + Layout.headerBytes);
-  const header = frame.subarray(start, start + Layout.checksummedHeaderBytes);
-  const checksum = crc32(payload, crc32(header));
+  const payloadStart = start + Layout.headerBytes;
+  frame.set(payload, payloadStart);
+  const header = crc32(frame, 0, start, start + Layout.checksummedHeaderBytes);
+  const checksum = crc32(frame, header, payloadStart, payloadStart + payload.length);
   ints.writeU32(frame, start + Layout.headerBytes + payload.length, checksum);
 
   const threshold = options.compressAboveBytes ?? Number.POSITIVE_INFINITY;

@@ -27,4 +27,23 @@ describe('crc32', () => {
       }),
     );
   });
+
+  it('over a range: the same as over a view of it, either side of the native threshold, any alignment', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 600 }),
+        fc.nat(),
+        fc.nat(),
+        fc.integer({ min: 0, max: 0xffffffff }),
+        (bytes, a, b, previous) => {
+          const start = bytes.length === 0 ? 0 : a % (bytes.length + 1);
+          const end = start + (bytes.length - start === 0 ? 0 : b % (bytes.length - start + 1));
+          const expected = zlib.crc32(bytes.subarray(start, end), previous);
+          expect(crc32(bytes, previous, start, end)).toBe(end === start ? previous : expected);
+          expect(tableCrc32(bytes, previous, start, end)).toBe(end === start ? previous : expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });

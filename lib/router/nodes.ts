@@ -77,6 +77,7 @@ export class Nodes {
       config.pool,
       config.scheduler,
       this.onPoolEvent,
+      `node ${address.id} (${address.label})`,
     );
     const node: RouterNode = { id: address.id, address, pool, draining: false };
     this.byId.set(address.id, node);

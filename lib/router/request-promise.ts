@@ -2,15 +2,16 @@ import { EmptyError, type Observable } from 'rxjs';
 import { ConfigError, ErrorCode, RouterError } from '../errors.js';
 import type { Message } from '../wire/message.js';
 import { AbortedError } from './aborted-error.js';
+import { watchAbort } from './watch-abort.js';
 
 type Request$ = (payload: unknown, options?: unknown) => Observable<Message>;
 
 /**
  * `router.request(payload, options)`: `request$` as a promise, plus `options.signal`. An `AbortSignal` already
  * aborted rejects at once with `ERR_ABORTED` and nothing is sent; one that fires later unsubscribes the request
- * (its slot freed, a late reply dropped) and rejects with `ERR_ABORTED` (`cause`: `signal.reason`). The
- * listener is removed when the request settles either way, so a long-lived signal shared by many requests
- * holds none of them. Every other option goes to `request$` unchanged.
+ * (its slot freed, a late reply dropped) and rejects with `ERR_ABORTED` (`cause`: `signal.reason`). A request
+ * stops watching the signal when it settles either way, and a signal shared by many requests in flight holds
+ * one listener for all of them (`watchAbort`). Every other option goes to `request$` unchanged.
  */
 export function requestPromise(request$: Request$, payload: unknown, options?: unknown): Promise<Message> {
   let signal: AbortSignal | undefined;
@@ -34,6 +35,7 @@ export function requestPromise(request$: Request$, payload: unknown, options?: u
   }
   return new Promise<Message>((resolve, reject) => {
     let reply: Message | undefined;
+    let unwatch: (() => void) | undefined;
     const onAbort = () => {
       subscription.unsubscribe();
       reject(new AbortedError(reasonOf(signal!)));
@@ -43,16 +45,16 @@ export function requestPromise(request$: Request$, payload: unknown, options?: u
         reply = m;
       },
       error: (err) => {
-        signal?.removeEventListener('abort', onAbort);
+        unwatch?.();
         reject(err);
       },
       complete: () => {
-        signal?.removeEventListener('abort', onAbort);
+        unwatch?.();
         if (reply === undefined) reject(new EmptyError());
         else resolve(reply);
       },
     });
-    if (!subscription.closed) signal?.addEventListener('abort', onAbort, { once: true });
+    if (!subscription.closed && signal) unwatch = watchAbort(signal, onAbort);
   });
 }
 

@@ -68,6 +68,8 @@ export class Pool {
     options: PoolOptions = {},
     scheduler: SchedulerLike = asyncScheduler,
     onEvent: (event: PoolEvent) => void = () => {},
+    /** How errors name the node (the router passes its address). */
+    label = `node ${nodeId}`,
   ) {
     this.nodeId = nodeId;
     this.scheduler = scheduler;
@@ -82,9 +84,15 @@ export class Pool {
       scheduler,
       () => this.publish(),
       () =>
-        new RouterError(ErrorCode.AcquireTimeout, `no connection to node ${this.nodeId} by the deadline`, {
-          retryable: true,
-        }),
+        new RouterError(
+          ErrorCode.AcquireTimeout,
+          `no connection to ${label} could take the request by its deadline (not sent): ` +
+            `${this.connections.size} open of ${options.maxConnections ?? defaults.maxConnections}, ` +
+            `${this.connections.load()} requests in flight (at most ${this.perConnection} per connection), ` +
+            `${this.life.connecting} connecting, ` +
+            `${this.waiters.length} waiting`,
+          { retryable: true },
+        ),
     );
     this.life = new PoolLifecycle({
       nodeId,

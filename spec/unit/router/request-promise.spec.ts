@@ -75,6 +75,28 @@ describe('requestPromise (router.request with a signal)', () => {
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
+  it('2,000 requests in flight on one signal: one listener, no MaxListenersExceededWarning; abort rejects all', async () => {
+    const controller = new AbortController();
+    const { seen, request$ } = pending();
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const all = Array.from({ length: 2000 }, () =>
+        requestPromise(request$, 'x', { signal: controller.signal }).catch((e) => e),
+      );
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+      controller.abort();
+      const errors = await Promise.all(all);
+      expect(errors.every((e) => e.code === 'ERR_ABORTED')).toBe(true);
+      expect(seen.cancelled).toBe(2000);
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('a signal that is not an AbortSignal: ERR_CONFIG naming options.signal; no signal key: options as given', async () => {
     const { seen, request$ } = pending();
     const err = await requestPromise(request$, 'x', { signal: 'stop' }).catch((e) => e);

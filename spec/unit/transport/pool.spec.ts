@@ -80,6 +80,11 @@ describe('Pool', () => {
     advanceTo(scheduler, 50);
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({ code: ErrorCode.AcquireTimeout, retryable: true });
+    // the message says why: the node, and what its pool held at that moment
+    expect((results[0] as Error).message).toBe(
+      'no connection to node 1 could take the request by its deadline (not sent): 1 open of 1, ' +
+        '1 requests in flight (at most 1 per connection), 0 connecting, 0 waiting',
+    );
     expect(pool.stats.waiting).toBe(0);
   });
 

@@ -166,6 +166,9 @@ export class DashboardMetrics {
       const c = this.tally(nodeId).close();
       requests += c.requests;
       const p = pools.get(nodeId);
+      // a node the router no longer has (removed from the cluster): reported for what it did in this interval,
+      // then forgotten — ids are never reused, so a churning cluster would otherwise grow this map for ever
+      if (p === undefined) this.tallies.delete(nodeId);
       return {
         nodeId,
         requestsPerSecond: c.requests / seconds,

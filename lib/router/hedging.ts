@@ -70,4 +70,14 @@ export class Hedging {
     if (!w) this.windows.set(id, (w = new LatencyWindow()));
     w.record(ms);
   }
+
+  /** A node left the cluster: its reply times go with it (ids are never reused: nothing would ever read them). */
+  forget(id: NodeId): void {
+    this.windows.delete(id);
+  }
+
+  /** Nodes with reply times kept. */
+  get windowCount(): number {
+    return this.windows.size;
+  }
 }

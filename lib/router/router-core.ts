@@ -76,6 +76,7 @@ export function routerCore(
     onRemoved: (id) => {
       feedback.forget(id);
       nodeErrors.delete(id);
+      hedging.forget(id);
     },
   });
   // the drift detector of our own event loop: a stall is the client's time, never a node's (fair-chance rule)

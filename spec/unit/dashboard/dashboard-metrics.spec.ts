@@ -36,6 +36,27 @@ const health = (at: number, nodes: NodeHealth[]) =>
   }) as unknown as ClusterHealth;
 
 describe('DashboardMetrics', () => {
+  it('a node the router no longer has is reported for its last interval, then forgotten (ids are never reused)', () => {
+    let ids = [1, 2, 3];
+    const churning = {
+      addresses: [],
+      poolStats: () => ids.map((nodeId) => ({ nodeId, open: 1, inFlight: 0 })),
+    } as unknown as Router;
+    const m = new DashboardMetrics(churning, 0);
+    let next = 4;
+    for (let round = 1; round <= 200; round++) {
+      // every round one node leaves and a new one joins, each having served a request
+      for (const nodeId of ids)
+        m.record({ type: 'requestSucceeded', at: 0, requestId: round, nodeId, durationMs: 1, attempts: 1 });
+      const gone = ids[0]!;
+      ids = [...ids.slice(1), next++];
+      const stats = m.tick(round * 1000);
+      expect(stats.nodes.map((n) => n.nodeId)).toContain(gone); // its last interval is still reported
+    }
+    const last = m.tick(201_000);
+    expect(last.nodes.map((n) => n.nodeId)).toEqual(ids);
+  });
+
   it('gives each node its requests/s, p50 and p99 per interval, and totals', () => {
     const m = new DashboardMetrics(router, 0);
     for (let i = 1; i <= 100; i++)

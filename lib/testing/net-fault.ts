@@ -2,6 +2,7 @@ import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_proces
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { netFaultMissing } from './net-fault-missing.js';
 
 const run = promisify(execFile);
 
@@ -62,48 +63,8 @@ export class NetFault {
   /**
    * What is missing to run network faults here, as one line, or undefined when everything is there.
    */
-  static async missing(): Promise<string | undefined> {
-    if (process.platform !== 'linux')
-      return `network faults need Linux network namespaces (this is ${process.platform})`;
-    if (process.getuid?.() !== 0)
-      return `network faults need root (ip netns, iptables); running as uid ${process.getuid?.()}`;
-    for (const [command, pkg] of [
-      ['ip', 'iproute2'],
-      ['iptables', 'iptables'],
-    ] as const) {
-      const found = spawnSync(command, ['--version'], { stdio: 'ignore' });
-      if (found.error)
-        return `network faults need the \`${command}\` command (Debian package ${pkg}): not found`;
-    }
-    const probe = `${prefix}-${process.pid}-probe`;
-    try {
-      await run('ip', ['netns', 'add', probe]);
-    } catch (err) {
-      return `network faults need \`ip netns add\`, which failed: ${firstLine(err)}`;
-    }
-    try {
-      await run('ip', [
-        'netns',
-        'exec',
-        probe,
-        'iptables',
-        '-A',
-        'INPUT',
-        '-m',
-        'statistic',
-        '--mode',
-        'random',
-        '--probability',
-        '0.5',
-        '-j',
-        'DROP',
-      ]);
-    } catch (err) {
-      return `network faults need iptables with the statistic module inside a namespace, which failed: ${firstLine(err)}`;
-    } finally {
-      await run('ip', ['netns', 'del', probe]).catch(() => {});
-    }
-    return undefined;
+  static missing(): Promise<string | undefined> {
+    return netFaultMissing(prefix);
   }
 
   /** Namespaces and links of ours (any process) still present: empty after every `stop()`. */
@@ -193,6 +154,22 @@ export class NetFault {
   /** Clears the node's server fault (`server.clearFault()`), by signal. */
   clearServerFault(): void {
     this.child?.kill('SIGUSR2');
+  }
+
+  /**
+   * Packets the link's rules have dropped so far (the kernel's counters of the DROP rules, both ways; 0 after
+   * `clear()`): evidence that `loss(p)` or `blackhole()` really dropped something, whatever the timing.
+   */
+  async dropped(): Promise<number> {
+    let total = 0;
+    for (const chain of ['INPUT', 'OUTPUT']) {
+      const { stdout } = await this.ns('iptables', '-L', chain, '-v', '-x', '-n');
+      for (const line of stdout.split('\n')) {
+        const [pkts, , target] = line.trim().split(/\s+/);
+        if (target === 'DROP' && /^\d+$/.test(pkts ?? '')) total += Number(pkts);
+      }
+    }
+    return total;
   }
 
   /** The namespace's iptables rules (`iptables -S`), for checks. */
@@ -309,11 +286,6 @@ function nodeEntry(): string {
 function subnet(slot: number): [string, string] {
   const base = slot * 4;
   return [`10.213.${base >> 8}.${(base & 255) + 1}`, `10.213.${base >> 8}.${(base & 255) + 2}`];
-}
-
-function firstLine(err: unknown): string {
-  const e = err as { stderr?: string; message?: string };
-  return (e.stderr || e.message || String(err)).trim().split('\n')[0]!;
 }
 
 // Whatever a test forgot: torn down synchronously when the process exits.

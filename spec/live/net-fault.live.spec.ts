@@ -26,6 +26,17 @@ const rtt = async (c: RawClient, sequence: number) => {
   return performance.now() - start;
 };
 
+/**
+ * The fastest of `n` round trips: what the path itself costs. A loaded machine (our loop, the proxy's, the
+ * node's, all waiting for a core) only ever adds to a sample, so the minimum of a few is the path's time plus
+ * little noise, where a single sample may carry a few hundred ms of someone else's work.
+ */
+const fastest = async (c: RawClient, first: number, n = 5) => {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < n; i++) best = Math.min(best, await rtt(c, first + i));
+  return best;
+};
+
 describe('NetFault: real network faults between this process and one node', () => {
   let f: NetFault;
   beforeAll(async () => {
@@ -57,30 +68,49 @@ describe('NetFault: real network faults between this process and one node', () =
     expect(open.messages).toHaveLength(0);
     expect(open.closed).toBe(false);
     await f.clear();
-    expect((await open.waitFor(1, 10_000))[0]!.sequence).toBe(1); // TCP retransmits once the path is back
+    // TCP retransmits once the path is back: at its next backoff step (0.2 s doubling), which for a black hole
+    // the loaded machine's setup made last a few seconds is a few seconds away
+    expect((await open.waitFor(1, 30_000))[0]!.sequence).toBe(1);
     open.close();
-  });
+  }, 60_000);
 
   it('loss(p): drops packets at random (iptables statistic); TCP still delivers, slower', async () => {
+    // connected first: a SYN lost twice costs 1 + 2 s of retransmission (3 s, 7 s, 15 s … after more), a bound
+    // no timing margin keeps; what loss does to a connection's data is what this is about
+    const c = await RawClient.connect(f.address);
+    c.socket.setNoDelay(true); // each ping its own segment: 20 packets out, 20 back, each a coin toss
     await f.loss(0.3);
     expect(await f.listRules()).toMatch(/-m statistic --mode random --probability 0\.(29|3)/);
-    const c = await RawClient.connect(f.address);
-    for (let i = 1; i <= 20; i++) c.send(MessageType.Ping, i);
-    expect(await c.waitFor(20, 20_000)).toHaveLength(20);
+    for (let i = 1; i <= 20; i++) {
+      c.send(MessageType.Ping, i);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    // every ping answered, in order: TCP retransmits what was dropped (a data segment lost 7 times in a row
+    // would take 0.2 × (2^7 − 1) = 25 s: p = 0.3^7 ≈ 2e-4)
+    const replies = await c.waitFor(20, 60_000);
+    expect(replies.map((m) => m.sequence)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    // and packets really were dropped — the kernel's counters, not a clock: P(none of 40+ dropped) ≈ 0.7^40
+    expect(await f.dropped()).toBeGreaterThan(0);
     c.close();
     await f.clear();
     expect(await f.listRules()).not.toMatch(/DROP/);
-  });
+    expect(await f.dropped()).toBe(0);
+  }, 90_000);
 
   it('latency(ms): adds ms each way through the delaying proxy', async () => {
+    // fastest of five round trips each time: a loaded machine only adds to a sample (see `fastest`)
     const c = await RawClient.connect(f.address);
-    const base = await rtt(c, 1);
+    const base = await fastest(c, 1);
     await f.latency(150);
-    const slow = await rtt(c, 2);
+    const slow = await fastest(c, 10);
+    // every round trip pays 2 × 150 ms, even the fastest of five; without the delay, five in a row this slow
+    // would take a machine stalled 290 ms on each
     expect(slow).toBeGreaterThanOrEqual(290);
     expect(slow - base).toBeLessThan(2000);
     await f.latency(0);
-    expect(await rtt(c, 3)).toBeLessThan(250);
+    // removed: the fastest round trip is back below the delayed path's by most of the 300 ms
+    const after = await fastest(c, 20);
+    expect(after).toBeLessThan(slow - 150);
     c.close();
   });
 });

@@ -1,7 +1,11 @@
 import { ErrorCode, RequestTimeoutError, RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
+import { withoutStack } from '../without-stack.js';
 
-/** The typed errors a connection fails requests with, one maker each (the wording lives here). */
+/**
+ * The typed errors a connection fails requests with, one maker each (the wording lives here). Those raised from
+ * the connection's timer and socket callbacks carry no stack frames (`withoutStack`).
+ */
 export const connectionErrors = {
   /** Sent on a connection that is closing or closed. */
   closing(id: number): RouterError {
@@ -37,24 +41,33 @@ export const connectionErrors = {
     now: number,
     sentAt: number,
   ): RouterError {
-    return new RequestTimeoutError(
-      `request ${sequence} to node ${nodeId} timed out after ${now - sentAt} ms on connection ${id} (deadline ${deadline}, now ${now})`,
-      now - sentAt,
+    return withoutStack(
+      () =>
+        new RequestTimeoutError(
+          `request ${sequence} to node ${nodeId} timed out after ${now - sentAt} ms on connection ${id} (deadline ${deadline}, now ${now})`,
+          now - sentAt,
+        ),
     );
   },
 
   /** Destroyed under its requests. */
   destroyed(id: number, nodeId: NodeId): RouterError {
-    return new RouterError(ErrorCode.ConnectionClosed, `connection ${id} to node ${nodeId} was closed`, {
-      retryable: true,
-    });
+    return withoutStack(
+      () =>
+        new RouterError(ErrorCode.ConnectionClosed, `connection ${id} to node ${nodeId} was closed`, {
+          retryable: true,
+        }),
+    );
   },
 
   /** The socket closed under its requests. */
   lost(id: number, nodeId: NodeId): RouterError {
-    return new RouterError(ErrorCode.ConnectionLost, `connection ${id} to node ${nodeId} was lost`, {
-      retryable: true,
-    });
+    return withoutStack(
+      () =>
+        new RouterError(ErrorCode.ConnectionLost, `connection ${id} to node ${nodeId} was lost`, {
+          retryable: true,
+        }),
+    );
   },
 
   /** `err` as a typed error: itself, or an `ERR_INVALID_PAYLOAD` (a payload that cannot be encoded). */

@@ -1,5 +1,6 @@
 import { ErrorCode, RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
+import { withoutStack } from '../without-stack.js';
 
 /** What an acquire timeout reports of the pool when it happened. */
 interface PoolCounts {
@@ -18,16 +19,19 @@ export const poolErrors = {
     return new RouterError(ErrorCode.PoolClosed, `pool of node ${nodeId} is closed`);
   },
 
-  /** A waiter's deadline came before a connection could take it: retryable, not sent; says why. */
+  /** A waiter's deadline came before a connection could take it: retryable, not sent; says why (no stack frames). */
   acquireTimeout(label: string, c: PoolCounts): RouterError {
-    return new RouterError(
-      ErrorCode.AcquireTimeout,
-      `no connection to ${label} could take the request by its deadline (not sent): ` +
-        `${c.open} open of ${c.maxConnections}, ` +
-        `${c.inFlight} requests in flight (at most ${c.perConnection} per connection), ` +
-        `${c.connecting} connecting, ` +
-        `${c.waiting} waiting`,
-      { retryable: true },
+    return withoutStack(
+      () =>
+        new RouterError(
+          ErrorCode.AcquireTimeout,
+          `no connection to ${label} could take the request by its deadline (not sent): ` +
+            `${c.open} open of ${c.maxConnections}, ` +
+            `${c.inFlight} requests in flight (at most ${c.perConnection} per connection), ` +
+            `${c.connecting} connecting, ` +
+            `${c.waiting} waiting`,
+          { retryable: true },
+        ),
     );
   },
 };

@@ -20,7 +20,7 @@ const start: Backoff = Object.freeze({ attempt: 0, delayMs: 0 });
  * error ─► failed ─► decide ─retry─► backoff (one scheduler timer) ─► request.round()
  *                           └─no──► end: fail (the attempt's error)
  * no node ─► waitForNode ─node─► request.send(node)   (ERR_NO_ELIGIBLE_NODE at the deadline)
- * close() while in backoff or waiting ─► ERR_ROUTER_CLOSED (unless nodes await their first contact)
+ * close() while in backoff or waiting ─► ERR_ROUTER_CLOSED (nodes awaiting their first contact: once it is over)
  * ```
  */
 export class RequestSlowPath {
@@ -97,7 +97,7 @@ export class RequestSlowPath {
       scheduler,
       r.deadline,
       noNode,
-      () => (parts.cluster.allRejected() ? allRejectedError(this.lastErrors, parts.cluster) : undefined),
+      () => this.giveUp(),
     ).subscribe({
       next: (node) => {
         r.stopWaiting();
@@ -105,10 +105,22 @@ export class RequestSlowPath {
       },
       error: (err: RouterError) => {
         r.stopWaiting();
-        if (err.code === ErrorCode.AuthFailed) requestEnd.fail(r, err);
+        if (err.code === ErrorCode.AuthFailed || err.code === ErrorCode.RouterClosed) requestEnd.fail(r, err);
         else this.failed(err);
       },
     });
+  }
+
+  /**
+   * Why no node will come, if none will: every node rejected the credentials; or close() was called while nodes
+   * were still being contacted for the first time (the request was drained like one in flight) and that first
+   * contact is now over without a node to send to.
+   */
+  private giveUp(): RouterError | undefined {
+    const { parts } = this.request;
+    if (parts.cluster.allRejected()) return allRejectedError(this.lastErrors, parts.cluster);
+    if (parts.life.closing && !parts.cluster.firstContactPending()) return parts.life.closedError();
+    return undefined;
   }
 
   /** Stops the backoff timer or the wait, and the watch on close(). */

@@ -1,23 +1,28 @@
 import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
 import { configDefaults } from '../config.js';
-import { ErrorCode, RequestTimeoutError, RouterError } from '../errors.js';
+import { RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
 import { encodeFrame } from '../wire/encode.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import { type Message, MessageType } from '../wire/message.js';
 import { payloadBytes } from '../wire/payload-bytes.js';
+import { AbandonedSequences } from './abandoned-sequences.js';
 import type { ByteStream } from './byte-stream.js';
-import { checkReply } from './check-reply.js';
-import type { ConnectionOptions } from './connection-options.js';
-
-export type { ConnectionOptions } from './connection-options.js';
-
 import type { Cancellable } from './cancellable.js';
+import { connectionEnd } from './connection-end.js';
+import { ConnectionEntry as Entry } from './connection-entry.js';
+import { connectionErrors } from './connection-errors.js';
+import type { ConnectionOptions } from './connection-options.js';
 import { DeadlineTimer } from './deadline-timer.js';
+import { expireDue } from './expire-due.js';
 import { FrameQueue } from './frame-queue.js';
+import { readReplies } from './read-replies.js';
 import type { ReplySink } from './reply-sink.js';
 import { sendAsObservable } from './send-as-observable.js';
+import { settleAtOnce } from './settle-at-once.js';
 import { SlotTable } from './slot-table.js';
+
+export type { ConnectionOptions } from './connection-options.js';
 
 /**
  * Why a connection closed. `stale`: it was from before its pool's last `clear()` (MongoDB CMAP's rule: a pool's
@@ -28,39 +33,6 @@ export type CloseReason = 'closed' | 'idle' | 'lifetime' | 'lost' | 'corrupt' | 
 
 type Done = (err: RouterError | undefined, reply?: Message) => void;
 
-/**
- * A request in flight on a connection: its slot in the pending table, its place in the write queue (`frame`), and
- * its own cancel handle — one object per request, no closure.
- */
-class Entry implements Cancellable {
-  constructor(
-    readonly conn: Connection,
-    readonly sequence: number,
-    readonly type: MessageType,
-    readonly deadline: number,
-    /** Scheduler time when the request was handed to this connection. */
-    readonly sentAt: number,
-    readonly sink: Done | ReplySink,
-    /** The encoded frame while it is not yet written; `undefined` once written or dropped. */
-    public frame: Uint8Array | undefined,
-  ) {}
-
-  cancel(): void {
-    this.conn.cancelRequest(this);
-  }
-
-  tell(err: RouterError | undefined, reply?: Message): void {
-    const sink = this.sink;
-    if (typeof sink === 'function') sink(err, reply);
-    else sink.settle(err, reply);
-  }
-}
-
-/** The handle of a request that settled at once. */
-const settledHandle: Cancellable = { cancel() {} };
-
-/** Sequences of written requests that were cancelled or timed out, remembered for their late replies. */
-const maxAbandoned = 65_536;
 let nextConnectionId = 1;
 
 /**
@@ -71,10 +43,14 @@ let nextConnectionId = 1;
  * false the socket has the frame and the queue waits for `drain`. A request cancelled (or timed out) before its
  * frame was written is never written. Bytes buffered stay under `maxBufferedBytes`.
  *
- * Read path: a reply must answer a request in flight with an allowed type (`replyAnswers`), and an Error reply
- * must carry the documented JSON; anything else — or a corrupt frame — closes the connection as `corrupt` and
- * fails every request on it with a retryable error. Late replies to cancelled or timed-out requests are dropped
- * and counted.
+ * Read path (`readReplies`, read-replies.ts): a reply must answer a request in flight with an allowed type
+ * (`checkReply`), and an Error reply must carry the documented JSON; anything else — or a corrupt frame — closes
+ * the connection as `corrupt` and fails every request on it with a retryable error. Late replies to cancelled or
+ * timed-out requests are dropped and counted (`AbandonedSequences`).
+ *
+ * Deadlines: one timer per connection (`DeadlineTimer`); when it fires, `expireDue` (expire-due.ts) fails the
+ * requests due. The end — close (drained), destroy, corrupt, the socket lost, evacuate — is `connectionEnd`
+ * (connection-end.ts). The write path, the pending table and the public methods stay here.
  *
  * ```
  * send(a) send(b) cancel(b)  microtask         reply(a)
@@ -99,28 +75,33 @@ export class Connection {
   /** Called when a blocked socket drains (the pool serves its waiters then). */
   onWritable: (() => void) | undefined;
 
-  private readonly socket: ByteStream;
-  private readonly decoder: FrameDecoder;
-  private readonly scheduler: SchedulerLike;
-  private readonly pending = new SlotTable<Entry>();
+  // Below: for the connection's own modules (read-replies.ts, expire-due.ts, connection-end.ts) only.
+  readonly socket: ByteStream;
+  readonly decoder: FrameDecoder;
+  readonly scheduler: SchedulerLike;
+  /** Requests in flight, by sequence. */
+  readonly pending = new SlotTable<Entry>();
   /** Pings among `pending` (they have a reserved slot). */
-  private pings = 0;
+  pings = 0;
   /** Created on first use: most connections never abandon a written request. */
-  private abandoned: Set<number> | undefined;
-  private readonly queue = new FrameQueue<Entry>();
-  private readonly timer: DeadlineTimer;
+  abandoned: AbandonedSequences | undefined;
+  /** Frames not written yet, in send order. */
+  readonly queue = new FrameQueue<Entry>();
+  /** The one deadline timer (expire-due.ts). */
+  readonly timer: DeadlineTimer;
+  readonly options: ConnectionOptions;
+  state: 'open' | 'closing' | 'closed' = 'open';
+  reason: CloseReason = 'lost';
+  resolveClosed!: (reason: CloseReason) => void;
+  /** A typed error the stream reported before closing (a WebSocket close code, say). */
+  socketError: RouterError | undefined;
+
   private blocked = false;
   private flushScheduled = false;
-  private readonly options: ConnectionOptions;
   /** What `encodeFrame` gets: compression stays off until the node has advertised it. */
   private encodeOptions: { maxMessageBytes?: number; compressAboveBytes?: number };
   private nextSequence = 1;
   private recipient: number | bigint;
-  private state: 'open' | 'closing' | 'closed' = 'open';
-  private reason: CloseReason = 'lost';
-  private resolveClosed!: (reason: CloseReason) => void;
-  /** A typed error the stream reported before closing (a WebSocket close code, say). */
-  private socketError: RouterError | undefined;
   private readonly flush = () => this.writeQueued();
 
   constructor(socket: ByteStream, nodeId: NodeId, options: ConnectionOptions = {}) {
@@ -134,9 +115,9 @@ export class Connection {
     this.maxBufferedBytes = options.maxBufferedBytes ?? configDefaults.pool.maxBufferedBytesPerConnection;
     this.decoder = new FrameDecoder({ maxMessageBytes: options.maxMessageBytes });
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
-    this.timer = new DeadlineTimer(this.scheduler, (now) => this.expire(now));
+    this.timer = new DeadlineTimer(this.scheduler, (now) => expireDue(this, now));
     this.encodeOptions = { maxMessageBytes: options.maxMessageBytes };
-    socket.on('data', (chunk: Uint8Array) => this.receive(chunk));
+    socket.on('data', (chunk: Uint8Array) => readReplies(this, chunk));
     socket.on('drain', () => {
       this.blocked = false;
       this.writeQueued();
@@ -145,7 +126,7 @@ export class Connection {
     socket.on('error', (error: Error) => {
       if (error instanceof RouterError) this.socketError = error;
     });
-    socket.on('close', () => this.onSocketClose());
+    socket.on('close', () => connectionEnd.socketClosed(this));
   }
 
   /**
@@ -192,10 +173,7 @@ export class Connection {
    */
   submit(type: MessageType, payload: Uint8Array, deadline: number, sink: Done | ReplySink): Cancellable {
     if (this.state !== 'open') {
-      return settleAtOnce(
-        sink,
-        new RouterError(ErrorCode.ConnectionClosed, `connection ${this.id} is closing`, { retryable: true }),
-      );
+      return settleAtOnce(sink, connectionErrors.closing(this.id));
     }
     // one slot over the limit is reserved for a Ping (a probe): probes never wait behind requests or leases,
     // and a probe in flight never takes a request's slot
@@ -204,14 +182,7 @@ export class Connection {
         ? this.pending.size >= this.maxInFlight && this.pings > 0
         : this.pending.size - this.pings >= this.maxInFlight
     ) {
-      return settleAtOnce(
-        sink,
-        new RouterError(
-          ErrorCode.TooManyInFlight,
-          `connection ${this.id} has ${this.maxInFlight} requests in flight`,
-          { retryable: true },
-        ),
-      );
+      return settleAtOnce(sink, connectionErrors.tooMany(this.id, this.maxInFlight));
     }
     const now = this.scheduler.now();
     const sequence = this.pending.freeSequence(this.nextSequence);
@@ -223,21 +194,14 @@ export class Connection {
         this.encodeOptions,
       );
     } catch (err) {
-      return settleAtOnce(sink, asRouterError(err));
+      return settleAtOnce(sink, connectionErrors.typed(err));
     }
     const buffered = this.bufferedBytes;
     if (buffered > 0 && buffered + frame.length > this.maxBufferedBytes) {
-      return settleAtOnce(
-        sink,
-        new RouterError(
-          ErrorCode.Backpressure,
-          `connection ${this.id} has ${buffered} bytes buffered (max ${this.maxBufferedBytes}); not sent`,
-          { retryable: true },
-        ),
-      );
+      return settleAtOnce(sink, connectionErrors.backpressure(this.id, buffered, this.maxBufferedBytes));
     }
     if (deadline <= now || Number.isNaN(deadline))
-      return settleAtOnce(sink, this.timeoutError(sequence, deadline, now, now));
+      return settleAtOnce(sink, connectionErrors.timeout(this.nodeId, this.id, sequence, deadline, now, now));
     this.nextSequence = sequence + 1;
     const entry = new Entry(this, sequence, type, deadline, now, sink, frame);
     this.pending.put(entry);
@@ -264,7 +228,7 @@ export class Connection {
       try {
         bytes = payloadBytes(payload);
       } catch (err) {
-        done(asRouterError(err));
+        done(connectionErrors.typed(err));
         return noop;
       }
       const ms = timeoutMs ?? this.options.requestTimeoutMs ?? configDefaults.timeoutMs;
@@ -279,10 +243,7 @@ export class Connection {
 
   /** Fails with `err` every request whose frame is not written yet (it never will be); others are untouched. */
   evacuate(err: RouterError): void {
-    const waiting = this.queue.takeUnwritten();
-    for (const entry of waiting) this.unpend(entry);
-    for (const entry of waiting) entry.tell(err);
-    this.afterSettle();
+    connectionEnd.evacuate(this, err);
   }
 
   /**
@@ -290,28 +251,12 @@ export class Connection {
    * once — without waiting for the node to close its side, which a hung node never does.
    */
   close(reason: CloseReason = 'closed'): Promise<CloseReason> {
-    if (this.state === 'open') {
-      this.state = 'closing';
-      this.reason = reason;
-      const force = this.scheduler.schedule(
-        () => this.destroy(),
-        this.options.drainTimeoutMs ?? configDefaults.tuning.drainTimeoutMs,
-      );
-      void this.closed.then(() => force.unsubscribe());
-      this.afterSettle();
-    }
-    return this.closed;
+    return connectionEnd.close(this, reason);
   }
 
   /** Closes at once; requests in flight fail with a retryable `ERR_CONNECTION_CLOSED`. */
   destroy(): void {
-    if (this.state === 'closed') return;
-    if (this.state === 'open') this.reason = 'destroyed';
-    this.shut(
-      new RouterError(ErrorCode.ConnectionClosed, `connection ${this.id} to node ${this.nodeId} was closed`, {
-        retryable: true,
-      }),
-    );
+    connectionEnd.destroy(this);
   }
 
   private writeQueued(): void {
@@ -321,54 +266,18 @@ export class Connection {
     this.blocked = this.queue.writeTo(this.socket);
   }
 
-  private receive(chunk: Uint8Array): void {
-    let messages: Message[];
-    try {
-      messages = this.decoder.push(chunk);
-    } catch (err) {
-      const wire = asRouterError(err);
-      this.corrupt(wire.code, `node ${this.nodeId} sent a bad frame: ${wire.message}`, wire);
-      return;
-    }
-    if (messages.length > 0) this.lastUsedAt = this.scheduler.now();
-    for (const reply of messages) {
-      if (this.state === 'closed') return;
-      const sequence = reply.sequence;
-      const entry = typeof sequence === 'number' ? this.pending.get(sequence) : undefined;
-      if (entry === undefined || entry.frame !== undefined) {
-        if (typeof sequence === 'number' && this.abandoned?.delete(sequence)) {
-          this.droppedReplies++;
-          continue;
-        }
-        this.corrupt(ErrorCode.Protocol, `node ${this.nodeId} replied to unknown sequence ${sequence}`);
-        return;
-      }
-      const outcome = checkReply(entry.type, reply, this.nodeId);
-      if ('violation' in outcome) {
-        this.corrupt(ErrorCode.Protocol, outcome.violation);
-        return;
-      }
-      this.unpend(entry);
-      if ('error' in outcome) entry.tell(outcome.error);
-      else entry.tell(undefined, reply);
-    }
-    this.afterSettle();
-  }
-
   /** Settles an entry without a reply: cancelled (err undefined, nobody told) or timed out. */
-  private abandon(entry: Entry, err?: RouterError): void {
+  abandon(entry: Entry, err?: RouterError): void {
     this.unpend(entry);
     if (!this.queue.drop(entry)) {
-      const abandoned = (this.abandoned ??= new Set());
-      if (abandoned.size >= maxAbandoned) abandoned.delete(abandoned.values().next().value!);
-      abandoned.add(entry.sequence);
+      (this.abandoned ??= new AbandonedSequences()).add(entry.sequence);
     }
     if (err) entry.tell(err);
-    this.afterSettle();
+    connectionEnd.afterSettle(this);
   }
 
   /** Takes a request out of the pending table. */
-  private unpend(entry: Entry): void {
+  unpend(entry: Entry): void {
     if (this.pending.delete(entry) && entry.type === MessageType.Ping) this.pings--;
   }
 
@@ -377,94 +286,6 @@ export class Connection {
     const ms = Math.floor((this.options.wallClock ?? Date.now)());
     return Number.isSafeInteger(ms) ? ms : 0;
   }
-
-  /** Fails the requests whose deadline has come (in send order, in a loop); returns the next deadline. */
-  private expire(now: number): number {
-    let next = Number.POSITIVE_INFINITY;
-    let due: Entry[] | undefined;
-    this.pending.forEach((entry) => {
-      if (entry.deadline <= now) (due ??= []).push(entry);
-      else if (entry.deadline < next) next = entry.deadline;
-    });
-    if (due === undefined) return next;
-    if (due.length > 1) due.sort((a, b) => a.sequence - b.sequence);
-    for (const entry of due) {
-      if (this.pending.get(entry.sequence) === entry) {
-        this.abandon(entry, this.timeoutError(entry.sequence, entry.deadline, now, entry.sentAt));
-      }
-    }
-    return next;
-  }
-
-  private timeoutError(sequence: number, deadline: number, now: number, sentAt: number): RouterError {
-    return new RequestTimeoutError(
-      `request ${sequence} to node ${this.nodeId} timed out after ${now - sentAt} ms on connection ${this.id} (deadline ${deadline}, now ${now})`,
-      now - sentAt,
-    );
-  }
-
-  private afterSettle(): void {
-    // The deadline timer is left armed when the last request settles: it fires once, finds nothing due and stays
-    // off until the next send. (One timer per connection and per timeout period, not one per request.)
-    // Closing and nothing left to answer: end and release the socket now. Waiting for the peer to close its side
-    // would let a hung or non-reading node hold close() (and the process) for the whole drain bound.
-    if (this.state === 'closing' && this.pending.size === 0) {
-      this.state = 'closed';
-      this.timer.clear();
-      this.socket.end();
-      this.socket.destroy();
-    }
-  }
-
-  private corrupt(code: string, message: string, cause?: unknown): void {
-    this.reason = 'corrupt';
-    this.shut(new RouterError(code, message, { retryable: true, cause }));
-  }
-
-  /** Closes now: the state first (so callbacks that re-enter see it closed), then the requests, then the socket. */
-  private shut(err: RouterError): void {
-    this.state = 'closed';
-    this.failAll(err);
-    this.socket.destroy();
-  }
-
-  private failAll(err: RouterError): void {
-    const entries = this.pending.entries();
-    this.pending.clear();
-    this.pings = 0;
-    this.queue.clear();
-    this.timer.clear();
-    for (const entry of entries) {
-      entry.frame = undefined;
-      entry.tell(err);
-    }
-  }
-
-  private onSocketClose(): void {
-    if (this.state !== 'closed') {
-      if (this.state === 'open') this.reason = 'lost';
-      this.state = 'closed';
-      this.failAll(
-        this.socketError ??
-          new RouterError(ErrorCode.ConnectionLost, `connection ${this.id} to node ${this.nodeId} was lost`, {
-            retryable: true,
-          }),
-      );
-    }
-    this.resolveClosed(this.reason);
-  }
-}
-
-function asRouterError(err: unknown): RouterError {
-  return err instanceof RouterError
-    ? err
-    : new RouterError(ErrorCode.InvalidPayload, String(err), { cause: err });
 }
 
 function noop(): void {}
-
-function settleAtOnce(sink: Done | ReplySink, err: RouterError): Cancellable {
-  if (typeof sink === 'function') sink(err);
-  else sink.settle(err);
-  return settledHandle;
-}

@@ -1,8 +1,9 @@
 import type { SchedulerLike } from 'rxjs';
-import { ErrorCode, RouterError } from '../errors.js';
+import type { RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
 import type { PoolConnection } from './pool-connection.js';
 import type { PoolConnections } from './pool-connections.js';
+import { poolErrors } from './pool-errors.js';
 import type { PoolLifecycle } from './pool-lifecycle.js';
 import type { WaitQueue } from './wait-queue.js';
 
@@ -65,7 +66,7 @@ export class PoolLeases {
   ): void {
     const p = this.p;
     if (p.closed()) {
-      fail(new RouterError(ErrorCode.PoolClosed, `pool of node ${p.nodeId} is closed`));
+      fail(poolErrors.closed(p.nodeId));
       return;
     }
     const ready = p.waiters.length === 0 ? p.pick(0) : undefined;

@@ -1,12 +1,13 @@
 import { asyncScheduler, BehaviorSubject, type Observable, type SchedulerLike } from 'rxjs';
 import { configDefaults } from '../config.js';
-import { ErrorCode, RouterError } from '../errors.js';
+import type { RouterError } from '../errors.js';
 import type { NodeId } from '../types.js';
 import { type Message, MessageType } from '../wire/message.js';
 import type { Cancellable } from './cancellable.js';
 import { type ConnectionMeta, type PickLimits, pickConnection } from './pick-connection.js';
 import type { PoolConnection } from './pool-connection.js';
 import { PoolConnections } from './pool-connections.js';
+import { poolErrors } from './pool-errors.js';
 import { PoolLeases } from './pool-leases.js';
 import { PoolLifecycle } from './pool-lifecycle.js';
 import { PoolRequest, type PoolRequestHost } from './pool-request.js';
@@ -84,15 +85,14 @@ export class Pool {
       scheduler,
       () => this.publish(),
       () =>
-        new RouterError(
-          ErrorCode.AcquireTimeout,
-          `no connection to ${label} could take the request by its deadline (not sent): ` +
-            `${this.connections.size} open of ${options.maxConnections ?? defaults.maxConnections}, ` +
-            `${this.connections.load()} requests in flight (at most ${this.perConnection} per connection), ` +
-            `${this.life.connecting} connecting, ` +
-            `${this.waiters.length} waiting`,
-          { retryable: true },
-        ),
+        poolErrors.acquireTimeout(label, {
+          open: this.connections.size,
+          maxConnections: options.maxConnections ?? defaults.maxConnections,
+          inFlight: this.connections.load(),
+          perConnection: this.perConnection,
+          connecting: this.life.connecting,
+          waiting: this.waiters.length,
+        }),
     );
     this.life = new PoolLifecycle({
       nodeId,
@@ -171,7 +171,7 @@ export class Pool {
   submit(type: MessageType, payload: Uint8Array, deadline: number, done: Done | ReplySink): Cancellable {
     const request = new PoolRequest(this.host, type, payload, deadline, done);
     if (this.closedState) {
-      request.tell(new RouterError(ErrorCode.PoolClosed, `pool of node ${this.nodeId} is closed`));
+      request.tell(poolErrors.closed(this.nodeId));
       return request;
     }
     const weight = ((payload as { byteLength?: number } | null)?.byteLength ?? 0) + frameOverhead;
@@ -258,8 +258,7 @@ export class Pool {
   async close(): Promise<void> {
     this.closedState = true;
     this.life.close();
-    const err = new RouterError(ErrorCode.PoolClosed, `pool of node ${this.nodeId} is closed`);
-    this.waiters.failAll(err);
+    this.waiters.failAll(poolErrors.closed(this.nodeId));
     await Promise.all(this.connections.all.map(({ conn }) => conn.close('closed')));
     this.statsSubject.complete();
   }

@@ -270,6 +270,20 @@ describe('the request path end to end (virtual time, real Connection)', () => {
     expect(o.error).toBeUndefined();
   });
 
+  it('close() before first contact: once first contact fails, a request still waiting for a node ends', async () => {
+    const t = setup([
+      { latencyMs: 3, refuse: true },
+      { latencyMs: 3, refuse: true },
+    ]);
+    const o = t.send('nowhere', { timeoutMs: 5000 });
+    const closed = t.router.close(); // nodes still joining: the request is drained like one in flight …
+    await drive(t.scheduler, 200); // … until every node's first contact has failed (refused at once)
+    expect(o.error).toMatchObject({ code: ErrorCode.RouterClosed });
+    expect(o.at).toBeLessThan(200); // not at its 5 s deadline
+    await drive(t.scheduler, t.scheduler.now() + 10_000);
+    await closed;
+  });
+
   it('close() while every node is known down ends a request waiting for a node at once', async () => {
     const t = setup([
       { latencyMs: 3, refuse: true },

@@ -84,8 +84,8 @@ export class HealthFeedback {
    * The heartbeat's rule for a node whose pool is full: a ping would queue behind requests, and its timeout would
    * measure our own queue, not the node. When the node answered a request within the last `health.timeoutMs`,
    * that answer stands in for the ping: the probe succeeds after the node's smoothed reply time, at most half the
-   * probe timeout (returned; 0 when unknown). Otherwise (pool not full, or no answer that recent) undefined: the ping is sent — a full pool whose
-   * node answered nothing for a whole probe timeout is a node not answering. "Within" counts only the time the
+   * probe timeout (returned; 0 when unknown). Otherwise (pool not full, or no answer that recent) undefined: the
+   * ping is sent — a full pool whose node answered nothing for a whole probe timeout is a node not answering. "Within" counts only the time the
    * client's own loop ran: after a stall, the answers that came meanwhile are still unread.
    */
   probeStandIn(id: NodeId, poolFull: boolean): number | undefined {

@@ -16,7 +16,7 @@ function start(args: string[]): CliProcess {
 }
 
 /** `n` real node processes that answer ListNodes with all of them; their ports. */
-async function nodes(n: number): Promise<number[]> {
+async function startNodes(n: number): Promise<number[]> {
   const ports = await freePorts(n);
   const peers = ports.map((p) => `127.0.0.1:${p}`).join(',');
   for (const [i, port] of ports.entries()) {
@@ -53,7 +53,7 @@ async function healthUntil(
 
 describe('qdb-router watch --discover (real node processes, ListNodes)', () => {
   it('seeded with one node, it finds every member the cluster lists and shows them up', async () => {
-    const ports = await nodes(3);
+    const ports = await startNodes(3);
     const watch = start(['watch', `127.0.0.1:${ports[0]}`, '--discover', '--port', '0']);
     const url = (await watch.waitFor(/dashboard: (http:\/\/\S+)/))[1]!;
     const nodes = await healthUntil(url, (list) => list.length === 3 && list.every((n) => n.status === 'up'));
@@ -63,7 +63,7 @@ describe('qdb-router watch --discover (real node processes, ListNodes)', () => {
   });
 
   it('without --discover the same seed shows only itself', async () => {
-    const ports = await nodes(2);
+    const ports = await startNodes(2);
     const watch = start(['watch', `127.0.0.1:${ports[0]}`, '--port', '0']);
     const url = (await watch.waitFor(/dashboard: (http:\/\/\S+)/))[1]!;
     const nodes = await healthUntil(url, (list) => list.length >= 1 && list.every((n) => n.status === 'up'));

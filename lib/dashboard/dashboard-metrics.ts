@@ -168,7 +168,10 @@ export class DashboardMetrics {
       const p = pools.get(nodeId);
       // a node the router no longer has (removed from the cluster): reported for what it did in this interval,
       // then forgotten — ids are never reused, so a churning cluster would otherwise grow this map for ever
-      if (p === undefined) this.tallies.delete(nodeId);
+      if (p === undefined) {
+        this.tallies.delete(nodeId);
+        this.slowNow.delete(nodeId);
+      }
       return {
         nodeId,
         requestsPerSecond: c.requests / seconds,

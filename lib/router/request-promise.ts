@@ -54,7 +54,15 @@ export function requestPromise(request$: Request$, payload: unknown, options?: u
         else resolve(reply);
       },
     });
-    if (!subscription.closed && signal) unwatch = watchAbort(signal, onAbort);
+    if (!subscription.closed && signal) {
+      unwatch = watchAbort(signal, onAbort);
+      // the signal may have fired while the request was starting (an events$ listener, a synchronous reply
+      // handler): a listener added to an aborted signal never runs, so look now
+      if (signal.aborted) {
+        unwatch();
+        onAbort();
+      }
+    }
   });
 }
 

@@ -48,6 +48,23 @@ export class PoolConnections {
     return total;
   }
 
+  /** Requests in flight, over every connection. */
+  inFlight(): number {
+    let total = 0;
+    for (const m of this.list) total += m.conn.inFlight;
+    return total;
+  }
+
+  /** Connections whose buffered bytes leave no room for a frame of `weight` more. */
+  bufferFull(weight: number): number {
+    let n = 0;
+    for (const { conn } of this.list) {
+      const buffered = conn.bufferedBytes;
+      if (buffered > 0 && buffered + weight > conn.maxBufferedBytes) n++;
+    }
+    return n;
+  }
+
   /** Leases out, over every connection. */
   leases(): number {
     let total = 0;

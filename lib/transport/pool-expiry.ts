@@ -34,14 +34,25 @@ export const poolExpiry = {
     limits: ExpiryLimits,
   ): Array<[C, 'idle' | 'lifetime' | 'rotate']> {
     const out: Array<[C, 'idle' | 'lifetime' | 'rotate']> = [];
-    let surplus = items.length - limits.minConnections;
+    // only connections that keep serving count toward minConnections (as `warm` counts them): one retiring
+    // (a leased one waits for its holder) or being rotated out is already on its way, and counting it made the
+    // pool close its replacement as surplus, open another, close that … for as long as the lease was held
+    let surplus = serving(items) - limits.minConnections;
     const byIdle = [...items].sort((a, b) => a.lastUsedAt - b.lastUsedAt);
     for (const item of byIdle) {
       if (item.retiring) continue;
-      if (now - item.createdAt >= limits.maxLifetimeMs || now >= (item.expiresAt ?? Infinity))
+      if (now - item.createdAt >= limits.maxLifetimeMs || now >= (item.expiresAt ?? Infinity)) {
         out.push([item.conn, 'lifetime']);
-      else if (!item.rotating && now >= (item.refreshAt ?? Infinity)) out.push([item.conn, 'rotate']);
-      else if (surplus > 0 && item.load === 0 && now - item.lastUsedAt >= limits.idleTimeoutMs) {
+        if (!item.rotating) surplus--;
+      } else if (!item.rotating && now >= (item.refreshAt ?? Infinity)) {
+        out.push([item.conn, 'rotate']);
+        surplus--;
+      } else if (
+        !item.rotating &&
+        surplus > 0 &&
+        item.load === 0 &&
+        now - item.lastUsedAt >= limits.idleTimeoutMs
+      ) {
         surplus--;
         out.push([item.conn, 'idle']);
       }
@@ -52,7 +63,7 @@ export const poolExpiry = {
   /** When the next connection will be due (Infinity when none will). */
   next<C>(items: readonly ExpiryInput<C>[], limits: ExpiryLimits): number {
     let next = Number.POSITIVE_INFINITY;
-    const closable = items.length > limits.minConnections;
+    const closable = serving(items) > limits.minConnections;
     for (const item of items) {
       if (item.retiring) continue;
       next = Math.min(next, item.createdAt + limits.maxLifetimeMs, item.expiresAt ?? Infinity);
@@ -62,3 +73,10 @@ export const poolExpiry = {
     return next;
   },
 };
+
+/** Connections that keep serving: neither retiring nor being rotated out. */
+function serving<C>(items: readonly ExpiryInput<C>[]): number {
+  let n = 0;
+  for (const item of items) if (!item.retiring && !item.rotating) n++;
+  return n;
+}

@@ -84,12 +84,16 @@ export class Pool {
     this.waiters = new WaitQueue(
       scheduler,
       () => this.publish(),
-      () =>
-        poolErrors.acquireTimeout(label, {
+      (waiter) =>
+        poolErrors.acquireTimeout(label, waiter instanceof PoolRequest ? 'request' : 'lease', {
           open: this.connections.size,
           maxConnections: options.maxConnections ?? defaults.maxConnections,
-          inFlight: this.connections.load(),
+          inFlight: this.connections.inFlight(),
           perConnection: this.perConnection,
+          leases: this.connections.leases(),
+          bufferFull: this.connections.bufferFull(
+            waiter instanceof PoolRequest ? (waiter.payload?.byteLength ?? 0) + frameOverhead : 0,
+          ),
           connecting: this.life.connecting,
           waiting: this.waiters.length,
         }),

@@ -69,7 +69,8 @@ export class WaitQueue<T> {
   constructor(
     scheduler: SchedulerLike,
     private readonly onChange: () => void,
-    private readonly timeoutError: () => RouterError,
+    /** The error a waiter fails with at its deadline (told which waiter: a request and a lease word it apart). */
+    private readonly timeoutError: (waiter: Waiter<T>) => RouterError,
   ) {
     this.timer = new DeadlineTimer(scheduler, (now) => this.expire(now));
   }
@@ -173,7 +174,7 @@ export class WaitQueue<T> {
         if (t.deadline <= now) {
           budget--;
           this.unlink(t);
-          t.waiter.fail(this.timeoutError());
+          t.waiter.fail(this.timeoutError(t.waiter));
         } else if (t.deadline < next) next = t.deadline;
         // a callback may have cancelled `later`: then go on from the bucket's first that is still due
         t = later === undefined || later.state === queued ? later : bucket.first;

@@ -15,6 +15,17 @@ function start(args: string[]): CliProcess {
   return cli;
 }
 
+/** `n` real node processes that answer ListNodes with all of them; their ports. */
+async function startNodes(n: number): Promise<number[]> {
+  const ports = await freePorts(n);
+  const peers = ports.map((p) => `127.0.0.1:${p}`).join(',');
+  for (const [i, port] of ports.entries()) {
+    const node = start(['node', '--port', String(port), '--node-id', String(i + 1), '--peers', peers]);
+    await node.waitFor(/READY /);
+  }
+  return ports;
+}
+
 interface FeedNode {
   nodeId: number;
   status: string;
@@ -42,12 +53,7 @@ async function healthUntil(
 
 describe('qdb-router watch --discover (real node processes, ListNodes)', () => {
   it('seeded with one node, it finds every member the cluster lists and shows them up', async () => {
-    const ports = await freePorts(3);
-    const peers = ports.map((p) => `127.0.0.1:${p}`).join(',');
-    for (const [i, port] of ports.entries()) {
-      const node = start(['node', '--port', String(port), '--node-id', String(i + 1), '--peers', peers]);
-      await node.waitFor(/READY /);
-    }
+    const ports = await startNodes(3);
     const watch = start(['watch', `127.0.0.1:${ports[0]}`, '--discover', '--port', '0']);
     const url = (await watch.waitFor(/dashboard: (http:\/\/\S+)/))[1]!;
     const nodes = await healthUntil(url, (list) => list.length === 3 && list.every((n) => n.status === 'up'));
@@ -57,12 +63,7 @@ describe('qdb-router watch --discover (real node processes, ListNodes)', () => {
   });
 
   it('without --discover the same seed shows only itself', async () => {
-    const ports = await freePorts(2);
-    const peers = ports.map((p) => `127.0.0.1:${p}`).join(',');
-    for (const [i, port] of ports.entries()) {
-      const node = start(['node', '--port', String(port), '--node-id', String(i + 1), '--peers', peers]);
-      await node.waitFor(/READY /);
-    }
+    const ports = await startNodes(2);
     const watch = start(['watch', `127.0.0.1:${ports[0]}`, '--port', '0']);
     const url = (await watch.waitFor(/dashboard: (http:\/\/\S+)/))[1]!;
     const nodes = await healthUntil(url, (list) => list.length >= 1 && list.every((n) => n.status === 'up'));

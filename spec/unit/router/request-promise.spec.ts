@@ -75,6 +75,22 @@ describe('requestPromise (router.request with a signal)', () => {
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
+  it('a signal that fires while the request is starting (synchronously, inside subscribe) still aborts it', async () => {
+    const controller = new AbortController();
+    let cancelled = 0;
+    const request$ = () =>
+      new Observable<Message>(() => {
+        controller.abort(); // e.g. an events$ listener reacting to requestStarted
+        return () => {
+          cancelled++;
+        };
+      });
+    const err = await requestPromise(request$, 'x', { signal: controller.signal }).catch((e) => e);
+    expect(err.code).toBe('ERR_ABORTED');
+    expect(cancelled).toBe(1);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
   it('2,000 requests in flight on one signal: one listener, no MaxListenersExceededWarning; abort rejects all', async () => {
     const controller = new AbortController();
     const { seen, request$ } = pending();

@@ -27,6 +27,18 @@ describe('poolExpiry', () => {
     expect(poolExpiry.due([item('a', 0)], 500, limits)).toEqual([]); // the minimum stays open
   });
 
+  it('a retiring connection (a leased one waiting for its holder) does not count toward the minimum', () => {
+    // the leased connection passed its lifetime and waits for its holder; its replacement is the one serving
+    const leased = item('leased', 0, 1, 0, true);
+    const replacement = item('new', 300, 0, 300);
+    expect(poolExpiry.due([leased, replacement], 10_000, limits)).toEqual([['new', 'lifetime']]);
+    expect(poolExpiry.due([leased, { ...replacement, createdAt: 9500 }], 10_000, limits)).toEqual([]);
+    expect(poolExpiry.next([leased, { ...replacement, createdAt: 9500 }], limits)).toBe(9500 + 1000);
+    // a connection being rotated out does not count either, and is left to its replacement
+    const rotating = { ...item('old', 0, 0, 9000), rotating: true };
+    expect(poolExpiry.due([rotating, item('fresh', 9000, 0, 9000)], 9500, limits)).toEqual([]);
+  });
+
   it('retires connections past their lifetime whatever their load, skipping those already retiring', () => {
     const items = [item('old', 990, 5, 0), item('gone', 0, 0, 0, true), item('young', 990, 0, 500)];
     expect(poolExpiry.due(items, 1000, limits)).toEqual([['old', 'lifetime']]);

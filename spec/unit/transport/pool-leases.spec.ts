@@ -43,6 +43,47 @@ async function outcome<T>(p: Promise<T>, step: (t: number) => Promise<void>, t: 
 }
 
 describe('Pool leases', () => {
+  it('acquire timeouts say what held the pool: a lease is not a request; a lease wait is worded as one', async () => {
+    const { pool, step } = setup({ minConnections: 1, maxConnections: 1, maxInFlightPerConnection: 1 }, 1);
+    const first = await outcome(pool.lease(), step, 2);
+    expect(first).toHaveProperty('ok');
+    const errors: Error[] = [];
+    pool.send(MessageType.Data, payload, 50, (err) => err && errors.push(err));
+    const second = outcome(pool.lease(100), step, 200);
+    await step(200);
+    const leaseErr = ((await second) as { err: Error }).err;
+    expect(errors[0]!.message).toBe(
+      'no connection to node 1 could take the request by its deadline (not sent): 1 open of 1, ' +
+        '0 requests in flight (at most 1 per connection, leases included), 1 leased, 0 connecting, 1 waiting',
+    );
+    expect(leaseErr.message).toMatch(
+      /^no connection to node 1 could be leased by the deadline: 1 open of 1, .*1 leased/,
+    );
+    const closed = pool.close();
+    await step(10_000);
+    await closed;
+  });
+
+  it("a lease held past its connection's lifetime: ONE replacement opens and stays (no open/close churn)", async () => {
+    const { pool, step, events } = setup({ minConnections: 1, maxLifetimeMs: 200, idleTimeoutMs: 100 }, 1);
+    const got = await outcome(pool.lease(), step, 2);
+    const leased = (got as { ok: Awaited<ReturnType<typeof pool.lease>> }).ok;
+    expect(leased).toBeDefined();
+    // 2 s with the lease held and no traffic: the leased connection is retired at 200 ms (closed on return)
+    for (let t = 50; t <= 2000; t += 50) await step(t);
+    const opened = events.filter((e) => e.type === 'connectionCreated').length;
+    const idleClosed = events.filter((e) => e.type === 'connectionClosed' && e.reason === 'idle').length;
+    // the first connection, its replacement at 200 ms, and each later lifetime replacement (200 ms apart)
+    expect(idleClosed).toBe(0);
+    expect(opened).toBeLessThanOrEqual(1 + 2000 / 200);
+    pool.release(leased);
+    await step(2100);
+    expect(pool.stats.open).toBe(1);
+    const closed = pool.close();
+    await step(10_000);
+    await closed;
+  });
+
   it('two leases fill a 2 × 1 pool with requests in flight: a probe still goes out at once and is answered', async () => {
     const { pool, step, memory } = setup(
       { minConnections: 2, maxConnections: 2, maxInFlightPerConnection: 1 },

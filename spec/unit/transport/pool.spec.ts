@@ -83,7 +83,7 @@ describe('Pool', () => {
     // the message says why: the node, and what its pool held at that moment
     expect((results[0] as Error).message).toBe(
       'no connection to node 1 could take the request by its deadline (not sent): 1 open of 1, ' +
-        '1 requests in flight (at most 1 per connection), 0 connecting, 0 waiting',
+        '1 requests in flight (at most 1 per connection, leases included), 0 connecting, 0 waiting',
     );
     expect(pool.stats.waiting).toBe(0);
   });

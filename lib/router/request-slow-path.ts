@@ -20,7 +20,8 @@ const start: Backoff = Object.freeze({ attempt: 0, delayMs: 0 });
  * error ─► failed ─► decide ─retry─► backoff (one scheduler timer) ─► request.round()
  *                           └─no──► end: fail (the attempt's error)
  * no node ─► waitForNode ─node─► request.send(node)   (ERR_NO_ELIGIBLE_NODE at the deadline)
- * close() while in backoff or waiting ─► ERR_ROUTER_CLOSED (nodes awaiting their first contact: once it is over)
+ * close() while in backoff or waiting ─► ERR_ROUTER_CLOSED (nodes awaiting their first contact: drained until
+ *                                         it is over, then sent, or ERR_NO_ELIGIBLE_NODE at once)
  * ```
  */
 export class RequestSlowPath {
@@ -97,7 +98,7 @@ export class RequestSlowPath {
       scheduler,
       r.deadline,
       noNode,
-      () => this.giveUp(),
+      () => this.giveUp(noNode),
     ).subscribe({
       next: (node) => {
         r.stopWaiting();
@@ -105,7 +106,7 @@ export class RequestSlowPath {
       },
       error: (err: RouterError) => {
         r.stopWaiting();
-        if (err.code === ErrorCode.AuthFailed || err.code === ErrorCode.RouterClosed) requestEnd.fail(r, err);
+        if (err.code === ErrorCode.AuthFailed || parts.life.closing) requestEnd.fail(r, err);
         else this.failed(err);
       },
     });
@@ -114,12 +115,13 @@ export class RequestSlowPath {
   /**
    * Why no node will come, if none will: every node rejected the credentials; or close() was called while nodes
    * were still being contacted for the first time (the request was drained like one in flight) and that first
-   * contact is now over without a node to send to.
+   * contact is over without a node to send to — then the request fails now with what its deadline would have
+   * given (`noNode`: ERR_NO_ELIGIBLE_NODE naming each node and its error), not after waiting for it.
    */
-  private giveUp(): RouterError | undefined {
+  private giveUp(noNode: () => RouterError): RouterError | undefined {
     const { parts } = this.request;
     if (parts.cluster.allRejected()) return allRejectedError(this.lastErrors, parts.cluster);
-    if (parts.life.closing && !parts.cluster.firstContactPending()) return parts.life.closedError();
+    if (parts.life.closing && !parts.cluster.firstContactPending()) return noNode();
     return undefined;
   }
 

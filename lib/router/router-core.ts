@@ -52,9 +52,10 @@ export function routerCore(
   const events = new TraceSubject(tracePublisher(() => self() ?? {}));
   const emit = (event: () => RouterEvent) => events.observed && events.next(event());
   const onPoolEvent = (e: PoolEvent) => {
+    // the node's error is known before its health changes: a request that gives up on that change names it
+    if (e.type === 'connectFailed') nodeErrors.record(e.nodeId, e.error, scheduler.now());
     feedback.pool(e);
     if (e.type === 'connectFailed') {
-      nodeErrors.record(e.nodeId, e.error, scheduler.now());
       // a rejection is reported once, as authFailed (setupHooks); the connects it then refuses dial nothing
       if (e.error.code !== ErrorCode.AuthFailed)
         emit(() => ({ type: 'connectFailed', at: scheduler.now(), nodeId: e.nodeId, code: e.error.code }));

@@ -270,7 +270,7 @@ describe('the request path end to end (virtual time, real Connection)', () => {
     expect(o.error).toBeUndefined();
   });
 
-  it('close() before first contact: once first contact fails, a request still waiting for a node ends', async () => {
+  it('close() before first contact: once first contact fails, a request still waiting for a node ends at once', async () => {
     const t = setup([
       { latencyMs: 3, refuse: true },
       { latencyMs: 3, refuse: true },
@@ -278,7 +278,10 @@ describe('the request path end to end (virtual time, real Connection)', () => {
     const o = t.send('nowhere', { timeoutMs: 5000 });
     const closed = t.router.close(); // nodes still joining: the request is drained like one in flight …
     await drive(t.scheduler, 200); // … until every node's first contact has failed (refused at once)
-    expect(o.error).toMatchObject({ code: ErrorCode.RouterClosed });
+    // what its deadline would have given, naming each node: the quick start's "When nothing answers"
+    expect(o.error).toMatchObject({ code: ErrorCode.NoEligibleNode });
+    expect(o.error!.message).toContain('10.0.0.1:7000 refused');
+    expect(o.error!.message).toContain('10.0.0.2:7000 refused'); // the last node's error too (known before its health changed)
     expect(o.at).toBeLessThan(200); // not at its 5 s deadline
     await drive(t.scheduler, t.scheduler.now() + 10_000);
     await closed;

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { ProcessCluster } from 'qdb-router/testing';
 import { perConnectionPool, rawClient, routerClient } from './clients.mjs';
 import { measure } from './measure.mjs';
+import { paired } from './paired.mjs';
 import { pickOnly } from './pick-only.mjs';
 import { queueScale } from './queue.mjs';
 import { failover, memory, pickCost, tail } from './scenarios.mjs';
@@ -57,6 +58,8 @@ const results = {
   throughput: [],
   pickCost: [],
   pickOnly: [],
+  /** 32 B, 256 in flight: raw, router and router with hedging measured in turn, medians (the per-request ratios). */
+  paired: undefined,
   queue: undefined,
   failover: undefined,
   memory: undefined,
@@ -85,6 +88,12 @@ try {
       }
     }
   }
+  log('paired: raw, router, router with hedging, in turn, 3 rounds at 32 B / 256 in flight (medians) …');
+  results.paired = await paired([clients[0], clients[2], clients[3]], { durationMs: cellMs / 2 });
+  for (const [name, r] of Object.entries(results.paired))
+    log(
+      `  ${name.padEnd(28)} ${r.cpuUsPerRequest.toFixed(2)} µs CPU/req  ${r.heapBytesPerRequest.toFixed(0)} B heap/req`,
+    );
   for (const c of clients) await c.close();
 
   log('picking cost: in-memory connector, 3 vs 1000 nodes …');
@@ -158,7 +167,9 @@ for (const size of [32, 4096]) {
 }
 results.ratios.pickCost1000Over3 = results.pickCost[1].usPerRequest / results.pickCost[0].usPerRequest;
 results.ratios.pickOnly1000Over3 = results.pickOnly[1].nsPerPick / results.pickOnly[0].nsPerPick;
-const row = (client) => cell(client, 32, 256);
+// the per-request ratios come from the paired rounds (medians of interleaved runs), not from one grid cell each:
+// a single 3 s cell on a shared machine moves by more than these goals' margins
+const row = (client) => results.paired[client];
 results.ratios.routerCpuOverRaw_32B_256 =
   row('qdb-router').cpuUsPerRequest / row('raw socket').cpuUsPerRequest;
 results.ratios.routerHeapOverRaw_32B_256 =
@@ -169,8 +180,7 @@ results.ratios.expire100kOver10k = results.queue.expire100kOver10k;
 results.ratios.cancel100kOver10k = results.queue.cancel100kOver10k;
 // CPU per request, router over the raw pipelined client, 32 B at 256 in flight (issue #14's goal: <= 1.5):
 // the throughput ratios are bounded by three server processes sharing the cores, CPU per request is not.
-results.routerCpuOverRaw =
-  cell('qdb-router', 32, 256).cpuUsPerRequest / cell('raw socket', 32, 256).cpuUsPerRequest;
+results.routerCpuOverRaw = results.ratios.routerCpuOverRaw_32B_256;
 results.durationS = (performance.now() - started) / 1000;
 
 const table = [

@@ -34,6 +34,19 @@ describe('qdb-router bench --quick --json (the benchmark tool works; its numbers
       expect(r.requests).toBeGreaterThan(0);
       expect(r.heapBytesPerRequest).toBeGreaterThan(0);
     }
+    // the per-request ratios come from interleaved rounds of raw, router and router with hedging
+    const paired = (
+      result as unknown as { paired: Record<string, { cpuUsPerRequest: number; rounds: number }> }
+    ).paired;
+    expect(Object.keys(paired)).toEqual(['raw socket', 'qdb-router', 'qdb-router (hedging on)']);
+    for (const p of Object.values(paired)) {
+      expect(p.rounds).toBe(3);
+      expect(p.cpuUsPerRequest).toBeGreaterThan(0);
+    }
+    expect(result.ratios.hedgingOnOverOffCpu_32B_256).toBeCloseTo(
+      paired['qdb-router (hedging on)']!.cpuUsPerRequest / paired['qdb-router']!.cpuUsPerRequest,
+      9,
+    );
     expect(result.queue.expire100kOver10k).toBeGreaterThan(0);
     expect(result.queue.cancel100kOver10k).toBeGreaterThan(0);
     expect(result.queue.expiredTyped).toBe(true);
